@@ -1,0 +1,1 @@
+"""Channel-agnostic core of the conference assistant."""

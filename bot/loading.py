@@ -1,0 +1,358 @@
+"""Load and validate an event data file into a `Conference`, with errors that point at the line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import ValidationError
+
+from bot import schema
+from bot.model import (
+    Building,
+    Conference,
+    Contact,
+    Day,
+    Direction,
+    EventInfo,
+    FaqEntry,
+    GeoPoint,
+    Note,
+    Organisation,
+    Place,
+    Session,
+    Stop,
+    Venue,
+)
+
+VENUE_PLACE_ID = "venue"
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataIssue:
+    """One problem in a data file: where it is and why it is wrong."""
+
+    file: str
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path or '(cały plik)'}: {self.message}"
+
+
+class DataError(Exception):
+    """The data file cannot be used; `issues` says why, each with its place in the file."""
+
+    def __init__(self, issues: list[DataIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+class _Document:
+    """Plain Python data from YAML, every scalar kept as a string, plus the line of each path."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines: dict[PathKey, int] = {}
+        self.issues: list[DataIssue] = []
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise DataError([DataIssue(file, "", line, f"błąd składni YAML: {problem}")]) from None
+        if root is None:
+            raise DataError([DataIssue(file, "", None, "plik jest pusty")])
+        self.data = self._convert(root, ())
+
+    def _convert(self, node: yaml.Node, path: PathKey) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                child = (*path, key)
+                if key in result:
+                    self.issues.append(
+                        DataIssue(
+                            self.file,
+                            format_path(child),
+                            key_node.start_mark.line + 1,
+                            "klucz powtórzony w tym samym miejscu",
+                        )
+                    )
+                self.lines[child] = key_node.start_mark.line + 1
+                result[key] = self._convert(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self._convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        value = node.value
+        # Scalars stay strings (pydantic casts them), so "15:00" never becomes YAML 1.1's 900.
+        if node.style is None and value in ("", "~", "null", "Null", "NULL"):
+            return None
+        return value
+
+    def line_of(self, path: PathKey) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+_MESSAGES = {
+    "missing": "brak wymaganego pola",
+    "extra_forbidden": "nieznany klucz (sprawdź pisownię; dozwolone klucze: docs/data-format.md)",
+    "int_parsing": "to nie jest liczba całkowita",
+    "float_parsing": "to nie jest liczba",
+    "bool_parsing": "oczekiwano true albo false",
+    "date_from_datetime_parsing": "data musi mieć postać RRRR-MM-DD",
+    "date_parsing": "data musi mieć postać RRRR-MM-DD",
+    "string_type": "oczekiwano tekstu",
+    "list_type": "oczekiwano listy",
+    "model_type": "oczekiwano sekcji z kluczami",
+    "dict_type": "oczekiwano sekcji z kluczami",
+    "string_too_short": "pole nie może być puste",
+    "too_short": "lista nie może być pusta",
+    "string_pattern_mismatch": "identyfikator może mieć tylko małe litery a–z, cyfry, '-' i '_'",
+    "enum": "niedozwolona wartość",
+    "greater_than_equal": "wartość za mała",
+    "less_than_equal": "wartość za duża",
+}
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    base = _MESSAGES.get(kind)
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"niedozwolona wartość {error.get('input')!r}; dozwolone: {expected}"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if base and kind.endswith("_parsing") and error.get("input") is not None:
+        return f"{base}: {error['input']!r}"
+    return base or error["msg"]
+
+
+def _pydantic_issues(doc: _Document, exc: ValidationError) -> list[DataIssue]:
+    issues = []
+    for error in exc.errors():
+        loc: PathKey = tuple("from" if part == "from_" else part for part in error["loc"])
+        issues.append(DataIssue(doc.file, format_path(loc), doc.line_of(loc), _message(error)))
+    return issues
+
+
+def load_conference(path: str | Path) -> Conference:
+    """Read, validate and build the conference; raise `DataError` listing every problem."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError([DataIssue(file, "", None, "nie ma takiego pliku")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([DataIssue(file, "", None, f"nie można odczytać pliku: {exc}")]) from None
+    return parse_conference(text, file)
+
+
+def parse_conference(text: str, file: str = "<dane>") -> Conference:
+    """Validate YAML text and build the conference; `file` names it in errors."""
+    doc = _Document(file, text)
+    if not isinstance(doc.data, dict):
+        raise DataError([DataIssue(file, "", 1, "plik musi być sekcją z kluczami (event, venue, days…)")])
+    try:
+        spec = schema.DataFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise DataError(doc.issues + _pydantic_issues(doc, exc)) from None
+    builder = _Builder(doc, spec)
+    conference = builder.build()
+    if doc.issues:
+        raise DataError(doc.issues)
+    return conference
+
+
+def _note(spec: schema.NoteSpec | None) -> Note | None:
+    if spec is None or spec.text is None:
+        return Note("", True) if spec is not None and spec.provisional else None
+    return Note(spec.text, spec.provisional)
+
+
+def _point(spec: schema.GeoPointSpec | None) -> GeoPoint | None:
+    if spec is None:
+        return None
+    return GeoPoint(spec.latitude, spec.longitude, spec.approximate, spec.note)
+
+
+class _Builder:
+    """Cross-checks the validated spec (ids, references, times) and builds domain objects."""
+
+    def __init__(self, doc: _Document, spec: schema.DataFile) -> None:
+        self.doc = doc
+        self.spec = spec
+
+    def issue(self, path: PathKey, message: str) -> None:
+        self.doc.issues.append(
+            DataIssue(self.doc.file, format_path(path), self.doc.line_of(path), message)
+        )
+
+    def unique(self, items: Iterable[tuple[PathKey, str]], what: str) -> None:
+        seen: dict[str, PathKey] = {}
+        for path, ident in items:
+            if ident in seen:
+                first = format_path(seen[ident])
+                self.issue(path, f"{what} {ident!r} już jest użyty w {first}")
+            else:
+                seen[ident] = path
+
+    def build(self) -> Conference:
+        spec = self.spec
+        tz = self.timezone()
+        event = spec.event
+        if event.end_date < event.start_date:
+            self.issue(("event", "end_date"), "koniec wydarzenia jest przed jego początkiem")
+
+        self.unique(
+            ((("organisations", i, "id"), o.id) for i, o in enumerate(spec.organisations)),
+            "identyfikator organizacji",
+        )
+        organisations = {o.id: self.organisation(o) for o in spec.organisations}
+
+        self.unique(
+            ((("places", i, "id"), p.id) for i, p in enumerate(spec.places)), "identyfikator miejsca"
+        )
+        places: dict[str, Place] = {}
+        for i, p in enumerate(spec.places):
+            if p.id == VENUE_PLACE_ID:
+                self.issue(("places", i, "id"), f"{VENUE_PLACE_ID!r} jest zarezerwowane dla miejsca konferencji")
+            org = self.ref(organisations, p.organisation, ("places", i, "organisation"), "organizacji")
+            places[p.id] = Place(
+                id=p.id, name=p.name, short_name=p.short_name, aliases=tuple(p.aliases),
+                organisation=org, address=p.address, district=p.district, city=p.city,
+                description=p.description, location=_point(p.location), map_url=p.map_url,
+                provisional=p.provisional,
+            )
+
+        self.unique(
+            (
+                (("days", d, "sessions", s, "id"), session.id)
+                for d, day in enumerate(spec.days)
+                for s, session in enumerate(day.sessions)
+            ),
+            "identyfikator sesji",
+        )
+        self.unique(((("days", d, "date"), day.date.isoformat()) for d, day in enumerate(spec.days)), "dzień")
+        days = tuple(self.day(d, day, tz, places, organisations) for d, day in enumerate(spec.days))
+        self.unique(((("faq", i, "id"), f.id) for i, f in enumerate(spec.faq)), "identyfikator pytania")
+
+        sessions = tuple(sorted((s for day in days for s in day.sessions), key=lambda s: (s.start, s.end)))
+        return Conference(
+            event=EventInfo(
+                id=event.id, name=event.name, timezone=tz, start_date=event.start_date,
+                end_date=event.end_date, short_name=event.short_name, edition=event.edition,
+                kind=event.kind, motto=event.motto, city=event.city, participants=event.participants,
+                topics=tuple(event.topics), history=event.history, website=event.website,
+                programme_website=event.programme_website,
+            ),
+            venue=self.venue(spec.venue),
+            days=days,
+            contact=Contact(**spec.contact.model_dump()) if spec.contact else None,
+            organisations=tuple(organisations.values()),
+            places=tuple(places.values()),
+            faq=tuple(
+                FaqEntry(f.id, f.question, f.answer, tuple(f.keywords), f.provisional) for f in spec.faq
+            ),
+            partners_note=spec.partners_note,
+            sessions=sessions,
+        )
+
+    def timezone(self) -> ZoneInfo:
+        name = self.spec.event.timezone
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.issue(("event", "timezone"), f"nieznana strefa czasowa {name!r} (np. Europe/Warsaw)")
+            return ZoneInfo("UTC")
+
+    def ref(self, table: dict[str, Any], ident: str | None, path: PathKey, what: str) -> Any:
+        if ident is None:
+            return None
+        if ident not in table:
+            known = ", ".join(sorted(table)) or "brak"
+            self.issue(path, f"nie ma {what} o identyfikatorze {ident!r} (znane: {known})")
+            return None
+        return table[ident]
+
+    def organisation(self, o: schema.OrganisationSpec) -> Organisation:
+        return Organisation(
+            id=o.id, name=o.name, short_name=o.short_name, aliases=tuple(o.aliases),
+            roles=frozenset(o.roles), description=o.description, websites=tuple(o.websites),
+        )
+
+    def venue(self, v: schema.VenueSpec) -> Venue:
+        return Venue(
+            name=v.name, address=v.address, city=v.city, short_name=v.short_name,
+            aliases=tuple(v.aliases), postal_code=v.postal_code, description=v.description,
+            buildings=tuple(Building(b.name, b.note) for b in v.buildings),
+            location=_point(v.location), map_url=v.map_url,
+            stops=tuple(Stop(s.name, s.mode, tuple(s.lines), s.note, s.provisional) for s in v.stops),
+            directions=tuple(Direction(d.from_, d.label, d.text, d.provisional) for d in v.directions),
+            parking=_note(v.parking), accessibility=_note(v.accessibility), bicycles=_note(v.bicycles),
+        )
+
+    def day(
+        self,
+        index: int,
+        d: schema.DaySpec,
+        tz: ZoneInfo,
+        places: dict[str, Place],
+        organisations: dict[str, Organisation],
+    ) -> Day:
+        event = self.spec.event
+        if not event.start_date <= d.date <= event.end_date:
+            self.issue(
+                ("days", index, "date"),
+                f"dzień {d.date.isoformat()} jest poza terminem wydarzenia "
+                f"({event.start_date.isoformat()} – {event.end_date.isoformat()})",
+            )
+        sessions = []
+        for j, s in enumerate(d.sessions):
+            path: PathKey = ("days", index, "sessions", j)
+            start = datetime.combine(d.date, s.start, tz)
+            end = datetime.combine(d.date, s.end, tz)
+            if end <= start:
+                self.issue((*path, "end"), f"koniec ({s.end:%H:%M}) nie jest po początku ({s.start:%H:%M})")
+            at_venue = s.place == VENUE_PLACE_ID
+            place = None if at_venue else self.ref(places, s.place, (*path, "place"), "miejsca")
+            orgs = tuple(
+                org
+                for k, ident in enumerate(s.organisations)
+                if (org := self.ref(organisations, ident, (*path, "organisations", k), "organizacji"))
+            )
+            sessions.append(
+                Session(
+                    id=s.id, kind=s.kind, title=s.title, start=start, end=end, day_index=index,
+                    aliases=tuple(s.aliases), place=place, at_venue=at_venue, room=s.room,
+                    organisations=orgs, meeting_point=_note(s.meeting_point),
+                    description=s.description, provisional=s.provisional or d.provisional,
+                )
+            )
+        sessions.sort(key=lambda s: (s.start, s.end))
+        return Day(date=d.date, index=index, title=d.title, provisional=d.provisional, sessions=tuple(sessions))

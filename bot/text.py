@@ -1,0 +1,31 @@
+"""Normalisation of Polish text for matching: lower case, no diacritics, plain words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FOLD_TABLE = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "ß": "ss"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_TOKEN = re.compile(r"[0-9]+(?:[:.][0-9]{2})?|[a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, drop diacritics and collapse everything but letters and digits to spaces."""
+    text = text.translate(_FOLD_TABLE).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.split(stripped)).strip()
+
+
+def fold_keep_times(text: str) -> str:
+    """Like `fold`, but keeps "10:30" / "10.30" / "30.11" together so times and dates survive."""
+    text = text.translate(_FOLD_TABLE).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_TOKEN.findall(stripped))
+
+
+def words(text: str) -> list[str]:
+    """Original-cased words of a text (diacritics kept), for morphological analysis."""
+    return re.findall(r"\w+", text)
