@@ -1,0 +1,102 @@
+"""Word → lemma lookup tolerant of missing diacritics, inflection and typos.
+
+The vocabulary is closed: cue words of the intents plus every word of the event's names.
+morfeusz2 generates all inflected forms of each lemma once; the forms are folded (no
+diacritics), so "Kozłówce", "kozlowce" and "kozłówkę" all lead back to "kozlowka".
+Words outside the vocabulary are analysed by morfeusz2 directly, and only if it does not
+know them (a typo, or diacritics dropped) are they matched fuzzily against the vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+import morfeusz2
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.text import fold
+
+# Frequent words that must never be "corrected" into vocabulary words.
+_NO_FUZZ = frozenset(
+    """
+    jest sa byl bedzie beda bylo byla jaki jaka jakie ktory ktora ktore ktorej ktorym
+    gdzie kiedy jak czy co kto kogo komu czym mnie mam masz moze mozna trzeba prosze
+    tego tej tym ten ta to te tam tu tutaj dla przez przy przed nad pod oraz albo lub
+    ale jeszcze juz tylko bardzo dobrze mozesz chce chcialbym chcialabym wiem wiesz
+    sie nie tak taki takie moj moja moje twoj nasz wasz jego jej ich nam wam was nas
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def morfeusz() -> morfeusz2.Morfeusz:
+    """One shared morfeusz2 instance (its dictionary ships inside the wheel)."""
+    return morfeusz2.Morfeusz(generate=True, expand_tags=False)
+
+
+def lemma_key(lemma: str) -> str:
+    """morfeusz2 lemma ("Potok:Sm1") to the folded key used everywhere ("potok")."""
+    return fold(lemma.split(":", 1)[0])
+
+
+def analyse_lemmas(word: str) -> frozenset[str]:
+    """Folded lemmas morfeusz2 knows for `word`; empty if it does not know the word."""
+    found = set()
+    for _start, _end, (_form, lemma, tag, *_rest) in morfeusz().analyse(word):
+        if tag != "ign":
+            found.add(lemma)
+    return frozenset(found)
+
+
+class Lexicon:
+    """Maps folded word forms of a closed vocabulary to lemma keys."""
+
+    def __init__(self, lemmas: Iterable[str]) -> None:
+        forms: dict[str, set[str]] = defaultdict(set)
+        m = morfeusz()
+        for lemma in set(lemmas):
+            key = lemma_key(lemma)
+            forms[fold(lemma)].add(key)
+            try:
+                generated = m.generate(lemma)
+            except RuntimeError:
+                generated = []
+            for form, *_rest in generated:
+                folded = fold(form)
+                if folded and " " not in folded:
+                    forms[folded].add(key)
+        self.forms: dict[str, frozenset[str]] = {f: frozenset(k) for f, k in forms.items()}
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for form in self.forms:
+            self._by_length[len(form)].append(form)
+        self.lookup = lru_cache(maxsize=20_000)(self._lookup)
+
+    def _lookup(self, token: str, original: str) -> frozenset[str]:
+        """Lemma keys for one token: vocabulary form, else morfeusz2, else a close vocabulary form."""
+        known = self.forms.get(token)
+        if known is not None:
+            return known | {token}
+        if original and not original.isdigit():
+            analysed = analyse_lemmas(original)
+            if analysed:
+                return frozenset(lemma_key(lemma) for lemma in analysed) | {token}
+        if len(token) >= 4 and token not in _NO_FUZZ and token.isalpha():
+            close = self._closest(token)
+            if close is not None:
+                return self.forms[close] | {token}
+        return frozenset({token})
+
+    def _closest(self, token: str) -> str | None:
+        limit = 1 if len(token) <= 6 else 2
+        candidates = [
+            form
+            for length in range(len(token) - limit, len(token) + limit + 1)
+            for form in self._by_length.get(length, ())
+        ]
+        best = process.extractOne(
+            token, candidates, scorer=Levenshtein.distance, score_cutoff=limit
+        )
+        return best[0] if best else None

@@ -1,0 +1,121 @@
+"""Channel-agnostic replies: marked-up text, follow-up suggestions, a location, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Style(StrEnum):
+    PLAIN = "plain"
+    BOLD = "bold"
+    ITALIC = "italic"
+    LINK = "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with one style. Text is raw; each channel escapes it when rendering."""
+
+    text: str
+    style: Style = Style.PLAIN
+    url: str | None = None
+
+
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A follow-up the user can tap: `label` is shown, `question` is what gets asked."""
+
+    label: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+    title: str
+    address: str
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    lines: tuple[Line, ...]
+    suggestions: tuple[Suggestion, ...] = ()
+    location: Location | None = None
+    links: tuple[Link, ...] = ()
+
+    @property
+    def plain_text(self) -> str:
+        return render_plain(self)
+
+
+def bold(text: str) -> Span:
+    return Span(text, Style.BOLD)
+
+
+def italic(text: str) -> Span:
+    return Span(text, Style.ITALIC)
+
+
+def link(text: str, url: str) -> Span:
+    return Span(text, Style.LINK, url)
+
+
+@dataclass
+class ReplyBuilder:
+    """Collects lines; plain strings become plain spans."""
+
+    lines: list[Line] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    location: Location | None = None
+    links: list[Link] = field(default_factory=list)
+
+    def line(self, *parts: str | Span) -> ReplyBuilder:
+        self.lines.append(tuple(p if isinstance(p, Span) else Span(p) for p in parts if p != ""))
+        return self
+
+    def blank(self) -> ReplyBuilder:
+        if self.lines and self.lines[-1]:
+            self.lines.append(())
+        return self
+
+    def suggest(self, label: str, question: str | None = None) -> ReplyBuilder:
+        if all(s.label != label for s in self.suggestions):
+            self.suggestions.append(Suggestion(label, question or label))
+        return self
+
+    def add_link(self, title: str, url: str) -> ReplyBuilder:
+        if all(existing.url != url for existing in self.links):
+            self.links.append(Link(title, url))
+        return self
+
+    def build(self) -> Reply:
+        lines = list(self.lines)
+        while lines and not lines[-1]:
+            lines.pop()
+        return Reply(tuple(lines), tuple(self.suggestions), self.location, tuple(self.links))
+
+
+def render_plain(reply: Reply) -> str:
+    """Plain text for the console, the CLI and logs: links shown as "text (url)"."""
+    out = []
+    for line in reply.lines:
+        parts = []
+        for span in line:
+            if span.style is Style.LINK and span.url and span.url != span.text:
+                parts.append(f"{span.text} ({span.url})")
+            else:
+                parts.append(span.text)
+        out.append("".join(parts))
+    return "\n".join(out)

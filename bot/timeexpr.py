@@ -1,0 +1,225 @@
+"""Polish time expressions: "jutro o 10", "w czwartek rano", "30 listopada o 9", "za godzinę".
+
+A normalising pass reads hours, parts of the day and relative offsets itself and hands
+dateparser only a canonical date phrase ("jutro", "30 listopada"), because plain dateparser
+misreads "jutro o 10", "o 15", "dziś wieczorem" and "za godzinę".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import dateparser
+
+_MONTHS = {
+    "stycznia": 1, "styczen": 1, "lutego": 2, "luty": 2, "marca": 3, "marzec": 3,
+    "kwietnia": 4, "kwiecien": 4, "maja": 5, "maj": 5, "czerwca": 6, "czerwiec": 6,
+    "lipca": 7, "lipiec": 7, "sierpnia": 8, "sierpien": 8, "wrzesnia": 9, "wrzesien": 9,
+    "pazdziernika": 10, "pazdziernik": 10, "listopada": 11, "listopad": 11,
+    "grudnia": 12, "grudzien": 12,
+}
+_MONTH_GEN = (
+    "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca",
+    "sierpnia", "września", "października", "listopada", "grudnia",
+)
+_WEEKDAY_FORMS = (
+    ("poniedzialek", "poniedzialku", "poniedzialkowy", "poniedzialkowe", "pon"),
+    ("wtorek", "wtorku", "wtorkowy", "wtorkowe", "wt"),
+    ("sroda", "srode", "srody", "srodzie", "srodowy", "srodowe", "srodowa", "sr"),
+    ("czwartek", "czwartku", "czwartkowy", "czwartkowe", "czwartkowa", "czw"),
+    ("piatek", "piatku", "piatkowy", "piatkowe", "pt"),
+    ("sobota", "sobote", "soboty", "sobocie", "sobotni", "sob"),
+    ("niedziela", "niedziele", "niedzieli", "niedzielny", "ndz"),
+)
+_WEEKDAY = {form: i for i, forms in enumerate(_WEEKDAY_FORMS) for form in forms}
+_RELATIVE_DAY = {
+    "dzis": "dzisiaj", "dzisiaj": "dzisiaj", "dzisiejszy": "dzisiaj", "dzisiejsze": "dzisiaj",
+    "dzisiejszego": "dzisiaj", "dzisiejsza": "dzisiaj", "dzisiejszej": "dzisiaj",
+    "jutro": "jutro", "jutra": "jutro", "jutrzejszy": "jutro", "jutrzejsze": "jutro",
+    "jutrzejsza": "jutro", "jutrzejszego": "jutro", "jutrzejszej": "jutro", "jutr": "jutro",
+    "jutroo": "jutro", "jurto": "jutro",
+    "pojutrze": "pojutrze", "wczoraj": "wczoraj", "wczorajszy": "wczoraj",
+    "wczorajsze": "wczoraj",
+}
+_HOUR_WORDS = {
+    "pierwszej": 1, "drugiej": 2, "trzeciej": 3, "czwartej": 4, "piatej": 5, "szostej": 6,
+    "siodmej": 7, "osmej": 8, "dziewiatej": 9, "dziesiatej": 10, "jedenastej": 11,
+    "dwunastej": 12, "trzynastej": 13, "czternastej": 14, "pietnastej": 15,
+    "szesnastej": 16, "siedemnastej": 17, "osiemnastej": 18, "dziewietnastej": 19,
+    "dwudziestej": 20, "polnocy": 0,
+}
+_ORDINAL_DAY = {
+    "pierwszy": 0, "pierwszego": 0, "pierwszym": 0, "1": 0,
+    "drugi": 1, "drugiego": 1, "drugim": 1, "2": 1,
+    "trzeci": 2, "trzeciego": 2, "trzecim": 2, "3": 2,
+    "ostatni": -1, "ostatniego": -1, "ostatnim": -1,
+}
+_DAY_NOUN = ("dzien", "dnia", "dniu", "dzionek")
+
+MORNING = (time(6), time(12))
+AFTERNOON = (time(12), time(18))
+EVENING = (time(17), time(23, 59))
+NIGHT = (time(21), time(23, 59))
+
+_WINDOWS: tuple[tuple[re.Pattern[str], tuple[time, time] | time], ...] = (
+    (re.compile(r"\bprzed ?poludni\w*|\bprzedpoludni\w*"), (time(8), time(12))),
+    (re.compile(r"\bpo ?poludni\w*|\bpopoludni\w*"), AFTERNOON),
+    (re.compile(r"\b(?:w )?poludni[eu]\b"), time(12)),
+    (re.compile(r"\brano\b|\brankiem\b|\bz rana\b|\bporan\w*|\brana\b"), MORNING),
+    (re.compile(r"\bwiecz[oó]r\w*|\bwieczorem\b|\bwieczorn\w*"), EVENING),
+    (re.compile(r"\bw nocy\b|\bnoca\b"), NIGHT),
+)
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+_HOUR_AFTER_WORD = re.compile(
+    r"\b(?:o|od|na|godz|godzina|godzinie|godzine|okolo|ok|kolo|przed|po|około)\s+"
+    r"([01]?\d|2[0-3])(?:[:. ]([0-5]\d))?(?!\s*(?:min|minut|listopad|grud|stycz|\.|:))\b"
+)
+_HOUR_WORD = re.compile(r"\b(?:o|od|na|okolo|kolo|przed|po)\s+(" + "|".join(_HOUR_WORDS) + r")\b")
+_IN_DURATION = re.compile(
+    r"\bza\s+(?:(\d{1,3})|(pol|poltorej|jedna|jeden|dwie|dwa|trzy|kwadrans))?\s*"
+    r"(godz\w*|h\b|min\w*|kwadrans)"
+)
+_DATE_WORDS = re.compile(r"\b(\d{1,2})(?:\s*(?:go|ego))?\s+(" + "|".join(_MONTHS) + r")\b")
+_DATE_DOTS = re.compile(r"\b(\d{1,2})\.(\d{1,2})\b")
+_DAY_OF_MONTH_ALONE = re.compile(r"\b(\d{1,2})\s*(?:go|ego)\b")
+_NUMBER_WORDS = {"jedna": 1, "jeden": 1, "dwie": 2, "dwa": 2, "trzy": 3, "pol": 0.5, "poltorej": 1.5}
+
+
+@dataclass(frozen=True, slots=True)
+class TimeQuery:
+    """What a question asks about in time. Each part is optional; `day` None means "not said"."""
+
+    day: date | None = None
+    moment: time | None = None
+    window: tuple[time, time] | None = None
+    absolute: datetime | None = None
+    day_index: int | None = None  # "pierwszego dnia": an index into the event days, -1 for last
+
+    @property
+    def has_hour(self) -> bool:
+        return self.moment is not None or self.window is not None or self.absolute is not None
+
+    @property
+    def has_day(self) -> bool:
+        return self.day is not None or self.day_index is not None
+
+
+@lru_cache(maxsize=512)
+def _dateparser_day(phrase: str, base: datetime) -> date | None:
+    parsed = dateparser.parse(
+        phrase,
+        languages=["pl"],
+        settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"},
+    )
+    return parsed.date() if parsed else None
+
+
+def _prefer_event_year(day: date, event_days: Sequence[date]) -> date:
+    """"30 listopada" means the event's 30 November when the event has that day."""
+    for event_day in event_days:
+        if (event_day.month, event_day.day) == (day.month, day.day):
+            return event_day
+    return day
+
+
+def _find_day(text: str, now: datetime, event_days: Sequence[date]) -> tuple[date | None, int | None]:
+    base = now.replace(tzinfo=None, hour=12, minute=0, second=0, microsecond=0)
+    tokens = text.split()
+    for i, token in enumerate(tokens):
+        if token in _DAY_NOUN:
+            neighbours = tokens[max(0, i - 1) : i] + tokens[i + 1 : i + 2]
+            for word in neighbours:
+                if word in _ORDINAL_DAY:
+                    return None, _ORDINAL_DAY[word]
+    match = _DATE_WORDS.search(text)
+    if match:
+        month = _MONTHS[match.group(2)]
+        day = _dateparser_day(f"{int(match.group(1))} {_MONTH_GEN[month - 1]}", base)
+        if day:
+            return _prefer_event_year(day, event_days), None
+    match = _DATE_DOTS.search(text)
+    if match and int(match.group(1)) <= 31 and 1 <= int(match.group(2)) <= 12 and int(match.group(1)) > 23:
+        day = _dateparser_day(f"{int(match.group(1))}.{int(match.group(2))}.{now.year}", base)
+        if day:
+            return _prefer_event_year(day, event_days), None
+    match = _DAY_OF_MONTH_ALONE.search(text)
+    if match:
+        number = int(match.group(1))
+        candidates = [d for d in event_days if d.day == number]
+        if candidates:
+            return candidates[0], None
+    for token in tokens:
+        if token in _RELATIVE_DAY:
+            return _dateparser_day(_RELATIVE_DAY[token], base), None
+    for token in tokens:
+        if token in _WEEKDAY and not (token in ("sr", "pt", "wt", "pon", "sob") and len(tokens) > 6):
+            weekday = _WEEKDAY[token]
+            for event_day in event_days:
+                if event_day.weekday() == weekday:
+                    return event_day, None
+            ahead = (weekday - now.weekday()) % 7
+            return now.date() + timedelta(days=ahead), None
+    return None, None
+
+
+def _find_hour(text: str) -> time | None:
+    match = _CLOCK.search(text)
+    if match:
+        return time(int(match.group(1)), int(match.group(2)))
+    match = _HOUR_AFTER_WORD.search(text)
+    if match:
+        hour = int(match.group(1))
+        minute = int(match.group(2) or 0)
+        return time(hour, minute)
+    match = _HOUR_WORD.search(text)
+    if match:
+        return time(_HOUR_WORDS[match.group(1)])
+    return None
+
+
+def _find_duration(text: str) -> timedelta | None:
+    match = _IN_DURATION.search(text)
+    if not match:
+        return None
+    number, word, unit = match.groups()
+    amount = float(number) if number else _NUMBER_WORDS.get(word or "", 1.0)
+    if unit.startswith("kwadrans") or word == "kwadrans":
+        return timedelta(minutes=15 * (amount if number else 1))
+    if unit.startswith("min"):
+        return timedelta(minutes=amount)
+    return timedelta(hours=amount)
+
+
+def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
+    """"o 5" at a conference means 17:00; "o 7 rano" stays 7:00."""
+    if window == MORNING or hour.hour == 0 or hour.hour > 7:
+        return hour
+    return time(hour.hour + 12, hour.minute)
+
+
+def parse_time_query(folded: str, now: datetime, event_days: Sequence[date]) -> TimeQuery | None:
+    """Read the time a folded question asks about, or None if it names no time."""
+    duration = _find_duration(folded)
+    if duration is not None:
+        return TimeQuery(absolute=now + duration)
+    day, day_index = _find_day(folded, now, event_days)
+    window: tuple[time, time] | time | None = None
+    for pattern, value in _WINDOWS:
+        if pattern.search(folded):
+            window = value
+            break
+    hour = _find_hour(folded)
+    if hour is not None:
+        hour = _afternoon(hour, window)
+        return TimeQuery(day=day, moment=hour, day_index=day_index)
+    if isinstance(window, time):
+        return TimeQuery(day=day, moment=window, day_index=day_index)
+    if window is not None:
+        return TimeQuery(day=day, window=window, day_index=day_index)
+    if day is not None or day_index is not None:
+        return TimeQuery(day=day, day_index=day_index)
+    return None
