@@ -42,13 +42,28 @@ def lemma_key(lemma: str) -> str:
     return fold(lemma.split(":", 1)[0])
 
 
-def analyse_lemmas(word: str) -> frozenset[str]:
-    """Folded lemmas morfeusz2 knows for `word`; empty if it does not know the word."""
+# Parts of speech that can name a thing; verbs and gerunds would let "Zacięcie" match "zaczęło".
+NAMING_TAGS = ("subst", "adj", "brev", "depr", "num", "burk", "adv")
+
+
+def analyse_lemmas(word: str, tags: tuple[str, ...] | None = None) -> frozenset[str]:
+    """Lemmas morfeusz2 knows for `word` (only of parts of speech in `tags`, if given)."""
     found = set()
     for _start, _end, (_form, lemma, tag, *_rest) in morfeusz().analyse(word):
-        if tag != "ign":
+        if tag != "ign" and (tags is None or tag.split(":", 1)[0] in tags):
             found.add(lemma)
     return frozenset(found)
+
+
+@lru_cache(maxsize=20_000)
+def is_noun(word: str) -> bool:
+    """Whether morfeusz2 reads `word` only as a common noun (no verb, name or function word).
+
+    Proper names are left out: without diacritics "bedzie" reads as a form of the name "Beda".
+    """
+    readings = [(tag.split(":", 1)[0], names) for _s, _e, (_f, _l, tag, names, *_r)
+                in morfeusz().analyse(word)]
+    return bool(readings) and all(pos in ("subst", "depr") and not names for pos, names in readings)
 
 
 class Lexicon:
@@ -69,25 +84,30 @@ class Lexicon:
                 if folded and " " not in folded:
                     forms[folded].add(key)
         self.forms: dict[str, frozenset[str]] = {f: frozenset(k) for f, k in forms.items()}
+        self.lemma_keys = frozenset(k for keys in self.forms.values() for k in keys)
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for form in self.forms:
             self._by_length[len(form)].append(form)
         self.lookup = lru_cache(maxsize=20_000)(self._lookup)
 
-    def _lookup(self, token: str, original: str) -> frozenset[str]:
-        """Lemma keys for one token: vocabulary form, else morfeusz2, else a close vocabulary form."""
+    def _lookup(self, token: str, original: str) -> tuple[frozenset[str], bool]:
+        """Lemma keys for one token, and whether it is a noun outside the vocabulary.
+
+        Vocabulary form first, else morfeusz2, else a close vocabulary form (a typo).
+        """
         known = self.forms.get(token)
         if known is not None:
-            return known | {token}
+            return known | {token}, False
         if original and not original.isdigit():
             analysed = analyse_lemmas(original)
             if analysed:
-                return frozenset(lemma_key(lemma) for lemma in analysed) | {token}
+                keys = frozenset(lemma_key(lemma) for lemma in analysed) | {token}
+                return keys, is_noun(original) and not keys & self.lemma_keys
         if len(token) >= 4 and token not in _NO_FUZZ and token.isalpha():
             close = self._closest(token)
             if close is not None:
-                return self.forms[close] | {token}
-        return frozenset({token})
+                return self.forms[close] | {token}, False
+        return frozenset({token}), False
 
     def _closest(self, token: str) -> str | None:
         limit = 1 if len(token) <= 6 else 2

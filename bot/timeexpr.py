@@ -86,6 +86,7 @@ _IN_DURATION = re.compile(
 _DATE_WORDS = re.compile(r"\b(\d{1,2})(?:\s*(?:go|ego))?\s+(" + "|".join(_MONTHS) + r")\b")
 _DATE_DOTS = re.compile(r"\b(\d{1,2})\.(\d{1,2})\b")
 _DAY_OF_MONTH_ALONE = re.compile(r"\b(\d{1,2})\s*(?:go|ego)\b")
+_GREETINGS = re.compile(r"\b(?:dobry wieczor|dobranoc|dzien dobry|milego wieczoru|milego dnia)\b")
 _NUMBER_WORDS = {"jedna": 1, "jeden": 1, "dwie": 2, "dwa": 2, "trzy": 3, "pol": 0.5, "poltorej": 1.5}
 
 
@@ -203,6 +204,7 @@ def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
 
 def parse_time_query(folded: str, now: datetime, event_days: Sequence[date]) -> TimeQuery | None:
     """Read the time a folded question asks about, or None if it names no time."""
+    folded = _GREETINGS.sub(" ", folded)
     duration = _find_duration(folded)
     if duration is not None:
         return TimeQuery(absolute=now + duration)

@@ -1,0 +1,38 @@
+"""A user's message turned into tokens and lemma keys, ready for intent and entity matching."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.lexicon import Lexicon
+from bot.text import fold, fold_keep_times
+
+_ORIGINAL_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    text: str
+    folded: str  # diacritics dropped, times like "10:30" kept whole
+    tokens: tuple[str, ...]
+    lemmas: frozenset[str]  # lemma keys of every token, plus the tokens themselves
+    foreign_nouns: tuple[str, ...] = ()  # nouns we know nothing about ("apteka", "pogoda")
+
+    def has(self, *lemmas: str) -> bool:
+        return any(lemma in self.lemmas for lemma in lemmas)
+
+
+def analyse(text: str, lexicon: Lexicon) -> Analysis:
+    """Fold, tokenise and lemmatise one message."""
+    folded = fold_keep_times(text)
+    originals = {fold(word): word for word in _ORIGINAL_WORD.findall(text)}
+    tokens = tuple(folded.split())
+    lemmas: set[str] = set()
+    foreign = []
+    for token in tokens:
+        keys, is_foreign = lexicon.lookup(token, originals.get(token, token))
+        lemmas |= keys
+        if is_foreign:
+            foreign.append(token)
+    return Analysis(text, folded, tokens, frozenset(lemmas), tuple(foreign))

@@ -1,0 +1,217 @@
+"""The assistant: a question in Polish plus the clock's now in, an intent and a reply out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import texts
+from bot.analysis import Analysis, analyse
+from bot.clock import Clock
+from bot.entities import EntityIndex, EntityKind, EntityMatch, alias_words
+from bot.info import (
+    answer_about_event,
+    answer_contact,
+    answer_faq,
+    answer_organisation,
+    answer_organisers,
+    answer_venue,
+)
+from bot.intents import Classification, Intent, classify, cue_vocabulary
+from bot.lexicon import Lexicon
+from bot.model import Conference, FaqEntry, Organisation, Place, Role, Session
+from bot.programme import (
+    answer_at_time,
+    answer_day,
+    answer_next,
+    answer_now,
+    answer_place,
+    answer_session,
+    answer_visits,
+)
+from bot.reminders import ReminderAction, parse_reminder_request
+from bot.reply import Reply, ReplyBuilder, bold
+from bot.text import fold
+from bot.timeexpr import TimeQuery, parse_time_query
+
+_WHEN_WHERE = ("kiedy", "gdzie", "ktory", "ktora", "ktorej", "godzina", "jechac", "dojechac",
+               "wizyta", "trwac", "zaczynac", "start", "isc", "pojechac", "jak")
+_ABOUT_WHO = ("kto", "czym", "zajmowac", "organizacja", "robic")
+MAX_QUESTION = 500  # characters read from one message; the rest is ignored
+FAQ_LITERAL = 2.7  # the keyword phrase appears as written
+FAQ_WORDS = 2.3  # its content words all appear, inflected or not
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    intent: Intent
+    reply: Reply
+    classification: Classification | None = None
+
+
+class Assistant:
+    """Answers questions about one conference; stateless per question, safe to share."""
+
+    def __init__(self, conference: Conference, clock: Clock) -> None:
+        self.conference = conference
+        self.clock = clock
+        self.entities = EntityIndex(conference)
+        vocabulary = cue_vocabulary() | self.entities.vocabulary
+        self.faq: list[tuple[FaqEntry, list[tuple[str, tuple[frozenset[str], ...]]]]] = []
+        for entry in conference.faq:
+            phrases = []
+            for phrase in entry.keywords:
+                words, raw = alias_words(phrase)
+                phrases.append((f" {fold(phrase)} ", words))
+                vocabulary |= raw
+            self.faq.append((entry, phrases))
+        self.lexicon = Lexicon(vocabulary)
+        self.event_days = tuple(day.date for day in conference.days)
+
+    def understand(self, text: str) -> tuple[Analysis, TimeQuery | None, list[EntityMatch], Classification, FaqEntry | None]:
+        analysis = analyse(text[:MAX_QUESTION], self.lexicon)
+        when = parse_time_query(analysis.folded, self.clock.now(), self.event_days)
+        entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
+        faq_entry, faq_score = self._faq(analysis)
+        return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry
+
+    def _prefer_sessions(self, matches: list[EntityMatch], analysis: Analysis) -> list[EntityMatch]:
+        """"kiedy jedziemy do Skawiny?": an organisation asked about with "when/where" means its session."""
+        if not matches or matches[0].kind is not EntityKind.ORGANISATION:
+            return matches
+        if not analysis.has(*_WHEN_WHERE) or analysis.has(*_ABOUT_WHO):
+            return matches
+        organisation = matches[0].entity.target
+        assert isinstance(organisation, Organisation)
+        sessions = self.conference.sessions_by(organisation)
+        for match in matches[1:]:
+            if match.entity.target in sessions or (
+                isinstance(match.entity.target, Place) and match.entity.target.organisation is organisation
+            ):
+                return [match, *(m for m in matches if m is not match)]
+        if len(sessions) == 1:
+            session_match = self.entities.match_for(sessions[0], matches[0])
+            return [session_match, *matches]
+        return matches
+
+    def _faq(self, analysis: Analysis) -> tuple[FaqEntry | None, float]:
+        """The FAQ entry whose keyword phrase the question contains, literally or word by word."""
+        best: tuple[FaqEntry | None, float] = (None, 0.0)
+        text = f" {analysis.folded} "
+        for entry, phrases in self.faq:
+            for literal, words in phrases:
+                if literal in text:
+                    score = FAQ_LITERAL + 0.3 * literal.count(" ")
+                elif words and all(word & analysis.lemmas for word in words):
+                    score = FAQ_WORDS + 0.4 * (len(words) - 1)
+                else:
+                    continue
+                if score > best[1]:
+                    best = (entry, score)
+        return best
+
+    def ask(self, question: str) -> Answer:
+        """Answer one message."""
+        text = question.strip()
+        if not text:
+            return Answer(question, Intent.FALLBACK, ReplyBuilder().line(texts.EMPTY).build())
+        if not fold(text):
+            return self._fallback(question, texts.NOT_TEXT)
+        analysis, when, entities, decision, faq_entry = self.understand(text)
+        out = self._answer(decision, analysis, when, faq_entry)
+        if len(text) > MAX_QUESTION:
+            out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
+        return Answer(question, decision.intent, out.build(), decision)
+
+    def _answer(self, decision: Classification, analysis: Analysis, when: TimeQuery | None,
+                faq_entry: FaqEntry | None) -> ReplyBuilder:
+        conference = self.conference
+        now = self.clock.now()
+        intent = decision.intent
+        target = decision.entity.entity.target if decision.entity else None
+        if intent is Intent.NOW:
+            return answer_now(conference, now)
+        if intent is Intent.NEXT:
+            return answer_next(conference, now)
+        if intent is Intent.AT_TIME and when is not None:
+            return answer_at_time(conference, when, now)
+        if intent in (Intent.DAY_PROGRAMME, Intent.AT_TIME):
+            return answer_day(conference, when, now)
+        if intent is Intent.VISITS:
+            return answer_visits(conference, now)
+        if intent in (Intent.VISIT, Intent.SESSION):
+            if isinstance(target, Session):
+                return answer_session(conference, target, now)
+            if isinstance(target, Place):
+                return answer_place(conference, target, now)
+            return answer_visits(conference, now)
+        if intent is Intent.VENUE:
+            return answer_venue(conference, analysis)
+        if intent is Intent.CONTACT:
+            return answer_contact(conference)
+        if intent is Intent.ORGANISERS:
+            return answer_organisers(conference)
+        if intent is Intent.ABOUT_EVENT:
+            return answer_about_event(conference)
+        if intent in (Intent.ORGANISATION, Intent.ABOUT_ORGANISER):
+            organisation = target if isinstance(target, Organisation) else self._main_organiser()
+            if organisation is not None:
+                return answer_organisation(conference, organisation)
+            return answer_organisers(conference)
+        if intent is Intent.FAQ and faq_entry is not None:
+            return answer_faq(faq_entry)
+        if intent is Intent.REMINDERS:
+            return self._reminders(analysis)
+        if intent is Intent.HELP:
+            return self._help()
+        if intent is Intent.GREETING:
+            out = ReplyBuilder().line(texts.GREETING.format(name=f"„{conference.event.label}”"))
+            out.line(texts.GREETING_MORE)
+            return self._suggest_basics(out)
+        if intent is Intent.THANKS:
+            return self._suggest_basics(ReplyBuilder().line(texts.THANKS))
+        return self._fallback_builder(texts.FALLBACK)
+
+    def _main_organiser(self) -> Organisation | None:
+        found = self.conference.organisations_with(Role.ORGANISER)
+        return found[0] if found else None
+
+    def _reminders(self, analysis: Analysis) -> ReplyBuilder:
+        request = parse_reminder_request(analysis)
+        out = ReplyBuilder()
+        if request.action is ReminderAction.OFF:
+            out.line(texts.REMINDERS_OFF)
+        elif request.action is ReminderAction.ON:
+            lead = f" ({request.minutes} minut wcześniej)" if request.minutes else ""
+            out.line(f"{texts.REMINDERS_ON}{lead}.")
+        else:
+            out.line(texts.REMINDERS_ASK)
+        out.line(texts.REMINDERS_NOT_YET)
+        out.suggest("Co dalej?", "co dalej?")
+        return out
+
+    def _help(self) -> ReplyBuilder:
+        out = ReplyBuilder().line(texts.HELP_INTRO.format(name=f"„{self.conference.event.label}”"))
+        for example, meaning in texts.HELP_EXAMPLES:
+            out.line("• ", bold(example), f" — {meaning}")
+        return self._suggest_basics(out)
+
+    def _suggest_basics(self, out: ReplyBuilder) -> ReplyBuilder:
+        return (out.suggest("Co jest teraz?", "co jest teraz?").suggest("Program", "program konferencji")
+                .suggest("Wizyty studyjne", "jakie są wizyty studyjne?").suggest("Dojazd", "jak dojechać?"))
+
+    def _fallback_builder(self, message: str) -> ReplyBuilder:
+        out = ReplyBuilder().line(message).line(texts.FALLBACK_OFFER)
+        for example, meaning in texts.HELP_EXAMPLES[:6]:
+            out.line("• ", bold(example), f" — {meaning}")
+        if self.conference.contact is not None:
+            contact = self.conference.contact
+            phone = f", tel. {contact.phone}" if contact.phone else ""
+            out.line(f"Z innymi pytaniami najlepiej zwrócić się do organizatorów: {contact.name}{phone}.")
+        return self._suggest_basics(out)
+
+    def _fallback(self, question: str, message: str) -> Answer:
+        return Answer(question, Intent.FALLBACK, self._fallback_builder(message).build())
+
+
+__all__ = ["Answer", "Assistant", "EntityKind"]

@@ -1,0 +1,165 @@
+"""Finding the event's named things (visits, sessions, places, organisations) in a question.
+
+Each name and alias becomes a list of words, each word the set of its lemma keys. A name
+matches when the words the question contains carry most of the name's weight; a word's
+weight is its rarity among all names (idf), so "wizyta" alone matches nothing while
+"Kozłówce" or "Dębniki" is enough.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key
+from bot.model import Conference, EventInfo, Organisation, Place, Session, Venue
+from bot.text import fold, words
+
+_STOP = frozenset(
+    """a i o u w we z ze na do od dla nad pod przy po oraz jako lub the of and jak co czy kto
+    to ten ta te jest sa byc bedzie mam ma mi mnie sie jaki jaka jakie ktory ktora gdzie kiedy
+    ile czym kogo moge mozna""".split()
+)
+MIN_COVERAGE = 0.6
+UNIQUE_COVERAGE = 0.4  # enough when the matched word belongs to this one name alone
+MIN_WEIGHT = 1.4  # the rarest matched word must be at least this rare (log scale)
+
+
+class EntityKind(StrEnum):
+    EVENT = "event"
+    VENUE = "venue"
+    SESSION = "session"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+
+
+Target = EventInfo | Venue | Session | Place | Organisation
+AliasWord = frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    kind: EntityKind
+    target: Target
+    aliases: tuple[tuple[AliasWord, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMatch:
+    entity: Entity
+    score: float  # 0..1, the share of the best alias's weight found in the question
+    evidence: float  # weight of all the entity's words found, across its aliases
+
+    @property
+    def kind(self) -> EntityKind:
+        return self.entity.kind
+
+
+def alias_words(name: str) -> tuple[tuple[AliasWord, ...], set[str]]:
+    """A name's content words as lemma-key sets, and the raw lemmas to add to the lexicon."""
+    result = []
+    raw: set[str] = set()
+    for word in words(name):
+        folded = fold(word)
+        if not folded or folded in _STOP:
+            continue
+        lemmas = analyse_lemmas(word, NAMING_TAGS) if not word.isdigit() else frozenset()
+        raw |= lemmas or {word.lower()}
+        result.append(frozenset({folded, *(lemma_key(lemma) for lemma in lemmas)}))
+    return tuple(result), raw
+
+
+class EntityIndex:
+    def __init__(self, conference: Conference) -> None:
+        self.vocabulary: set[str] = set()
+        entities = [
+            self._entity(EntityKind.EVENT, conference.event,
+                         [conference.event.name, conference.event.short_name]),
+            self._entity(EntityKind.VENUE, conference.venue,
+                         [conference.venue.name, conference.venue.short_name,
+                          *conference.venue.aliases]),
+        ]
+        for s in conference.sessions:
+            # A session is also known by its place's names ("wizyta na Kozłówce").
+            place_names = [s.place.short_name, *s.place.aliases] if s.place else []
+            entities.append(self._entity(EntityKind.SESSION, s, [s.title, *s.aliases, *place_names]))
+        for p in conference.places:
+            entities.append(self._entity(EntityKind.PLACE, p, [p.name, p.short_name, *p.aliases]))
+        for o in conference.organisations:
+            entities.append(
+                self._entity(EntityKind.ORGANISATION, o, [o.name, o.short_name, *o.aliases])
+            )
+        self.entities = tuple(e for e in entities if e.aliases)
+        df: Counter[str] = Counter()
+        for entity in self.entities:
+            keys = {key for alias in entity.aliases for word in alias for key in word}
+            df.update(keys)
+        total = len(self.entities)
+        self.idf = {key: math.log(1 + total / count) for key, count in df.items()}
+        self.unique_weight = math.log(1 + total)
+
+    def _entity(self, kind: EntityKind, target: Target, names: Iterable[str | None]) -> Entity:
+        aliases = []
+        for name in names:
+            if not name:
+                continue
+            alias, raw = alias_words(name)
+            if alias:
+                aliases.append(alias)
+                self.vocabulary |= raw
+        return Entity(kind, target, tuple(aliases))
+
+    def match_for(self, target: Target, like: EntityMatch) -> EntityMatch:
+        """A match for `target` as strong as `like` (to redirect an organisation to its session)."""
+        entity = next(e for e in self.entities if e.target is target)
+        return EntityMatch(entity, like.score, like.evidence)
+
+    def weight(self, word: AliasWord) -> float:
+        return max(self.idf.get(key, 0.0) for key in word)
+
+    def find(self, lemmas: frozenset[str]) -> list[EntityMatch]:
+        """Entities named in a question, best first."""
+        matches = []
+        for entity in self.entities:
+            best = 0.0
+            evidence: set[AliasWord] = set()
+            for alias in entity.aliases:
+                total = sum(self.weight(w) for w in alias)
+                found = [w for w in alias if w & lemmas]
+                if not found or total == 0:
+                    continue
+                rarest = max(self.weight(w) for w in found)
+                if rarest < MIN_WEIGHT:
+                    continue
+                coverage = sum(self.weight(w) for w in found) / total
+                if coverage < MIN_COVERAGE and rarest >= self.unique_weight:
+                    coverage = max(coverage, MIN_COVERAGE) if coverage >= UNIQUE_COVERAGE else coverage
+                best = max(best, coverage)
+                evidence.update(found)
+            if best >= MIN_COVERAGE:
+                weight = sum(self.weight(w) for w in {frozenset(w & lemmas) for w in evidence})
+                matches.append(EntityMatch(entity, best, weight))
+        matches.sort(key=lambda m: (-round(m.score, 3), -round(m.evidence, 3), _RANK[m.kind]))
+        return _prefer_place(matches)
+
+
+_RANK = {
+    EntityKind.SESSION: 0, EntityKind.PLACE: 1, EntityKind.ORGANISATION: 2,
+    EntityKind.VENUE: 3, EntityKind.EVENT: 4,
+}
+
+
+def _prefer_place(matches: list[EntityMatch]) -> list[EntityMatch]:
+    """Several sessions tied at one matched place: answer with the place, which lists them all."""
+    if len(matches) < 2 or matches[0].kind is not EntityKind.SESSION:
+        return matches
+    first, second = matches[0], matches[1]
+    if second.kind is not EntityKind.SESSION or (second.score, second.evidence) != (first.score, first.evidence):
+        return matches
+    for match in matches[2:]:
+        if match.kind is EntityKind.PLACE and match.score == first.score:
+            return [match, *(m for m in matches if m is not match)]
+    return matches

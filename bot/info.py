@@ -1,0 +1,207 @@
+"""Answers about the event itself: venue and directions, contact, organisers, the event, FAQ."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.analysis import Analysis
+from bot.model import Conference, FaqEntry, Note, Organisation, Role, TransportMode
+from bot.polish import format_date
+from bot.reply import Location, ReplyBuilder, bold, italic, link
+
+# Venue sub-topics: the cue lemmas (folded) that select each one.
+_VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("airport", frozenset({"lotnisko", "balice", "samolot", "lot"})),
+    ("railway_station", frozenset({"dworzec", "dworca", "pkp", "glowny", "glownego"})),
+    ("parking", frozenset({"parking", "parkowac", "zaparkowac", "samochod", "auto", "parkingu"})),
+    ("accessibility", frozenset({"winda", "wozek", "dostepnosc", "niepelnosprawny",
+                                 "niepelnosprawnosc", "schody", "bariera", "wozkowy", "dostepny"})),
+    ("bicycles", frozenset({"rower", "rowerowy", "stojak"})),
+    ("tram", frozenset({"tramwaj", "tram", "mpk", "przystanek"})),
+    ("train", frozenset({"pociag", "kolej", "ska", "kolejowy"})),
+    ("map", frozenset({"mapa", "lokalizacja", "pinezka", "nawigacja", "google", "mapka"})),
+)
+
+
+def venue_topics(analysis: Analysis) -> list[str]:
+    return [topic for topic, cues in _VENUE_TOPICS if cues & analysis.lemmas]
+
+
+def _note_line(out: ReplyBuilder, title: str, note: Note | None) -> None:
+    if note is None or not note.text:
+        out.line(bold(title), f": brak informacji — {texts.PROVISIONAL} u organizatorów.")
+        return
+    out.line(bold(title), f": {note.text}")
+
+
+def venue_location(conference: Conference) -> Location | None:
+    venue = conference.venue
+    if venue.location is None:
+        return None
+    return Location(venue.location.latitude, venue.location.longitude, venue.name,
+                    venue.full_address, venue.location.approximate)
+
+
+def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
+    venue = conference.venue
+    out = ReplyBuilder()
+    out.line(bold(venue.name))
+    out.line(f"Adres: {venue.full_address}")
+    topics = venue_topics(analysis)
+    for topic in topics:
+        direction = venue.direction(topic)
+        if direction is not None:
+            mark = f" ({texts.PROVISIONAL})" if direction.provisional else ""
+            out.line(bold(direction.label[0].upper() + direction.label[1:]), f": {direction.text}{mark}")
+        elif topic == "parking":
+            _note_line(out, "Parking", venue.parking)
+        elif topic == "accessibility":
+            _note_line(out, "Dostępność", venue.accessibility)
+        elif topic == "bicycles":
+            _note_line(out, "Rowery", venue.bicycles)
+        if topic in ("tram", "train"):
+            mode = TransportMode.TRAM if topic == "tram" else TransportMode.TRAIN
+            for stop in venue.stops:
+                if stop.mode is mode:
+                    lines = f" (linie {', '.join(stop.lines)})" if stop.lines else ""
+                    note = f" — {stop.note}" if stop.note else ""
+                    out.line(f"Przystanek: {stop.name}{lines}{note}")
+    if not topics:
+        if venue.description:
+            out.line(venue.description)
+        for building in venue.buildings:
+            out.line(f"• {building.name}" + (f" — {building.note}" if building.note else ""))
+        if venue.stops:
+            out.line("Najbliższe przystanki:")
+            for stop in venue.stops:
+                kind = {TransportMode.TRAM: "tramwaj", TransportMode.BUS: "autobus",
+                        TransportMode.TRAIN: "pociąg"}[stop.mode]
+                lines = f", linie {', '.join(stop.lines)}" if stop.lines else ""
+                mark = f" ({texts.PROVISIONAL})" if stop.provisional else ""
+                out.line(f"• {stop.name} ({kind}{lines}){mark}")
+    if venue.map_url:
+        out.line(link("Mapa", venue.map_url))
+        out.add_link("Mapa", venue.map_url)
+    if venue.location is not None and venue.location.approximate:
+        note = f" — {venue.location.note}" if venue.location.note else ""
+        out.line(italic(f"{texts.APPROXIMATE_PIN}{note}."))
+    out.location = venue_location(conference)
+    for label, question, topic in (
+        ("Z dworca", "jak dojechać z dworca?", "railway_station"),
+        ("Z lotniska", "jak dojechać z lotniska?", "airport"),
+        ("Tramwajem", "jak dojechać tramwajem?", "tram"),
+        ("Parking", "czy jest parking?", "parking"),
+        ("Dostępność", "czy są windy?", "accessibility"),
+    ):
+        if topic not in topics:
+            out.suggest(label, question)
+    return out
+
+
+def answer_contact(conference: Conference) -> ReplyBuilder:
+    out = ReplyBuilder()
+    contact = conference.contact
+    if contact is None:
+        out.line("Nie mam danych kontaktowych organizatorów.")
+        return out
+    out.line(bold(contact.name) , f" — {contact.role}" if contact.role else "")
+    if contact.phone:
+        out.line(f"Telefon: {contact.phone}")
+    if contact.email:
+        out.line("E-mail: ", link(contact.email, f"mailto:{contact.email}"))
+    if conference.event.programme_website:
+        out.line("Program online: ", link(conference.event.programme_website, conference.event.programme_website))
+    out.suggest("Organizatorzy", "kto organizuje konferencję?")
+    return out
+
+
+def _names(organisations: list[Organisation]) -> str:
+    return ", ".join(o.name + (f" ({o.short_name})" if o.short_name else "") for o in organisations)
+
+
+def answer_organisers(conference: Conference) -> ReplyBuilder:
+    out = ReplyBuilder()
+    for role, title in (
+        (Role.ORGANISER, "Organizator"),
+        (Role.CO_ORGANISER, "Współorganizatorzy"),
+        (Role.PARTNER, "Partnerzy"),
+    ):
+        found = conference.organisations_with(role)
+        if found:
+            out.line(bold(title), f": {_names(found)}")
+    funders = conference.organisations_with(Role.FUNDER)
+    if funders:
+        out.line(bold("Finansowanie"), ":")
+        for funder in funders:
+            out.line(f"• {funder.description or funder.name}")
+    if conference.partners_note:
+        out.line(bold("Partnerzy merytoryczni"), f": {conference.partners_note}")
+    main = conference.organisations_with(Role.ORGANISER)
+    if main:
+        out.suggest(f"O: {main[0].label}"[:20], f"czym zajmuje się {main[0].label}?")
+    out.suggest("Kontakt", "kontakt")
+    return out
+
+
+def answer_about_event(conference: Conference) -> ReplyBuilder:
+    event = conference.event
+    out = ReplyBuilder()
+    heading = f"{event.edition}. " if event.edition else ""
+    out.line(bold(f"{heading}{event.kind or 'konferencja'} „{event.name}”"))
+    if event.motto:
+        out.line(f"Hasło tej edycji: „{event.motto}”")
+    first, last = event.start_date, event.end_date
+    dates = format_date(first) if first == last else f"{format_date(first)} – {format_date(last)} {last.year} r."
+    out.line(f"Termin: {dates}" + (f", {event.city}" if event.city else ""))
+    out.line(f"Miejsce: {conference.venue.name}, {conference.venue.full_address}")
+    if event.participants:
+        out.line(f"Uczestnicy: {event.participants}")
+    if event.topics:
+        out.line("Tematy: " + "; ".join(event.topics) + ".")
+    if event.history:
+        out.line(f"Historia: {event.history}")
+    main = conference.organisations_with(Role.ORGANISER)
+    if main:
+        out.line(f"Organizator: {main[0].name}")
+    if event.website:
+        out.line("Strona: ", link(event.website, event.website))
+        out.add_link("Strona konferencji", event.website)
+    if event.programme_website and event.programme_website != event.website:
+        out.line("Program online: ", link(event.programme_website, event.programme_website))
+    out.suggest("Program", "program konferencji").suggest("Organizatorzy", "kto organizuje?")
+    return out
+
+
+def answer_organisation(conference: Conference, organisation: Organisation) -> ReplyBuilder:
+    out = ReplyBuilder()
+    title = organisation.name + (f" ({organisation.short_name})" if organisation.short_name else "")
+    out.line(bold(title))
+    roles = {Role.ORGANISER: "organizator konferencji", Role.CO_ORGANISER: "współorganizator konferencji",
+             Role.FUNDER: "współfinansuje konferencję", Role.PARTNER: "partner konferencji"}
+    for role in sorted(organisation.roles):
+        out.line(roles[role][0].upper() + roles[role][1:] + ".")
+    if organisation.description:
+        out.line(organisation.description)
+    sessions = conference.sessions_by(organisation)
+    places = [p for p in conference.places if p.organisation is organisation]
+    if sessions:
+        out.line("W programie:")
+        for s in sessions:
+            out.line(f"• {format_date(s.start.date())}, {s.start:%H:%M}–{s.end:%H:%M} ", bold(s.title))
+            out.suggest(s.title[:20], s.title)
+    elif places:
+        out.line("Prowadzi: " + ", ".join(p.name for p in places))
+    for url in organisation.websites:
+        out.line("Strona: ", link(url, url))
+    if not (organisation.description or sessions or places or organisation.roles):
+        out.line("Więcej o tej organizacji nie wiem.")
+    return out
+
+
+def answer_faq(entry: FaqEntry) -> ReplyBuilder:
+    out = ReplyBuilder()
+    out.line(bold(entry.question))
+    out.line(entry.answer)
+    if entry.provisional:
+        out.line(italic(f"Informacja {texts.PROVISIONAL}."))
+    out.suggest("Kontakt", "kontakt")
+    return out

@@ -1,0 +1,42 @@
+"""Fixed Polish texts users read, kept together for review."""
+
+from __future__ import annotations
+
+PROVISIONAL = "do potwierdzenia"
+PROVISIONAL_TIME = "godzina orientacyjna"
+PROVISIONAL_DAY = "Program tego dnia jest orientacyjny — godziny i sale mogą się jeszcze zmienić."
+APPROXIMATE_PIN = "Pinezka jest przybliżona"
+UNKNOWN_MEETING_POINT = "Miejsce zbiórki: jeszcze nie znamy — do potwierdzenia u organizatorów."
+UNKNOWN_ADDRESS = "Dokładny adres: jeszcze nie znamy — do potwierdzenia u organizatorów."
+
+EMPTY = "Napisz, o co chcesz zapytać — np. „co jest teraz?” albo „jak dojechać?”."
+NOT_TEXT = "Umiem odpowiadać tylko na pytania napisane tekstem. Napisz, o co chcesz zapytać."
+TOO_LONG = "To bardzo długa wiadomość — odpowiadam na jej początek."
+
+FALLBACK = "Nie mam pewności, o co pytasz, a nie chcę zgadywać."
+FALLBACK_OFFER = "Mogę pomóc w takich sprawach:"
+
+HELP_INTRO = "Jestem asystentem konferencji {name}. Zapytaj mnie po prostu, np.:"
+HELP_EXAMPLES = (
+    ("co jest teraz?", "co się dzieje w tej chwili"),
+    ("co dalej?", "następny punkt programu"),
+    ("program na jutro", "plan dnia"),
+    ("co jest w czwartek o 10?", "program o danej porze"),
+    ("jakie są wizyty studyjne?", "wydarzenia towarzyszące"),
+    ("kiedy jest wizyta na Kozłówce?", "szczegóły punktu programu"),
+    ("jak dojechać z dworca?", "dojazd, adres, parking, dostępność"),
+    ("kto organizuje konferencję?", "organizatorzy i partnerzy"),
+    ("kontakt", "osoba kontaktowa"),
+)
+
+GREETING = "Dzień dobry! Jestem asystentem konferencji {name}."
+GREETING_MORE = "Pytaj o program, wizyty studyjne, dojazd albo kontakt — piszę po polsku, bez zbędnych formalności."
+THANKS = "Nie ma za co! Jeśli będziesz czegoś potrzebować, pisz śmiało."
+
+REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed sesjami"
+REMINDERS_OFF = "Rozumiem: chcesz wyłączyć przypomnienia."
+REMINDERS_ASK = "Rozumiem, chodzi o przypomnienia przed sesjami."
+REMINDERS_NOT_YET = (
+    "Przypomnienia nie są jeszcze dostępne w tym kanale — włączysz je w bocie na Telegramie, "
+    "gdy tylko ruszą. Do tego czasu zapytaj mnie „co dalej?”, a podam najbliższy punkt programu."
+)
