@@ -38,7 +38,7 @@ _WHEN_WHERE = ("kiedy", "gdzie", "ktory", "ktora", "ktorej", "godzina", "jechac"
 _ABOUT_WHO = ("kto", "czym", "zajmowac", "organizacja", "robic")
 MAX_QUESTION = 500  # characters read from one message; the rest is ignored
 FAQ_LITERAL = 2.7  # the keyword phrase appears as written
-FAQ_WORDS = 2.3  # its content words all appear, inflected or not
+FAQ_WORDS = 2.5  # its content words all appear, inflected or not
 
 
 @dataclass(frozen=True, slots=True)

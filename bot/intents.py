@@ -43,6 +43,7 @@ class Intent(StrEnum):
 
 THRESHOLD = 1.0
 FOREIGN_LIMIT = 2.5
+FAQ_FOREIGN_LIMIT = 3.2  # "ile kosztuje hotel": a FAQ phrase about something else
 # Domain words that are not cues but are not unknown topics either.
 _NEUTRAL = (
     "sesja sala punkt wydarzenie spotkanie prelekcja wykład panel dyskusja godzina minuta "
@@ -81,7 +82,7 @@ _CUES: dict[Intent, dict[str, float]] = {
         "komunikacja": 2, "MPK": 2, "jechać": 1.6, "pojechać": 1.6, "iść": 0.8,
         "budynek": 1.4, "wejście": 1.4, "położony": 2, "znajdować": 1.2, "mieścić": 1.6,
         "droga": 1.2, "dworca": 2.6, "główny": 0.6, "tram": 2, "SKA": 2, "pieszo": 2,
-        "nawigacja": 2.2, "google": 1.2, "pinezka": 2.4, "wózkowy": 2.6, "bariera": 2,
+        "nawigacja": 2.2, "google": 1.2, "pinezka": 2.4, "wózkowy": 2.6, "bariera": 2, "stojak": 2.2, "pocztowy": 2,
         "miejsce": 0.3,
     },
     Intent.CONTACT: {
@@ -103,7 +104,7 @@ _CUES: dict[Intent, dict[str, float]] = {
         "wcześniejszy": 1.6, "poprzedni": 1.6, "cel": 1.6, "idea": 1.6, "konferencja": 0.6,
         "zaczynać": 1.2, "rozpoczynać": 1.2, "kończyć": 1.2, "początek": 1.2,
         "termin": 1.6, "data": 1.4, "ile": 0.6, "osoba": 0.6, "udział": 0.6,
-        "ogólnopolski": 1.2, "chodzić": 0.6, "przyjechać": 0.8, "rok": 0.4, "link": 1.6,
+        "ogólnopolski": 1.2, "nazwa": 2.2, "wcześniej": 1.4, "poprzednio": 1.6, "chodzić": 0.6, "przyjechać": 0.8, "rok": 0.4, "link": 1.6,
     },
     Intent.ABOUT_ORGANISER: {"zajmować": 1.2, "fundacja": 0.6, "działać": 0.8},
     Intent.REMINDERS: {
@@ -137,6 +138,9 @@ _PATTERNS: dict[Intent, tuple[tuple[re.Pattern[str], float], ...]] = {
         (re.compile(r"\bco nas czeka\b|\bco mnie czeka\b"), 2),
         (re.compile(r"\bco (?:bedzie |jest )?najblizej\b|\bnajblizsz\w* (?:punkt|sesj|wydarzen|wizyt|rzecz|atrakcj)"), 2.5),
     ),
+    Intent.VISITS: (
+        (re.compile(r"\btowarzysz\w*"), 2.2),
+    ),
     Intent.VENUE: (
         (re.compile(r"\bgdzie (?:jest|sie odbywa|odbywa sie|sie dzieje|to jest|bedzie) "
                     r"(?:ta |to |cala )?(?:konferencj|wydarzen|impreza|spotkani)"), 2.5),
@@ -149,8 +153,11 @@ _PATTERNS: dict[Intent, tuple[tuple[re.Pattern[str], float], ...]] = {
         (re.compile(r"\bile (?:osob|ludzi|uczestnik)"), 2.5),
         (re.compile(r"\bdla kogo\b|\bkto (?:bierze|przyjezdza|przyjedzie|bedzie|uczestniczy)"), 1.8),
         (re.compile(r"\bkiedy (?:jest|bedzie|sie odbywa|odbywa sie) (?:ta |cala )?konferencj"), 2.5),
+        (re.compile(r"\bpierwszy raz\b|\bpo raz pierwszy\b|\bpelna nazwa\b|\bjak sie nazywa\b"), 2.2),
+        (re.compile(r"\bw (?:roku )?(?:19|20)\d\d\b"), 1.5),
     ),
     Intent.ORGANISERS: (
+        (re.compile(r"\bkto za (?:tym|tym wszystkim|ta konferencja|tym wydarzeniem) stoi"), 2.5),
         (re.compile(r"\bkto (?:to )?(?:organizuje|robi|przygotowal|stoi za|placi|finansuje|prowadzi (?:ta|te|cala) konf)"), 2.5),
     ),
     Intent.CONTACT: (
@@ -250,6 +257,10 @@ def classify(
         if top is None:
             top = match
             scores[intent] += ENTITY_WEIGHT * match.score
+            target = match.entity.target
+            # "czy Warszawa współorganizuje?": a role question about a named organisation.
+            if isinstance(target, Organisation) and target.roles and scores[Intent.ORGANISERS] > 0:
+                scores[Intent.ORGANISERS] += 1.0
     scores[Intent.FAQ] += faq_score
 
     # Social words count only when the message is little else.
@@ -258,7 +269,8 @@ def classify(
 
     best = max(_PRIORITY, key=lambda i: (scores[i], -_PRIORITY.index(i)))
     # A thing we know nothing about ("apteka", "pogoda") and only weak cues: better not guess.
-    unknown_topic = bool(analysis.foreign_nouns) and top is None and scores[best] < FOREIGN_LIMIT
+    limit = FAQ_FOREIGN_LIMIT if best is Intent.FAQ else FOREIGN_LIMIT
+    unknown_topic = bool(analysis.foreign_nouns) and top is None and scores[best] < limit
     if scores[best] < THRESHOLD or unknown_topic:
         return Classification(Intent.FALLBACK, scores[best], scores, top)
     return Classification(best, scores[best], scores, top)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import morfeusz2
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.text import fold
 
@@ -63,7 +63,10 @@ def is_noun(word: str) -> bool:
     """
     readings = [(tag.split(":", 1)[0], names) for _s, _e, (_f, _l, tag, names, *_r)
                 in morfeusz().analyse(word)]
-    return bool(readings) and all(pos in ("subst", "depr") and not names for pos, names in readings)
+    common = ("nazwa_pospolita",)
+    return bool(readings) and all(
+        pos in ("subst", "depr") and all(n in common for n in names) for pos, names in readings
+    )
 
 
 class Lexicon:
@@ -110,13 +113,16 @@ class Lexicon:
         return frozenset({token}), False
 
     def _closest(self, token: str) -> str | None:
+        # OSA counts a swap of two neighbouring letters ("jturo") as one edit.
         limit = 1 if len(token) <= 6 else 2
+        # Typos rarely hit the first letter; requiring it keeps "padac" from becoming "jadąc".
         candidates = [
             form
             for length in range(len(token) - limit, len(token) + limit + 1)
             for form in self._by_length.get(length, ())
+            if form[0] == token[0]
         ]
         best = process.extractOne(
-            token, candidates, scorer=Levenshtein.distance, score_cutoff=limit
+            token, candidates, scorer=OSA.distance, score_cutoff=limit
         )
         return best[0] if best else None

@@ -73,7 +73,7 @@ def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
         out.line("Teraz trwa:" if len(running) == 1 else "Teraz trwają równolegle:")
         for s in running:
             session_line(out, s, conference)
-            out.line(f"   do {format_time(s.end)} (jeszcze {format_duration(s.end - now)})")
+            out.line(f"   do {format_time(s.end)} (koniec za {format_duration(s.end - now)})")
     else:
         out.line("W tej chwili nic się nie odbywa.")
     upcoming = conference.starting_after(now)

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import dateparser
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 _MONTHS = {
     "stycznia": 1, "styczen": 1, "lutego": 2, "luty": 2, "marca": 3, "marzec": 3,
@@ -202,9 +204,23 @@ def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
     return time(hour.hour + 12, hour.minute)
 
 
+_DAY_WORDS = tuple(
+    w for w in (*_RELATIVE_DAY, *_WEEKDAY, *_ORDINAL_DAY, *_MONTHS) if len(w) >= 5
+)
+
+
+@lru_cache(maxsize=4096)
+def _correct(token: str) -> str:
+    """A day or month word typed with one slip ("jturo", "czwartke") to its right form."""
+    if len(token) < 5 or not token.isalpha() or token in _DAY_WORDS:
+        return token
+    found = process.extractOne(token, _DAY_WORDS, scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found else token
+
+
 def parse_time_query(folded: str, now: datetime, event_days: Sequence[date]) -> TimeQuery | None:
     """Read the time a folded question asks about, or None if it names no time."""
-    folded = _GREETINGS.sub(" ", folded)
+    folded = " ".join(_correct(token) for token in _GREETINGS.sub(" ", folded).split())
     duration = _find_duration(folded)
     if duration is not None:
         return TimeQuery(absolute=now + duration)

@@ -1,0 +1,115 @@
+"""`python -m bot …`: chat, ask, export, check-data. Thin over the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from bot.assistant import Assistant
+from bot.clock import ClockError, make_clock
+from bot.config import ConfigError, load_settings
+from bot.ics import programme_ics
+from bot.loading import DataError, load_conference
+from bot.model import Conference
+from bot.polish import format_date
+from bot.reply import render_plain
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"błąd: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m bot", description="Asystent konferencji — narzędzia.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, help="plik z danymi wydarzenia (domyślnie BOT_DATA)")
+    common.add_argument("--now", help='symulowany czas startu "RRRR-MM-DD GG:MM" (domyślnie BOT_NOW)')
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("chat", parents=[common], help="czat w konsoli")
+    ask = commands.add_parser("ask", parents=[common], help="jedno pytanie albo pytania ze stdin (JSON)")
+    ask.add_argument("question", nargs="?", help="pytanie; bez niego: jedno pytanie w wierszu ze stdin")
+    export = commands.add_parser("export", parents=[common], help="eksport programu")
+    export.add_argument("--format", choices=["ics"], default="ics")
+    export.add_argument("--output", "-o", type=Path, help="plik wynikowy (domyślnie stdout)")
+    check = commands.add_parser("check-data", parents=[common], help="sprawdź plik z danymi")
+    check.add_argument("path", nargs="?", type=Path, help="plik do sprawdzenia")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _summary(conference: Conference, path: Path) -> str:
+    event = conference.event
+    lines = [f"OK: {path}", f"  {event.name} ({event.id})",
+             f"  {format_date(event.start_date)} – {format_date(event.end_date)}, strefa {event.timezone}"]
+    for day in conference.days:
+        provisional = sum(s.provisional for s in day.sessions)
+        note = f", {provisional} orientacyjnych" if provisional else ""
+        lines.append(f"  dzień {day.index + 1}: {format_date(day.date)} — {len(day.sessions)} punktów{note}")
+    lines.append(f"  miejsca: {len(conference.places)}, organizacje: {len(conference.organisations)}, "
+                 f"FAQ: {len(conference.faq)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    logging.basicConfig(level=settings.bot_log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    path = getattr(args, "path", None) or args.data or settings.bot_data
+    try:
+        conference = load_conference(path)
+    except DataError as exc:
+        return _fail(f"Błędny plik z danymi ({len(exc.issues)}):\n{exc}")
+    if args.command == "check-data":
+        print(_summary(conference, path))
+        return 0
+    try:
+        clock = make_clock(args.now or settings.bot_now, conference.tz)
+    except ClockError as exc:
+        return _fail(f"--now / BOT_NOW: {exc}")
+
+    if args.command == "export":
+        document = programme_ics(conference)
+        if args.output:
+            try:
+                args.output.write_bytes(document)
+            except OSError as exc:
+                return _fail(f"nie można zapisać {args.output}: {exc}")
+        else:
+            sys.stdout.buffer.write(document)
+        return 0
+
+    assistant = Assistant(conference, clock)
+    if args.command == "ask":
+        if args.question is not None:
+            print(render_plain(assistant.ask(args.question).reply))
+            return 0
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            if not question.strip():
+                continue
+            answer = assistant.ask(question)
+            record = {"question": question, "intent": answer.intent.value,
+                      "answer": render_plain(answer.reply)}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        return 0
+
+    from handlers.console import prompt_lines, run_console
+
+    lines = prompt_lines() if sys.stdin.isatty() else iter(sys.stdin)
+    run_console(assistant, lines, print)
+    return 0
