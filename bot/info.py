@@ -30,7 +30,8 @@ def _note_line(out: ReplyBuilder, title: str, note: Note | None) -> None:
     if note is None or not note.text:
         out.line(bold(title), f": brak informacji — {texts.PROVISIONAL} u organizatorów.")
         return
-    out.line(bold(title), f": {note.text}")
+    mark = f" ({texts.PROVISIONAL})" if note.provisional else ""
+    out.line(bold(title), f": {note.text}{mark}")
 
 
 def venue_location(conference: Conference) -> Location | None:

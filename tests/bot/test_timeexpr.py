@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.text import fold_keep_times
+from bot.timeexpr import AFTERNOON, EVENING, MORNING, TimeQuery, parse_time_query
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+NOW = datetime(2023, 11, 29, 10, 0, tzinfo=WARSAW)  # Wednesday, day 1
+DAYS = (date(2023, 11, 29), date(2023, 11, 30))
+WED, THU = DAYS
+
+
+def parse(text: str, now: datetime = NOW) -> TimeQuery | None:
+    return parse_time_query(fold_keep_times(text), now, DAYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "moment"),
+    [
+        ("co jest jutro o 10?", THU, time(10)),  # plain dateparser keeps the base hour
+        ("co będzie o 14:30", None, time(14, 30)),
+        ("o 15", None, time(15)),  # plain dateparser reads "15" as the 15th of the month
+        ("30 listopada o 9", THU, time(9)),
+        ("30.11 o 12", THU, time(12)),
+        ("w środę o 10.30", WED, time(10, 30)),
+        ("jutro o dziesiątej", THU, time(10)),
+        ("jutro w południe", THU, time(12)),
+        ("co jest o 5", None, time(17)),  # a conference afternoon, not 5 a.m.
+        ("o 7 rano", None, time(7)),
+        ("jturo o 10", THU, time(10)),  # a slip in "jutro"
+        ("co jest o godz 9", None, time(9)),
+    ],
+)
+def test_hours_and_days(text: str, day: date | None, moment: time) -> None:
+    query = parse(text)
+    assert query is not None
+    assert query.day == day
+    assert query.moment == moment
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "window"),
+    [
+        ("w czwartek rano", THU, MORNING),
+        ("dziś wieczorem", WED, EVENING),  # plain dateparser returns nothing
+        ("dzis wieczorem", WED, EVENING),
+        ("jutro po południu", THU, AFTERNOON),
+        ("co po poludniu", None, AFTERNOON),
+    ],
+)
+def test_parts_of_the_day(text: str, day: date | None, window: tuple[time, time]) -> None:
+    query = parse(text)
+    assert query is not None
+    assert (query.day, query.window) == (day, window)
+
+
+@pytest.mark.parametrize(
+    ("text", "delta"),
+    [
+        ("za godzinę", timedelta(hours=1)),  # plain dateparser returns nothing
+        ("za godzine", timedelta(hours=1)),
+        ("za 30 minut", timedelta(minutes=30)),
+        ("za pół godziny", timedelta(minutes=30)),
+        ("za 2 godziny", timedelta(hours=2)),
+        ("za kwadrans", timedelta(minutes=15)),
+    ],
+)
+def test_relative_offsets(text: str, delta: timedelta) -> None:
+    query = parse(text)
+    assert query is not None and query.absolute == NOW + delta
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "index"),
+    [
+        ("program na jutro", THU, None),
+        ("plan na czwartek", THU, None),
+        ("agenda na srode", WED, None),
+        ("co jest pierwszego dnia", None, 0),
+        ("harmonogram drugiego dnia", None, 1),
+        ("ostatniego dnia", None, -1),
+        ("co mamy 29 listopada", WED, None),
+        ("co jest 30-go", THU, None),
+        ("program na dziś", WED, None),
+    ],
+)
+def test_days_without_hours(text: str, day: date | None, index: int | None) -> None:
+    query = parse(text)
+    assert query is not None
+    assert not query.has_hour
+    assert (query.day, query.day_index) == (day, index)
+
+
+def test_weekday_outside_the_event_is_the_next_such_day() -> None:
+    query = parse("co jest w piątek")
+    assert query is not None and query.day == date(2023, 12, 1)
+
+
+def test_dates_resolve_relative_to_the_clock() -> None:
+    later = datetime(2023, 11, 30, 8, 0, tzinfo=WARSAW)
+    query = parse("co jest dzisiaj o 10", later)
+    assert query is not None and query.day == THU
+    query = parse("a wczoraj?", later)
+    assert query is not None and query.day == WED
+
+
+@pytest.mark.parametrize("text", ["co jest teraz", "jak dojechać", "Dobry wieczór", "dzień dobry", "kontakt"])
+def test_no_time_named(text: str) -> None:
+    assert parse(text) is None

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.clock import FixedClock, parse_now
+from bot.loading import load_conference
+from bot.model import Conference
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "miejsca-otwarte-2023.yaml"
+
+
+@pytest.fixture(scope="session")
+def conference() -> Conference:
+    return load_conference(DATA)
+
+
+@pytest.fixture(scope="session")
+def shared_assistant(conference: Conference) -> tuple[Assistant, FixedClock]:
+    clock = FixedClock(parse_now("2023-11-29 10:00", conference.tz))
+    return Assistant(conference, clock), clock
+
+
+@pytest.fixture
+def ask(shared_assistant: tuple[Assistant, FixedClock], conference: Conference) -> Callable[..., object]:
+    """ask(question, now) -> Answer, with the clock set to `now`."""
+    assistant, clock = shared_assistant
+
+    def _ask(question: str, now: str = "2023-11-29 10:00"):  # type: ignore[no-untyped-def]
+        clock.moment = parse_now(now, conference.tz)
+        return assistant.ask(question)
+
+    return _ask
