@@ -9,6 +9,7 @@ from bot.lexicon import Lexicon
 from bot.text import fold, fold_keep_times
 
 _ORIGINAL_WORD = re.compile(r"[^\W_]+")
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class Analysis:
 
 def analyse(text: str, lexicon: Lexicon) -> Analysis:
     """Fold, tokenise and lemmatise one message."""
+    # "Hejjj", "siemaaa": stretched letters carry no meaning.
+    text = _STRETCHED.sub(r"\1", text)
     folded = fold_keep_times(text)
     originals = {fold(word): word for word in _ORIGINAL_WORD.findall(text)}
     tokens = tuple(folded.split())

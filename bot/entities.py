@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key
-from bot.model import Conference, EventInfo, Organisation, Place, Session, Venue
+from bot.model import Conference, Contact, EventInfo, Organisation, Place, Session, Venue
 from bot.text import fold, words
 
 _STOP = frozenset(
@@ -34,9 +34,10 @@ class EntityKind(StrEnum):
     SESSION = "session"
     PLACE = "place"
     ORGANISATION = "organisation"
+    CONTACT = "contact"
 
 
-Target = EventInfo | Venue | Session | Place | Organisation
+Target = EventInfo | Venue | Session | Place | Organisation | Contact
 AliasWord = frozenset[str]
 
 
@@ -92,6 +93,8 @@ class EntityIndex:
             entities.append(
                 self._entity(EntityKind.ORGANISATION, o, [o.name, o.short_name, *o.aliases])
             )
+        if conference.contact is not None:
+            entities.append(self._entity(EntityKind.CONTACT, conference.contact, [conference.contact.name]))
         self.entities = tuple(e for e in entities if e.aliases)
         df: Counter[str] = Counter()
         for entity in self.entities:
@@ -148,7 +151,7 @@ class EntityIndex:
 
 _RANK = {
     EntityKind.SESSION: 0, EntityKind.PLACE: 1, EntityKind.ORGANISATION: 2,
-    EntityKind.VENUE: 3, EntityKind.EVENT: 4,
+    EntityKind.VENUE: 3, EntityKind.CONTACT: 4, EntityKind.EVENT: 5,
 }
 
 

@@ -50,7 +50,9 @@ _NEUTRAL = (
     "dzień wieczór tydzień pytanie bot informacja rzecz czas raz sprawa miasto Kraków "
     "konferencja program prelegent prelegentka prowadzący prowadząca warsztat sobota "
     "środa czwartek piątek jutro dzisiaj rano południe noc chwila wybór lista opcja coś nic "
-    "osoba człowiek uczestnik strona miejsce kolejność dzionek rozpoczęcie otwarcie zamknięcie"
+    "osoba człowiek uczestnik strona miejsce kolejność dzionek rozpoczęcie otwarcie zamknięcie "
+    "rama styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik "
+    "listopad grudzień poniedziałek wtorek niedziela pan pani"
 ).split()
 
 _CUES: dict[Intent, dict[str, float]] = {
@@ -68,7 +70,7 @@ _CUES: dict[Intent, dict[str, float]] = {
     },
     Intent.VISITS: {
         "wizyta": 2.2, "studyjny": 2.2, "towarzyszący": 2.2, "zwiedzanie": 1.8,
-        "wycieczka": 1.8, "wyjazd": 1.2, "odwiedzić": 1.5, "odwiedzać": 1.5,
+        "wycieczka": 1.8, "wyjazd": 1.2, "odwiedzić": 2, "odwiedzać": 2,
         "zwiedzać": 1.8, "zwiedzić": 1.8, "wizytacja": 2,
     },
     Intent.VENUE: {
@@ -82,7 +84,7 @@ _CUES: dict[Intent, dict[str, float]] = {
         "komunikacja": 2, "MPK": 2, "jechać": 1.6, "pojechać": 1.6, "iść": 0.8,
         "budynek": 1.4, "wejście": 1.4, "położony": 2, "znajdować": 1.2, "mieścić": 1.6,
         "droga": 1.2, "dworca": 2.6, "główny": 0.6, "tram": 2, "SKA": 2, "pieszo": 2,
-        "nawigacja": 2.2, "google": 1.2, "pinezka": 2.4, "wózkowy": 2.6, "bariera": 2, "stojak": 2.2, "pocztowy": 2,
+        "nawigacja": 2.2, "google": 1.2, "pinezka": 2.4, "wózkowy": 2.6, "bariera": 2, "stojak": 2.2, "pocztowy": 2.6, "odbywać": 1.4,
         "miejsce": 0.3,
     },
     Intent.CONTACT: {
@@ -143,9 +145,10 @@ _PATTERNS: dict[Intent, tuple[tuple[re.Pattern[str], float], ...]] = {
     ),
     Intent.VENUE: (
         (re.compile(r"\bgdzie (?:jest|sie odbywa|odbywa sie|sie dzieje|to jest|bedzie) "
-                    r"(?:ta |to |cala )?(?:konferencj|wydarzen|impreza|spotkani)"), 2.5),
+                    r"(?:ta |to |cala )?(?:konferencj|konf|wydarzen|impreza|spotkani)"), 2.5),
         (re.compile(r"\bjak (?:sie )?(?:tam |do was |na miejsce )?(?:dostac|dojechac|dojsc|trafic)"), 2.5),
         (re.compile(r"\bz dworca\b|\bz lotniska\b|\bz balic\b"), 2),
+        (re.compile(r"\bw jakim miescie\b|\bkod pocztowy\b"), 2.6),
     ),
     Intent.ABOUT_EVENT: (
         (re.compile(r"\bktor[aey] (?:to )?(?:juz )?edycj|\bktory (?:to )?(?:juz )?raz\b"), 2.5),
@@ -157,6 +160,7 @@ _PATTERNS: dict[Intent, tuple[tuple[re.Pattern[str], float], ...]] = {
         (re.compile(r"\bw (?:roku )?(?:19|20)\d\d\b"), 1.5),
     ),
     Intent.ORGANISERS: (
+        (re.compile(r"\bkto (?:za )?(?:to |tym )?(?:wszystko )?(?:placi|zaplacil|finansuje)\b"), 2.5),
         (re.compile(r"\bkto za (?:tym|tym wszystkim|ta konferencja|tym wydarzeniem) stoi"), 2.5),
         (re.compile(r"\bkto (?:to )?(?:organizuje|robi|przygotowal|stoi za|placi|finansuje|prowadzi (?:ta|te|cala) konf)"), 2.5),
     ),
@@ -167,6 +171,9 @@ _PATTERNS: dict[Intent, tuple[tuple[re.Pattern[str], float], ...]] = {
     Intent.HELP: (
         (re.compile(r"\bco (?:ty )?(?:umiesz|potrafisz|mozesz)\b|\bjak (?:cie|ciebie|z toba|tego bota)\b"), 2.5),
         (re.compile(r"\bo co (?:moge|mozna) (?:cie |ciebie )?(?:zapytac|pytac)"), 2.5),
+    ),
+    Intent.ABOUT_ORGANISER: (
+        (re.compile(r"\bo organizatorze\b|\bglowny organizator\b|\bglownym organizatorze\b"), 3.5),
     ),
     Intent.GREETING: (
         (re.compile(r"^(?:dzien dobry|dobry wieczor|dobry|witam|witajcie)\b"), 1.6),
@@ -222,6 +229,8 @@ def entity_intent(match: EntityMatch) -> Intent | None:
         return Intent.ABOUT_ORGANISER if Role.ORGANISER in target.roles else Intent.ORGANISATION
     if kind is EntityKind.VENUE:
         return Intent.VENUE
+    if kind is EntityKind.CONTACT:
+        return Intent.CONTACT
     return None
 
 
@@ -240,7 +249,9 @@ def classify(
 
     if when is not None:
         if when.has_hour:
-            scores[Intent.AT_TIME] += 2.6
+            scores[Intent.AT_TIME] += 3.0
+            if when.window is not None and scores[Intent.DAY_PROGRAMME] >= 1.8:
+                scores[Intent.DAY_PROGRAMME] += 1.5  # "harmonogram od rana": the whole day
         elif when.has_day:
             scores[Intent.DAY_PROGRAMME] += 1.6
             scores[Intent.VISITS] += 0.3
@@ -258,6 +269,9 @@ def classify(
             top = match
             scores[intent] += ENTITY_WEIGHT * match.score
             target = match.entity.target
+            if match.kind in (EntityKind.SESSION, EntityKind.PLACE):
+                # "kto organizuje wizytę w CIM?" asks about that visit, not the conference.
+                scores[Intent.ORGANISERS] *= 0.5
             # "czy Warszawa współorganizuje?": a role question about a named organisation.
             if isinstance(target, Organisation) and target.roles and scores[Intent.ORGANISERS] > 0:
                 scores[Intent.ORGANISERS] += 1.0

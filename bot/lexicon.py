@@ -105,7 +105,7 @@ class Lexicon:
             analysed = analyse_lemmas(original)
             if analysed:
                 keys = frozenset(lemma_key(lemma) for lemma in analysed) | {token}
-                return keys, is_noun(original) and not keys & self.lemma_keys
+                return keys, len(token) >= 4 and is_noun(original) and not keys & self.lemma_keys
         if len(token) >= 4 and token not in _NO_FUZZ and token.isalpha():
             close = self._closest(token)
             if close is not None:
