@@ -38,7 +38,9 @@ def cold_start(runs: int = 5) -> float:
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "bot", "ask", "co jest teraz?", "--now", "2023-11-29 15:10"],
-            cwd=ROOT, check=True, capture_output=True,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
@@ -83,12 +85,17 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"questions: {len(cases)} x {args.repeat} warm passes")
     print(f"assistant build (lexicon, entities): {build * 1000:.0f} ms")
-    print(f"first pass (cold word caches): p50 {statistics.median(first) * 1000:.2f} ms, "
-          f"p99 {percentile(first, 0.99) * 1000:.2f} ms, max {max(first) * 1000:.1f} ms")
-    print(f"warm: {len(warm) / total:.0f} questions/s, p50 {statistics.median(warm) * 1000:.3f} ms, "
-          f"p99 {percentile(warm, 0.99) * 1000:.3f} ms")
-    print(f"floor (fold only): {len(warm) / floor:.0f} questions/s; answer/fold time ratio "
-          f"{total / floor:.0f}x")
+    print(
+        f"first pass (cold word caches): p50 {statistics.median(first) * 1000:.2f} ms, "
+        f"p99 {percentile(first, 0.99) * 1000:.2f} ms, max {max(first) * 1000:.1f} ms"
+    )
+    print(
+        f"warm: {len(warm) / total:.0f} questions/s, p50 {statistics.median(warm) * 1000:.3f} ms, "
+        f"p99 {percentile(warm, 0.99) * 1000:.3f} ms"
+    )
+    print(
+        f"floor (fold only): {len(warm) / floor:.0f} questions/s; answer/fold time ratio {total / floor:.0f}x"
+    )
     print(f"peak RSS: {rss_mb:.0f} MB")
     print(f"cold start to first answer (python -m bot ask, median of 5): {cold_start():.2f} s")
 

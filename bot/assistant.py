@@ -33,8 +33,23 @@ from bot.reply import Reply, ReplyBuilder, bold
 from bot.text import fold
 from bot.timeexpr import TimeQuery, parse_time_query
 
-_WHEN_WHERE = ("kiedy", "gdzie", "ktory", "ktora", "ktorej", "godzina", "jechac", "dojechac",
-               "wizyta", "trwac", "zaczynac", "start", "isc", "pojechac", "jak")
+_WHEN_WHERE = (
+    "kiedy",
+    "gdzie",
+    "ktory",
+    "ktora",
+    "ktorej",
+    "godzina",
+    "jechac",
+    "dojechac",
+    "wizyta",
+    "trwac",
+    "zaczynac",
+    "start",
+    "isc",
+    "pojechac",
+    "jak",
+)
 _ABOUT_WHO = ("kto", "czym", "zajmowac", "organizacja", "robic")
 MAX_QUESTION = 500  # characters read from one message; the rest is ignored
 FAQ_LITERAL = 2.7  # the keyword phrase appears as written
@@ -68,7 +83,9 @@ class Assistant:
         self.lexicon = Lexicon(vocabulary)
         self.event_days = tuple(day.date for day in conference.days)
 
-    def understand(self, text: str) -> tuple[Analysis, TimeQuery | None, list[EntityMatch], Classification, FaqEntry | None]:
+    def understand(
+        self, text: str
+    ) -> tuple[Analysis, TimeQuery | None, list[EntityMatch], Classification, FaqEntry | None]:
         analysis = analyse(text[:MAX_QUESTION], self.lexicon)
         when = parse_time_query(analysis.folded, self.clock.now(), self.event_days)
         entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
@@ -76,7 +93,7 @@ class Assistant:
         return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry
 
     def _prefer_sessions(self, matches: list[EntityMatch], analysis: Analysis) -> list[EntityMatch]:
-        """"kiedy jedziemy do Skawiny?": an organisation asked about with "when/where" means its session."""
+        """ "kiedy jedziemy do Skawiny?": an organisation asked about with "when/where" means its session."""
         if not matches or matches[0].kind is not EntityKind.ORGANISATION:
             return matches
         if not analysis.has(*_WHEN_WHERE) or analysis.has(*_ABOUT_WHO):
@@ -117,14 +134,15 @@ class Assistant:
             return Answer(question, Intent.FALLBACK, ReplyBuilder().line(texts.EMPTY).build())
         if not fold(text):
             return self._fallback(question, texts.NOT_TEXT)
-        analysis, when, entities, decision, faq_entry = self.understand(text)
+        analysis, when, _entities, decision, faq_entry = self.understand(text)
         out = self._answer(decision, analysis, when, faq_entry)
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
         return Answer(question, decision.intent, out.build(), decision)
 
-    def _answer(self, decision: Classification, analysis: Analysis, when: TimeQuery | None,
-                faq_entry: FaqEntry | None) -> ReplyBuilder:
+    def _answer(
+        self, decision: Classification, analysis: Analysis, when: TimeQuery | None, faq_entry: FaqEntry | None
+    ) -> ReplyBuilder:
         conference = self.conference
         now = self.clock.now()
         intent = decision.intent
@@ -197,8 +215,12 @@ class Assistant:
         return self._suggest_basics(out)
 
     def _suggest_basics(self, out: ReplyBuilder) -> ReplyBuilder:
-        return (out.suggest("Co jest teraz?", "co jest teraz?").suggest("Program", "program konferencji")
-                .suggest("Wizyty studyjne", "jakie są wizyty studyjne?").suggest("Dojazd", "jak dojechać?"))
+        return (
+            out.suggest("Co jest teraz?", "co jest teraz?")
+            .suggest("Program", "program konferencji")
+            .suggest("Wizyty studyjne", "jakie są wizyty studyjne?")
+            .suggest("Dojazd", "jak dojechać?")
+        )
 
     def _fallback_builder(self, message: str) -> ReplyBuilder:
         out = ReplyBuilder().line(message).line(texts.FALLBACK_OFFER)

@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="Asystent konferencji — narzędzia.")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data", type=Path, help="plik z danymi wydarzenia (domyślnie BOT_DATA)")
     common.add_argument("--now", help='symulowany czas startu "RRRR-MM-DD GG:MM" (domyślnie BOT_NOW)')
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -51,14 +51,19 @@ def _fail(message: str) -> int:
 
 def _summary(conference: Conference, path: Path) -> str:
     event = conference.event
-    lines = [f"OK: {path}", f"  {event.name} ({event.id})",
-             f"  {format_date(event.start_date)} – {format_date(event.end_date)}, strefa {event.timezone}"]
+    lines = [
+        f"OK: {path}",
+        f"  {event.name} ({event.id})",
+        f"  {format_date(event.start_date)} – {format_date(event.end_date)}, strefa {event.timezone}",
+    ]
     for day in conference.days:
         provisional = sum(s.provisional for s in day.sessions)
         note = f", {provisional} orientacyjnych" if provisional else ""
         lines.append(f"  dzień {day.index + 1}: {format_date(day.date)} — {len(day.sessions)} punktów{note}")
-    lines.append(f"  miejsca: {len(conference.places)}, organizacje: {len(conference.organisations)}, "
-                 f"FAQ: {len(conference.faq)}")
+    lines.append(
+        f"  miejsca: {len(conference.places)}, organizacje: {len(conference.organisations)}, "
+        f"FAQ: {len(conference.faq)}"
+    )
     return "\n".join(lines)
 
 
@@ -103,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
             if not question.strip():
                 continue
             answer = assistant.ask(question)
-            record = {"question": question, "intent": answer.intent.value,
-                      "answer": render_plain(answer.reply)}
+            record = {
+                "question": question,
+                "intent": answer.intent.value,
+                "answer": render_plain(answer.reply),
+            }
             print(json.dumps(record, ensure_ascii=False), flush=True)
         return 0
 

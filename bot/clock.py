@@ -67,7 +67,7 @@ def parse_now(value: str, tz: tzinfo) -> datetime:
     """Read "YYYY-MM-DD HH:MM" (seconds and the time optional) as a moment in `tz`."""
     match = _NOW.match(value)
     if not match:
-        raise ClockError(f"nie rozumiem czasu {value!r}: podaj go jako \"RRRR-MM-DD GG:MM\"")
+        raise ClockError(f'nie rozumiem czasu {value!r}: podaj go jako "RRRR-MM-DD GG:MM"')
     year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=tz)

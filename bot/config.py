@@ -27,7 +27,5 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"błędna konfiguracja — {problems}") from None

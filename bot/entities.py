@@ -77,11 +77,14 @@ class EntityIndex:
     def __init__(self, conference: Conference) -> None:
         self.vocabulary: set[str] = set()
         entities = [
-            self._entity(EntityKind.EVENT, conference.event,
-                         [conference.event.name, conference.event.short_name]),
-            self._entity(EntityKind.VENUE, conference.venue,
-                         [conference.venue.name, conference.venue.short_name,
-                          *conference.venue.aliases]),
+            self._entity(
+                EntityKind.EVENT, conference.event, [conference.event.name, conference.event.short_name]
+            ),
+            self._entity(
+                EntityKind.VENUE,
+                conference.venue,
+                [conference.venue.name, conference.venue.short_name, *conference.venue.aliases],
+            ),
         ]
         for s in conference.sessions:
             # A session is also known by its place's names ("wizyta na Kozłówce").
@@ -90,9 +93,7 @@ class EntityIndex:
         for p in conference.places:
             entities.append(self._entity(EntityKind.PLACE, p, [p.name, p.short_name, *p.aliases]))
         for o in conference.organisations:
-            entities.append(
-                self._entity(EntityKind.ORGANISATION, o, [o.name, o.short_name, *o.aliases])
-            )
+            entities.append(self._entity(EntityKind.ORGANISATION, o, [o.name, o.short_name, *o.aliases]))
         if conference.contact is not None:
             entities.append(self._entity(EntityKind.CONTACT, conference.contact, [conference.contact.name]))
         self.entities = tuple(e for e in entities if e.aliases)
@@ -150,8 +151,12 @@ class EntityIndex:
 
 
 _RANK = {
-    EntityKind.SESSION: 0, EntityKind.PLACE: 1, EntityKind.ORGANISATION: 2,
-    EntityKind.VENUE: 3, EntityKind.CONTACT: 4, EntityKind.EVENT: 5,
+    EntityKind.SESSION: 0,
+    EntityKind.PLACE: 1,
+    EntityKind.ORGANISATION: 2,
+    EntityKind.VENUE: 3,
+    EntityKind.CONTACT: 4,
+    EntityKind.EVENT: 5,
 }
 
 
@@ -160,7 +165,10 @@ def _prefer_place(matches: list[EntityMatch]) -> list[EntityMatch]:
     if len(matches) < 2 or matches[0].kind is not EntityKind.SESSION:
         return matches
     first, second = matches[0], matches[1]
-    if second.kind is not EntityKind.SESSION or (second.score, second.evidence) != (first.score, first.evidence):
+    if second.kind is not EntityKind.SESSION or (second.score, second.evidence) != (
+        first.score,
+        first.evidence,
+    ):
         return matches
     for match in matches[2:]:
         if match.kind is EntityKind.PLACE and match.score == first.score:

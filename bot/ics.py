@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from icalendar import Calendar, Event, Timezone, TimezoneStandard
+from icalendar import Calendar, Event, Timezone
 
 from bot import texts
 from bot.model import Conference, Session
@@ -39,24 +39,16 @@ def _description(session: Session) -> str:
 
 
 def _timezone(conference: Conference) -> Timezone:
-    """A VTIMEZONE built from the zone's rules around the event, as RFC 5545 asks."""
-    first = conference.starts_at
-    try:
-        return Timezone.from_tzinfo(conference.tz, first=first.year - 1, last=first.year + 1)
-    except Exception:  # noqa: BLE001 — older icalendar: fall back to a single standard offset
-        tz = Timezone()
-        tz.add("tzid", str(conference.tz))
-        standard = TimezoneStandard()
-        offset = first.utcoffset()
-        standard.add("dtstart", datetime(1970, 1, 1))
-        standard.add("tzoffsetfrom", offset)
-        standard.add("tzoffsetto", offset)
-        tz.add_component(standard)
-        return tz
+    """A VTIMEZONE with the zone's real rules around the event, as RFC 5545 asks."""
+    year = conference.starts_at.year
+    return Timezone.from_tzinfo(
+        conference.tz, tzid=str(conference.tz), first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31)
+    )
 
 
-def programme_ics(conference: Conference, sessions: Iterable[Session] | None = None,
-                  stamp: datetime | None = None) -> bytes:
+def programme_ics(
+    conference: Conference, sessions: Iterable[Session] | None = None, stamp: datetime | None = None
+) -> bytes:
     """The given sessions (default: the whole programme) as an .ics document."""
     calendar = Calendar()
     calendar.add("prodid", f"-//konferencja-bot//{conference.event.id}//PL")
@@ -80,4 +72,5 @@ def programme_ics(conference: Conference, sessions: Iterable[Session] | None = N
         else:
             event.add("status", "CONFIRMED")
         calendar.add_component(event)
-    return calendar.to_ical()
+    document: bytes = calendar.to_ical()
+    return document

@@ -13,8 +13,22 @@ _VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("airport", frozenset({"lotnisko", "balice", "samolot", "lot"})),
     ("railway_station", frozenset({"dworzec", "dworca", "pkp", "glowny", "glownego"})),
     ("parking", frozenset({"parking", "parkowac", "zaparkowac", "samochod", "auto", "parkingu"})),
-    ("accessibility", frozenset({"winda", "wozek", "dostepnosc", "niepelnosprawny",
-                                 "niepelnosprawnosc", "schody", "bariera", "wozkowy", "dostepny"})),
+    (
+        "accessibility",
+        frozenset(
+            {
+                "winda",
+                "wozek",
+                "dostepnosc",
+                "niepelnosprawny",
+                "niepelnosprawnosc",
+                "schody",
+                "bariera",
+                "wozkowy",
+                "dostepny",
+            }
+        ),
+    ),
     ("bicycles", frozenset({"rower", "rowerowy", "stojak"})),
     ("tram", frozenset({"tramwaj", "tram", "mpk", "przystanek"})),
     ("train", frozenset({"pociag", "kolej", "ska", "kolejowy"})),
@@ -38,8 +52,13 @@ def venue_location(conference: Conference) -> Location | None:
     venue = conference.venue
     if venue.location is None:
         return None
-    return Location(venue.location.latitude, venue.location.longitude, venue.name,
-                    venue.full_address, venue.location.approximate)
+    return Location(
+        venue.location.latitude,
+        venue.location.longitude,
+        venue.name,
+        venue.full_address,
+        venue.location.approximate,
+    )
 
 
 def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
@@ -74,8 +93,11 @@ def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
         if venue.stops:
             out.line("Najbliższe przystanki:")
             for stop in venue.stops:
-                kind = {TransportMode.TRAM: "tramwaj", TransportMode.BUS: "autobus",
-                        TransportMode.TRAIN: "pociąg"}[stop.mode]
+                kind = {
+                    TransportMode.TRAM: "tramwaj",
+                    TransportMode.BUS: "autobus",
+                    TransportMode.TRAIN: "pociąg",
+                }[stop.mode]
                 lines = f", linie {', '.join(stop.lines)}" if stop.lines else ""
                 mark = f" ({texts.PROVISIONAL})" if stop.provisional else ""
                 out.line(f"• {stop.name} ({kind}{lines}){mark}")
@@ -104,13 +126,15 @@ def answer_contact(conference: Conference) -> ReplyBuilder:
     if contact is None:
         out.line("Nie mam danych kontaktowych organizatorów.")
         return out
-    out.line(bold(contact.name) , f" — {contact.role}" if contact.role else "")
+    out.line(bold(contact.name), f" — {contact.role}" if contact.role else "")
     if contact.phone:
         out.line(f"Telefon: {contact.phone}")
     if contact.email:
         out.line("E-mail: ", link(contact.email, f"mailto:{contact.email}"))
     if conference.event.programme_website:
-        out.line("Program online: ", link(conference.event.programme_website, conference.event.programme_website))
+        out.line(
+            "Program online: ", link(conference.event.programme_website, conference.event.programme_website)
+        )
     out.suggest("Organizatorzy", "kto organizuje konferencję?")
     return out
 
@@ -151,7 +175,9 @@ def answer_about_event(conference: Conference) -> ReplyBuilder:
     if event.motto:
         out.line(f"Hasło tej edycji: „{event.motto}”")
     first, last = event.start_date, event.end_date
-    dates = format_date(first) if first == last else f"{format_date(first)} – {format_date(last)} {last.year} r."
+    dates = (
+        format_date(first) if first == last else f"{format_date(first)} – {format_date(last)} {last.year} r."
+    )
     out.line(f"Termin: {dates}" + (f", {event.city}" if event.city else ""))
     out.line(f"Miejsce: {conference.venue.name}, {conference.venue.full_address}")
     if event.participants:
@@ -176,8 +202,12 @@ def answer_organisation(conference: Conference, organisation: Organisation) -> R
     out = ReplyBuilder()
     title = organisation.name + (f" ({organisation.short_name})" if organisation.short_name else "")
     out.line(bold(title))
-    roles = {Role.ORGANISER: "organizator konferencji", Role.CO_ORGANISER: "współorganizator konferencji",
-             Role.FUNDER: "współfinansuje konferencję", Role.PARTNER: "partner konferencji"}
+    roles = {
+        Role.ORGANISER: "organizator konferencji",
+        Role.CO_ORGANISER: "współorganizator konferencji",
+        Role.FUNDER: "współfinansuje konferencję",
+        Role.PARTNER: "partner konferencji",
+    }
     for role in sorted(organisation.roles):
         out.line(roles[role][0].upper() + roles[role][1:] + ".")
     if organisation.description:

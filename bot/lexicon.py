@@ -61,8 +61,9 @@ def is_noun(word: str) -> bool:
 
     Proper names are left out: without diacritics "bedzie" reads as a form of the name "Beda".
     """
-    readings = [(tag.split(":", 1)[0], names) for _s, _e, (_f, _l, tag, names, *_r)
-                in morfeusz().analyse(word)]
+    readings = [
+        (tag.split(":", 1)[0], names) for _s, _e, (_f, _l, tag, names, *_r) in morfeusz().analyse(word)
+    ]
     common = ("nazwa_pospolita",)
     return bool(readings) and all(
         pos in ("subst", "depr") and all(n in common for n in names) for pos, names in readings
@@ -122,7 +123,5 @@ class Lexicon:
             for form in self._by_length.get(length, ())
             if form[0] == token[0]
         ]
-        best = process.extractOne(
-            token, candidates, scorer=OSA.distance, score_cutoff=limit
-        )
+        best = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
         return best[0] if best else None

@@ -106,8 +106,9 @@ class _Document:
         if isinstance(node, yaml.SequenceNode):
             return [self._convert(item, (*path, i)) for i, item in enumerate(node.value)]
         value = node.value
+        style = getattr(node, "style", None)
         # Scalars stay strings (pydantic casts them), so "15:00" never becomes YAML 1.1's 900.
-        if node.style is None and value in ("", "~", "null", "Null", "NULL"):
+        if style is None and value in ("", "~", "null", "Null", "NULL"):
             return None
         return value
 
@@ -209,9 +210,7 @@ class _Builder:
         self.spec = spec
 
     def issue(self, path: PathKey, message: str) -> None:
-        self.doc.issues.append(
-            DataIssue(self.doc.file, format_path(path), self.doc.line_of(path), message)
-        )
+        self.doc.issues.append(DataIssue(self.doc.file, format_path(path), self.doc.line_of(path), message))
 
     def unique(self, items: Iterable[tuple[PathKey, str]], what: str) -> None:
         seen: dict[str, PathKey] = {}
@@ -235,18 +234,26 @@ class _Builder:
         )
         organisations = {o.id: self.organisation(o) for o in spec.organisations}
 
-        self.unique(
-            ((("places", i, "id"), p.id) for i, p in enumerate(spec.places)), "identyfikator miejsca"
-        )
+        self.unique(((("places", i, "id"), p.id) for i, p in enumerate(spec.places)), "identyfikator miejsca")
         places: dict[str, Place] = {}
         for i, p in enumerate(spec.places):
             if p.id == VENUE_PLACE_ID:
-                self.issue(("places", i, "id"), f"{VENUE_PLACE_ID!r} jest zarezerwowane dla miejsca konferencji")
+                self.issue(
+                    ("places", i, "id"), f"{VENUE_PLACE_ID!r} jest zarezerwowane dla miejsca konferencji"
+                )
             org = self.ref(organisations, p.organisation, ("places", i, "organisation"), "organizacji")
             places[p.id] = Place(
-                id=p.id, name=p.name, short_name=p.short_name, aliases=tuple(p.aliases),
-                organisation=org, address=p.address, district=p.district, city=p.city,
-                description=p.description, location=_point(p.location), map_url=p.map_url,
+                id=p.id,
+                name=p.name,
+                short_name=p.short_name,
+                aliases=tuple(p.aliases),
+                organisation=org,
+                address=p.address,
+                district=p.district,
+                city=p.city,
+                description=p.description,
+                location=_point(p.location),
+                map_url=p.map_url,
                 provisional=p.provisional,
             )
 
@@ -265,10 +272,20 @@ class _Builder:
         sessions = tuple(sorted((s for day in days for s in day.sessions), key=lambda s: (s.start, s.end)))
         return Conference(
             event=EventInfo(
-                id=event.id, name=event.name, timezone=tz, start_date=event.start_date,
-                end_date=event.end_date, short_name=event.short_name, edition=event.edition,
-                kind=event.kind, motto=event.motto, city=event.city, participants=event.participants,
-                topics=tuple(event.topics), history=event.history, website=event.website,
+                id=event.id,
+                name=event.name,
+                timezone=tz,
+                start_date=event.start_date,
+                end_date=event.end_date,
+                short_name=event.short_name,
+                edition=event.edition,
+                kind=event.kind,
+                motto=event.motto,
+                city=event.city,
+                participants=event.participants,
+                topics=tuple(event.topics),
+                history=event.history,
+                website=event.website,
                 programme_website=event.programme_website,
             ),
             venue=self.venue(spec.venue),
@@ -302,19 +319,32 @@ class _Builder:
 
     def organisation(self, o: schema.OrganisationSpec) -> Organisation:
         return Organisation(
-            id=o.id, name=o.name, short_name=o.short_name, aliases=tuple(o.aliases),
-            roles=frozenset(o.roles), description=o.description, websites=tuple(o.websites),
+            id=o.id,
+            name=o.name,
+            short_name=o.short_name,
+            aliases=tuple(o.aliases),
+            roles=frozenset(o.roles),
+            description=o.description,
+            websites=tuple(o.websites),
         )
 
     def venue(self, v: schema.VenueSpec) -> Venue:
         return Venue(
-            name=v.name, address=v.address, city=v.city, short_name=v.short_name,
-            aliases=tuple(v.aliases), postal_code=v.postal_code, description=v.description,
+            name=v.name,
+            address=v.address,
+            city=v.city,
+            short_name=v.short_name,
+            aliases=tuple(v.aliases),
+            postal_code=v.postal_code,
+            description=v.description,
             buildings=tuple(Building(b.name, b.note) for b in v.buildings),
-            location=_point(v.location), map_url=v.map_url,
+            location=_point(v.location),
+            map_url=v.map_url,
             stops=tuple(Stop(s.name, s.mode, tuple(s.lines), s.note, s.provisional) for s in v.stops),
             directions=tuple(Direction(d.from_, d.label, d.text, d.provisional) for d in v.directions),
-            parking=_note(v.parking), accessibility=_note(v.accessibility), bicycles=_note(v.bicycles),
+            parking=_note(v.parking),
+            accessibility=_note(v.accessibility),
+            bicycles=_note(v.bicycles),
         )
 
     def day(
@@ -348,11 +378,23 @@ class _Builder:
             )
             sessions.append(
                 Session(
-                    id=s.id, kind=s.kind, title=s.title, start=start, end=end, day_index=index,
-                    aliases=tuple(s.aliases), place=place, at_venue=at_venue, room=s.room,
-                    organisations=orgs, meeting_point=_note(s.meeting_point),
-                    description=s.description, provisional=s.provisional or d.provisional,
+                    id=s.id,
+                    kind=s.kind,
+                    title=s.title,
+                    start=start,
+                    end=end,
+                    day_index=index,
+                    aliases=tuple(s.aliases),
+                    place=place,
+                    at_venue=at_venue,
+                    room=s.room,
+                    organisations=orgs,
+                    meeting_point=_note(s.meeting_point),
+                    description=s.description,
+                    provisional=s.provisional or d.provisional,
                 )
             )
         sessions.sort(key=lambda s: (s.start, s.end))
-        return Day(date=d.date, index=index, title=d.title, provisional=d.provisional, sessions=tuple(sessions))
+        return Day(
+            date=d.date, index=index, title=d.title, provisional=d.provisional, sessions=tuple(sessions)
+        )

@@ -8,8 +8,18 @@ WEEKDAYS = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota"
 # Accusative, for "w środę", "we wtorek".
 WEEKDAYS_ACC = ("poniedziałek", "wtorek", "środę", "czwartek", "piątek", "sobotę", "niedzielę")
 MONTHS_GEN = (
-    "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
-    "lipca", "sierpnia", "września", "października", "listopada", "grudnia",
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
 )
 
 
@@ -23,7 +33,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 
 def format_date(day: date, weekday: bool = True) -> str:
-    """"środa, 29 listopada"."""
+    """ "środa, 29 listopada"."""
     text = f"{day.day} {MONTHS_GEN[day.month - 1]}"
     return f"{WEEKDAYS[day.weekday()]}, {text}" if weekday else text
 
@@ -33,12 +43,12 @@ def format_time(moment: datetime) -> str:
 
 
 def format_span(start: datetime, end: datetime) -> str:
-    """"15:00–16:30"."""
+    """ "15:00–16:30"."""
     return f"{format_time(start)}–{format_time(end)}"
 
 
 def format_duration(delta: timedelta) -> str:
-    """"15 minut", "1 godzinę i 5 minut", "2 dni" (accusative, for "za …" and "przez …")."""
+    """ "15 minut", "1 godzinę i 5 minut", "2 dni" (accusative, for "za …" and "przez …")."""
     minutes = max(0, round(delta.total_seconds() / 60))
     if minutes >= 48 * 60:
         days = round(minutes / (24 * 60))
@@ -53,5 +63,5 @@ def format_duration(delta: timedelta) -> str:
 
 
 def relative_day(day: date, today: date) -> str | None:
-    """"dziś", "jutro", "pojutrze", "wczoraj" when it applies."""
+    """ "dziś", "jutro", "pojutrze", "wczoraj" when it applies."""
     return {0: "dziś", 1: "jutro", 2: "pojutrze", -1: "wczoraj"}.get((day - today).days)

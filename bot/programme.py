@@ -48,7 +48,9 @@ def suggest_programme(out: ReplyBuilder, conference: Conference, today: date) ->
         if label in ("dziś", "jutro"):
             out.suggest(f"Program na {label}", f"program na {label}")
         else:
-            out.suggest(f"Program: {format_date(day.date)}", f"program na {format_date(day.date, weekday=False)}")
+            out.suggest(
+                f"Program: {format_date(day.date)}", f"program na {format_date(day.date, weekday=False)}"
+            )
 
 
 def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
@@ -56,16 +58,23 @@ def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
     name = conference.event.label
     if now < conference.starts_at and now.date() < conference.event.start_date:
         first = conference.starting_after(now)
-        out.line("Konferencja ", bold(f"„{name}”"), f" jeszcze się nie zaczęła. Startuje "
-                 f"{format_date(conference.event.start_date)} ({in_how_long(first[0].start, now)}).")
+        out.line(
+            "Konferencja ",
+            bold(f"„{name}”"),
+            f" jeszcze się nie zaczęła. Startuje "
+            f"{format_date(conference.event.start_date)} ({in_how_long(first[0].start, now)}).",
+        )
         out.line("Pierwszy punkt programu:")
         for s in first:
             session_line(out, s, conference)
         suggest_programme(out, conference, now.date())
         return out
     if now >= conference.ends_at:
-        out.line("Konferencja ", bold(f"„{name}”"),
-                 f" zakończyła się {format_date(conference.ends_at.date())}. Dziękujemy za udział!")
+        out.line(
+            "Konferencja ",
+            bold(f"„{name}”"),
+            f" zakończyła się {format_date(conference.ends_at.date())}. Dziękujemy za udział!",
+        )
         out.suggest("O konferencji", "o konferencji").suggest("Kontakt", "kontakt")
         return out
     running = conference.running_at(now)
@@ -127,17 +136,29 @@ def resolve_days(conference: Conference, query: TimeQuery | None, today: date) -
 
 def no_programme_on(out: ReplyBuilder, conference: Conference, day: date, today: date) -> None:
     first, last = conference.days[0].date, conference.days[-1].date
-    span = format_date(first, weekday=False) if first == last else (
-        f"{first.day}–{format_date(last, weekday=False)}"
-        if first.month == last.month else f"{format_date(first, False)} – {format_date(last, False)}"
+    span = (
+        format_date(first, weekday=False)
+        if first == last
+        else (
+            f"{first.day}–{format_date(last, weekday=False)}"
+            if first.month == last.month
+            else f"{format_date(first, False)} – {format_date(last, False)}"
+        )
     )
-    out.line(f"{day_heading(day, today)}: tego dnia konferencja nie ma programu. "
-             f"Konferencja trwa {span} {first.year} r.")
+    out.line(
+        f"{day_heading(day, today)}: tego dnia konferencja nie ma programu. "
+        f"Konferencja trwa {span} {first.year} r."
+    )
     suggest_programme(out, conference, today)
 
 
-def day_block(out: ReplyBuilder, conference: Conference, day: Day, today: date,
-              sessions: Sequence[Session] | None = None) -> None:
+def day_block(
+    out: ReplyBuilder,
+    conference: Conference,
+    day: Day,
+    today: date,
+    sessions: Sequence[Session] | None = None,
+) -> None:
     title = f" — {day.title}" if day.title else ""
     out.line(bold(day_heading(day.date, today)), title)
     for s in sessions if sessions is not None else day.sessions:
@@ -167,8 +188,7 @@ def _moment_on(day: date, at: time, conference: Conference) -> datetime:
     return datetime.combine(day, at, conference.tz)
 
 
-def _at_moment(out: ReplyBuilder, conference: Conference, moment: datetime, today: date,
-               label: str) -> bool:
+def _at_moment(out: ReplyBuilder, conference: Conference, moment: datetime, today: date, label: str) -> bool:
     running = conference.running_at(moment)
     if running:
         out.line(bold(label), ":")
@@ -292,14 +312,19 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
             out.line(texts.UNKNOWN_MEETING_POINT)
     if session.description:
         out.line(session.description)
-    parallel = [s for s in conference.sessions
-                if s is not session and s.start == session.start and s.kind == session.kind]
+    parallel = [
+        s
+        for s in conference.sessions
+        if s is not session and s.start == session.start and s.kind == session.kind
+    ]
     if parallel:
         out.line("Równolegle: " + "; ".join(s.title for s in parallel))
     if session.kind is SessionKind.VISIT:
         out.suggest("Wszystkie wizyty", "jakie są wizyty studyjne?")
-    out.suggest(f"Program: {format_date(session.start.date())}"[:30],
-                f"program na {format_date(session.start.date(), weekday=False)}")
+    out.suggest(
+        f"Program: {format_date(session.start.date())}"[:30],
+        f"program na {format_date(session.start.date(), weekday=False)}",
+    )
     return out
 
 
@@ -315,8 +340,9 @@ def answer_place(conference: Conference, place: Place, now: datetime) -> ReplyBu
     if sessions:
         out.line("W programie konferencji:")
         for s in sessions:
-            out.line(f"• {day_heading(s.start.date(), now.date())}, {format_span(s.start, s.end)} ",
-                     bold(s.title))
+            out.line(
+                f"• {day_heading(s.start.date(), now.date())}, {format_span(s.start, s.end)} ", bold(s.title)
+            )
         if any(s.meeting_point and s.meeting_point.provisional for s in sessions):
             out.line(texts.UNKNOWN_MEETING_POINT)
     for s in sessions:

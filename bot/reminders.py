@@ -11,8 +11,10 @@ from bot.analysis import Analysis
 LEAD_TIMES = (5, 10, 15, 30, 60)
 DEFAULT_LEAD = 15
 
-_OFF = re.compile(r"\b(?:wylacz\w*|wyłącz\w*|nie (?:chce|przypominaj|wysylaj)|stop|koniec z|bez|anuluj\w*|"
-                  r"przestan\w*|dosc|rezygnuj\w*|zrezygn\w*|odsubskryb\w*)")
+_OFF = re.compile(
+    r"\b(?:wylacz\w*|wyłącz\w*|nie (?:chce|przypominaj|wysylaj)|stop|koniec z|bez|anuluj\w*|"
+    r"przestan\w*|dosc|rezygnuj\w*|zrezygn\w*|odsubskryb\w*)"
+)
 _MINUTES = re.compile(r"\b(\d{1,3})\s*(?:min\w*|m)\b|\b(kwadrans)\b|\b(pol|godzin\w*)\b")
 
 
@@ -45,8 +47,11 @@ def parse_reminder_request(analysis: Analysis) -> ReminderRequest:
             minutes = 30
         else:
             minutes = 60
-    wants = re.search(r"\b(?:wlacz\w*|chce|chcialbym|chcialabym|prosze|przypominaj|ustaw\w*|"
-                      r"zapisz\w*|poprosze|daj|dawaj|wysylaj)", text)
+    wants = re.search(
+        r"\b(?:wlacz\w*|chce|chcialbym|chcialabym|prosze|przypominaj|ustaw\w*|"
+        r"zapisz\w*|poprosze|daj|dawaj|wysylaj)",
+        text,
+    )
     if minutes is not None or wants:
         if minutes is not None and minutes not in LEAD_TIMES:
             minutes = min(LEAD_TIMES, key=lambda lead: abs(lead - minutes))  # type: ignore[operator]

@@ -30,7 +30,9 @@ HELP_EXAMPLES = (
 )
 
 GREETING = "Dzień dobry! Jestem asystentem konferencji {name}."
-GREETING_MORE = "Pytaj o program, wizyty studyjne, dojazd albo kontakt — piszę po polsku, bez zbędnych formalności."
+GREETING_MORE = (
+    "Pytaj o program, wizyty studyjne, dojazd albo kontakt — piszę po polsku, bez zbędnych formalności."
+)
 THANKS = "Nie ma za co! Jeśli będziesz czegoś potrzebować, pisz śmiało."
 
 REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed sesjami"

@@ -18,15 +18,44 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 _MONTHS = {
-    "stycznia": 1, "styczen": 1, "lutego": 2, "luty": 2, "marca": 3, "marzec": 3,
-    "kwietnia": 4, "kwiecien": 4, "maja": 5, "maj": 5, "czerwca": 6, "czerwiec": 6,
-    "lipca": 7, "lipiec": 7, "sierpnia": 8, "sierpien": 8, "wrzesnia": 9, "wrzesien": 9,
-    "pazdziernika": 10, "pazdziernik": 10, "listopada": 11, "listopad": 11,
-    "grudnia": 12, "grudzien": 12,
+    "stycznia": 1,
+    "styczen": 1,
+    "lutego": 2,
+    "luty": 2,
+    "marca": 3,
+    "marzec": 3,
+    "kwietnia": 4,
+    "kwiecien": 4,
+    "maja": 5,
+    "maj": 5,
+    "czerwca": 6,
+    "czerwiec": 6,
+    "lipca": 7,
+    "lipiec": 7,
+    "sierpnia": 8,
+    "sierpien": 8,
+    "wrzesnia": 9,
+    "wrzesien": 9,
+    "pazdziernika": 10,
+    "pazdziernik": 10,
+    "listopada": 11,
+    "listopad": 11,
+    "grudnia": 12,
+    "grudzien": 12,
 }
 _MONTH_GEN = (
-    "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca",
-    "sierpnia", "września", "października", "listopada", "grudnia",
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
 )
 _WEEKDAY_FORMS = (
     ("poniedzialek", "poniedzialku", "poniedzialkowy", "poniedzialkowe", "pon"),
@@ -39,26 +68,67 @@ _WEEKDAY_FORMS = (
 )
 _WEEKDAY = {form: i for i, forms in enumerate(_WEEKDAY_FORMS) for form in forms}
 _RELATIVE_DAY = {
-    "dzis": "dzisiaj", "dzisiaj": "dzisiaj", "dzisiejszy": "dzisiaj", "dzisiejsze": "dzisiaj",
-    "dzisiejszego": "dzisiaj", "dzisiejsza": "dzisiaj", "dzisiejszej": "dzisiaj",
-    "jutro": "jutro", "jutra": "jutro", "jutrzejszy": "jutro", "jutrzejsze": "jutro",
-    "jutrzejsza": "jutro", "jutrzejszego": "jutro", "jutrzejszej": "jutro", "jutr": "jutro",
-    "jutroo": "jutro", "jurto": "jutro",
-    "pojutrze": "pojutrze", "wczoraj": "wczoraj", "wczorajszy": "wczoraj",
+    "dzis": "dzisiaj",
+    "dzisiaj": "dzisiaj",
+    "dzisiejszy": "dzisiaj",
+    "dzisiejsze": "dzisiaj",
+    "dzisiejszego": "dzisiaj",
+    "dzisiejsza": "dzisiaj",
+    "dzisiejszej": "dzisiaj",
+    "jutro": "jutro",
+    "jutra": "jutro",
+    "jutrzejszy": "jutro",
+    "jutrzejsze": "jutro",
+    "jutrzejsza": "jutro",
+    "jutrzejszego": "jutro",
+    "jutrzejszej": "jutro",
+    "jutr": "jutro",
+    "jutroo": "jutro",
+    "jurto": "jutro",
+    "pojutrze": "pojutrze",
+    "wczoraj": "wczoraj",
+    "wczorajszy": "wczoraj",
     "wczorajsze": "wczoraj",
 }
 _HOUR_WORDS = {
-    "pierwszej": 1, "drugiej": 2, "trzeciej": 3, "czwartej": 4, "piatej": 5, "szostej": 6,
-    "siodmej": 7, "osmej": 8, "dziewiatej": 9, "dziesiatej": 10, "jedenastej": 11,
-    "dwunastej": 12, "trzynastej": 13, "czternastej": 14, "pietnastej": 15,
-    "szesnastej": 16, "siedemnastej": 17, "osiemnastej": 18, "dziewietnastej": 19,
-    "dwudziestej": 20, "polnocy": 0,
+    "pierwszej": 1,
+    "drugiej": 2,
+    "trzeciej": 3,
+    "czwartej": 4,
+    "piatej": 5,
+    "szostej": 6,
+    "siodmej": 7,
+    "osmej": 8,
+    "dziewiatej": 9,
+    "dziesiatej": 10,
+    "jedenastej": 11,
+    "dwunastej": 12,
+    "trzynastej": 13,
+    "czternastej": 14,
+    "pietnastej": 15,
+    "szesnastej": 16,
+    "siedemnastej": 17,
+    "osiemnastej": 18,
+    "dziewietnastej": 19,
+    "dwudziestej": 20,
+    "polnocy": 0,
 }
 _ORDINAL_DAY = {
-    "pierwszy": 0, "pierwszego": 0, "pierwszym": 0, "1": 0,
-    "drugi": 1, "drugiego": 1, "drugim": 1, "2": 1,
-    "trzeci": 2, "trzeciego": 2, "trzecim": 2, "3": 2,
-    "ostatni": -1, "ostatniego": -1, "ostatnim": -1,
+    "pierwszy": 0,
+    "pierwszego": 0,
+    "pierwszym": 0,
+    "1": 0,
+    "drugi": 1,
+    "drugiego": 1,
+    "drugim": 1,
+    "2": 1,
+    "trzeci": 2,
+    "trzeciego": 2,
+    "trzecim": 2,
+    "3": 2,
+    "ostatni": -1,
+    "ostatniego": -1,
+    "ostatnim": -1,
 }
 _DAY_NOUN = ("dzien", "dnia", "dniu", "dzionek")
 
@@ -122,7 +192,7 @@ def _dateparser_day(phrase: str, base: datetime) -> date | None:
 
 
 def _prefer_event_year(day: date, event_days: Sequence[date]) -> date:
-    """"30 listopada" means the event's 30 November when the event has that day."""
+    """ "30 listopada" means the event's 30 November when the event has that day."""
     for event_day in event_days:
         if (event_day.month, event_day.day) == (day.month, day.day):
             return event_day
@@ -198,15 +268,13 @@ def _find_duration(text: str) -> timedelta | None:
 
 
 def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
-    """"o 5" at a conference means 17:00; "o 7 rano" stays 7:00."""
+    """ "o 5" at a conference means 17:00; "o 7 rano" stays 7:00."""
     if window == MORNING or hour.hour == 0 or hour.hour > 7:
         return hour
     return time(hour.hour + 12, hour.minute)
 
 
-_DAY_WORDS = tuple(
-    w for w in (*_RELATIVE_DAY, *_WEEKDAY, *_ORDINAL_DAY, *_MONTHS) if len(w) >= 5
-)
+_DAY_WORDS = tuple(w for w in (*_RELATIVE_DAY, *_WEEKDAY, *_ORDINAL_DAY, *_MONTHS) if len(w) >= 5)
 
 
 @lru_cache(maxsize=4096)

@@ -23,8 +23,9 @@ def render(reply: Reply) -> str:
         note = " (przybliżona)" if loc.approximate else ""
         parts.append(f"📍 {loc.title}: {loc.latitude:.5f}, {loc.longitude:.5f}{note}")
     if reply.suggestions:
-        parts.append("Możesz zapytać: " + " | ".join(
-            f"[{i}] {s.label}" for i, s in enumerate(reply.suggestions, 1)))
+        parts.append(
+            "Możesz zapytać: " + " | ".join(f"[{i}] {s.label}" for i, s in enumerate(reply.suggestions, 1))
+        )
     return "\n".join(parts)
 
 

@@ -92,8 +92,21 @@ def test_user_text_is_never_marked_up(ask: Ask) -> None:
             assert "<script>" not in span.text
 
 
-@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "🙂", "!!!???", "\x00\x01", "a" * 10_000,
-                                     "<b>" * 500, "ą" * 3000, "co jest teraz " * 400])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "🙂",
+        "!!!???",
+        "\x00\x01",
+        "a" * 10_000,
+        "<b>" * 500,
+        "ą" * 3000,
+        "co jest teraz " * 400,
+    ],
+)
 def test_odd_messages_get_a_polite_reply(ask: Ask, message: str) -> None:
     answer = ask(message)
     assert answer.reply.plain_text.strip()

@@ -37,7 +37,9 @@ class Outcome:
 
 def load_cases(name: str) -> list[Case]:
     raw = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
-    return [Case(str(i["q"]), str(i["now"]), i["intent"], tuple(str(e) for e in i["expect"] or ())) for i in raw]
+    return [
+        Case(str(i["q"]), str(i["now"]), i["intent"], tuple(str(e) for e in i["expect"] or ())) for i in raw
+    ]
 
 
 def evaluate(conference: Conference, cases: list[Case]) -> list[Outcome]:
@@ -68,7 +70,9 @@ if __name__ == "__main__":
     verbose = "-v" in sys.argv
     for o in results:
         if not o.passed:
-            print(f"[{o.case.intent} -> {o.intent}] {o.case.question!r} @{o.case.now} missing={list(o.missing)}")
+            print(
+                f"[{o.case.intent} -> {o.intent}] {o.case.question!r} @{o.case.now} missing={list(o.missing)}"
+            )
             if verbose:
                 print("   " + o.answer.replace("\n", "\n   "))
     print(f"accuracy {accuracy(results):.1%} ({sum(o.passed for o in results)}/{len(results)})")
