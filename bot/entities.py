@@ -53,6 +53,7 @@ class EntityMatch:
     entity: Entity
     score: float  # 0..1, the share of the best alias's weight found in the question
     evidence: float  # weight of all the entity's words found, across its aliases
+    consumed: frozenset[str] = frozenset()  # the question's lemma keys that make up the name
 
     @property
     def kind(self) -> EntityKind:
@@ -119,7 +120,7 @@ class EntityIndex:
     def match_for(self, target: Target, like: EntityMatch) -> EntityMatch:
         """A match for `target` as strong as `like` (to redirect an organisation to its session)."""
         entity = next(e for e in self.entities if e.target is target)
-        return EntityMatch(entity, like.score, like.evidence)
+        return EntityMatch(entity, like.score, like.evidence, like.consumed)
 
     def weight(self, word: AliasWord) -> float:
         return max(self.idf.get(key, 0.0) for key in word)
@@ -145,7 +146,8 @@ class EntityIndex:
                 evidence.update(found)
             if best >= MIN_COVERAGE:
                 weight = sum(self.weight(w) for w in {frozenset(w & lemmas) for w in evidence})
-                matches.append(EntityMatch(entity, best, weight))
+                consumed = frozenset(key for w in evidence for key in w & lemmas)
+                matches.append(EntityMatch(entity, best, weight, consumed))
         matches.sort(key=lambda m: (-round(m.score, 3), -round(m.evidence, 3), _RANK[m.kind]))
         return _prefer_place(matches)
 

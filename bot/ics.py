@@ -42,7 +42,10 @@ def _timezone(conference: Conference) -> Timezone:
     """A VTIMEZONE with the zone's real rules around the event, as RFC 5545 asks."""
     year = conference.starts_at.year
     return Timezone.from_tzinfo(
-        conference.tz, tzid=str(conference.tz), first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31)
+        conference.tz,
+        tzid=str(conference.tz),
+        first_date=date(year - 1, 1, 1),
+        last_date=date(year + 1, 12, 31),
     )
 
 

@@ -442,8 +442,12 @@ def classify(
 ) -> Classification:
     """Pick the intent of one analysed question."""
     scores: dict[Intent, float] = dict.fromkeys(Intent, 0.0)
+    # Words that make up a matched name ("Wizyta studyjna: … Nad Potokiem") name it; they are
+    # not also cues ("wizyta" → the list of visits).
+    named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= 0.99), None)
+    cue_lemmas = analysis.lemmas - named.consumed if named is not None else analysis.lemmas
     for intent, cues in _FOLDED_CUES.items():
-        scores[intent] += sum(weight for lemma, weight in cues.items() if lemma in analysis.lemmas)
+        scores[intent] += sum(weight for lemma, weight in cues.items() if lemma in cue_lemmas)
     for intent, patterns in _PATTERNS.items():
         scores[intent] += sum(weight for pattern, weight in patterns if pattern.search(analysis.folded))
 
@@ -462,12 +466,12 @@ def classify(
         if match.kind is EntityKind.EVENT:
             scores[Intent.ABOUT_EVENT] += 1.0 * match.score
             continue
-        named = entity_intent(match)
-        if named is None:
+        via = entity_intent(match)
+        if via is None:
             continue
         if top is None:
             top = match
-            scores[named] += ENTITY_WEIGHT * match.score
+            scores[via] += ENTITY_WEIGHT * match.score
             target = match.entity.target
             if match.kind in (EntityKind.SESSION, EntityKind.PLACE):
                 # "kto organizuje wizytę w CIM?" asks about that visit, not the conference.
@@ -475,7 +479,8 @@ def classify(
             # "czy Warszawa współorganizuje?": a role question about a named organisation.
             if isinstance(target, Organisation) and target.roles and scores[Intent.ORGANISERS] > 0:
                 scores[Intent.ORGANISERS] += 1.0
-    scores[Intent.FAQ] += faq_score
+    # A whole name in the question outweighs a FAQ phrase that is part of that name.
+    scores[Intent.FAQ] += faq_score * (0.5 if named is not None else 1.0)
 
     # Social words count only when the message is little else.
     if len(analysis.tokens) > 4:

@@ -82,7 +82,12 @@ class _Document:
             raise DataError([DataIssue(file, "", line, f"błąd składni YAML: {problem}")]) from None
         if root is None:
             raise DataError([DataIssue(file, "", None, "plik jest pusty")])
-        self.data = self._convert(root, ())
+        try:
+            self.data = self._convert(root, ())
+        except RecursionError:
+            raise DataError(
+                [DataIssue(file, "", None, "błąd YAML: odwołanie (alias) do samego siebie")]
+            ) from None
 
     def _convert(self, node: yaml.Node, path: PathKey) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -124,6 +129,13 @@ _MESSAGES = {
     "missing": "brak wymaganego pola",
     "extra_forbidden": "nieznany klucz (sprawdź pisownię; dozwolone klucze: docs/data-format.md)",
     "int_parsing": "to nie jest liczba całkowita",
+    "int_type": "oczekiwano liczby całkowitej",
+    "float_type": "oczekiwano liczby",
+    "bool_type": "oczekiwano true albo false",
+    "time_type": "godzina musi mieć postać GG:MM, np. 09:30",
+    "time_parsing": "godzina musi mieć postać GG:MM, np. 09:30",
+    "date_type": "data musi mieć postać RRRR-MM-DD",
+    "string_too_long": "tekst jest za długi",
     "float_parsing": "to nie jest liczba",
     "bool_parsing": "oczekiwano true albo false",
     "date_from_datetime_parsing": "data musi mieć postać RRRR-MM-DD",
@@ -146,6 +158,7 @@ def _message(error: Any) -> str:
     base = _MESSAGES.get(kind)
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
+        expected = str(expected).replace(" or ", " lub ")
         return f"niedozwolona wartość {error.get('input')!r}; dozwolone: {expected}"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
@@ -304,7 +317,7 @@ class _Builder:
         name = self.spec.event.timezone
         try:
             return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory of zones
             self.issue(("event", "timezone"), f"nieznana strefa czasowa {name!r} (np. Europe/Warsaw)")
             return ZoneInfo("UTC")
 

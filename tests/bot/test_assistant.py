@@ -142,3 +142,16 @@ def test_reminder_requests_are_understood(ask: Ask) -> None:
     assert "10 minut" in answer.reply.plain_text
     off = ask("wyłącz przypomnienia")
     assert off.intent is Intent.REMINDERS and "wyłączyć" in off.reply.plain_text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["co jest teraz", "co dalej", "program", "jakie są wizyty", "jak dojechać", "kontakt", "kto organizuje",
+     "o konferencji", "cześć", "pomoc", "xyz qwe", "gdzie jest Nad Potokiem", "co robi MOPS"],
+)
+def test_every_suggestion_is_understood_when_tapped(ask: Ask, question: str) -> None:
+    for suggestion in ask(question, "2023-11-29 14:00").reply.suggestions:
+        followed = ask(suggestion.question, "2023-11-29 14:00")
+        assert followed.intent is not Intent.FALLBACK, suggestion
+        if suggestion.question.startswith("Wizyta studyjna"):
+            assert followed.intent is Intent.VISIT
