@@ -35,3 +35,11 @@ def ask(shared_assistant: tuple[Assistant, FixedClock], conference: Conference) 
         return assistant.ask(question)
 
     return _ask
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the question-set accuracy on every run, not only with -s."""
+    from tests.nlu.test_question_sets import REPORT
+
+    for name, figure in REPORT.items():
+        terminalreporter.write_line(f"question set {name}: accuracy {figure}")
