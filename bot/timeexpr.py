@@ -17,6 +17,8 @@ import dateparser
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.polish import MONTHS_GEN
+
 _MONTHS = {
     "stycznia": 1,
     "styczen": 1,
@@ -43,20 +45,6 @@ _MONTHS = {
     "grudnia": 12,
     "grudzien": 12,
 }
-_MONTH_GEN = (
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-)
 _WEEKDAY_FORMS = (
     ("poniedzialek", "poniedzialku", "poniedzialkowy", "poniedzialkowe", "pon"),
     ("wtorek", "wtorku", "wtorkowy", "wtorkowe", "wt"),
@@ -211,7 +199,7 @@ def _find_day(text: str, now: datetime, event_days: Sequence[date]) -> tuple[dat
     match = _DATE_WORDS.search(text)
     if match:
         month = _MONTHS[match.group(2)]
-        day = _dateparser_day(f"{int(match.group(1))} {_MONTH_GEN[month - 1]}", base)
+        day = _dateparser_day(f"{int(match.group(1))} {MONTHS_GEN[month - 1]}", base)
         if day:
             return _prefer_event_year(day, event_days), None
     match = _DATE_DOTS.search(text)
