@@ -38,6 +38,10 @@ def day_heading(day: date, today: date) -> str:
     return f"{text[0].upper()}{text[1:]}" + (f" ({near})" if near else "")
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def in_how_long(moment: datetime, now: datetime) -> str:
     return f"za {format_duration(moment - now)}"
 
@@ -288,7 +292,7 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
     out.line(bold(session.title))
     span = format_span(session.start, session.end)
     suffix = f" ({texts.PROVISIONAL_TIME})" if session.provisional else ""
-    out.line(f"Kiedy: {day_heading(session.start.date(), now.date())}, {span}{suffix}")
+    out.line(f"Kiedy: {_lower_first(day_heading(session.start.date(), now.date()))}, {span}{suffix}")
     if session.start > now and session.start - now < timedelta(days=2):
         out.line(f"Zaczyna się {in_how_long(session.start, now)}.")
     elif session.is_running(now):
