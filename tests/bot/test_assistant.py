@@ -146,8 +146,21 @@ def test_reminder_requests_are_understood(ask: Ask) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["co jest teraz", "co dalej", "program", "jakie są wizyty", "jak dojechać", "kontakt", "kto organizuje",
-     "o konferencji", "cześć", "pomoc", "xyz qwe", "gdzie jest Nad Potokiem", "co robi MOPS"],
+    [
+        "co jest teraz",
+        "co dalej",
+        "program",
+        "jakie są wizyty",
+        "jak dojechać",
+        "kontakt",
+        "kto organizuje",
+        "o konferencji",
+        "cześć",
+        "pomoc",
+        "xyz qwe",
+        "gdzie jest Nad Potokiem",
+        "co robi MOPS",
+    ],
 )
 def test_every_suggestion_is_understood_when_tapped(ask: Ask, question: str) -> None:
     for suggestion in ask(question, "2023-11-29 14:00").reply.suggestions:
