@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot import texts
 from bot.analysis import Analysis, analyse
@@ -84,10 +85,11 @@ class Assistant:
         self.event_days = tuple(day.date for day in conference.days)
 
     def understand(
-        self, text: str
+        self, text: str, now: datetime | None = None
     ) -> tuple[Analysis, TimeQuery | None, list[EntityMatch], Classification, FaqEntry | None]:
+        now = now or self.clock.now()
         analysis = analyse(text[:MAX_QUESTION], self.lexicon)
-        when = parse_time_query(analysis.folded, self.clock.now(), self.event_days)
+        when = parse_time_query(analysis.folded, now, self.event_days)
         entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
         faq_entry, faq_score = self._faq(analysis)
         return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry
@@ -134,17 +136,22 @@ class Assistant:
             return Answer(question, Intent.FALLBACK, ReplyBuilder().line(texts.EMPTY).build())
         if not fold(text):
             return self._fallback(question, texts.NOT_TEXT)
-        analysis, when, _entities, decision, faq_entry = self.understand(text)
-        out = self._answer(decision, analysis, when, faq_entry)
+        now = self.clock.now()  # one moment for understanding and answering
+        analysis, when, _entities, decision, faq_entry = self.understand(text, now)
+        out = self._answer(decision, analysis, when, faq_entry, now)
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
         return Answer(question, decision.intent, out.build(), decision)
 
     def _answer(
-        self, decision: Classification, analysis: Analysis, when: TimeQuery | None, faq_entry: FaqEntry | None
+        self,
+        decision: Classification,
+        analysis: Analysis,
+        when: TimeQuery | None,
+        faq_entry: FaqEntry | None,
+        now: datetime,
     ) -> ReplyBuilder:
         conference = self.conference
-        now = self.clock.now()
         intent = decision.intent
         target = decision.entity.entity.target if decision.entity else None
         if intent is Intent.NOW:

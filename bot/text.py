@@ -10,20 +10,20 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _TOKEN = re.compile(r"[0-9]+(?:[:.][0-9]{2})?|[a-z]+")
 
 
+def _plain_lower(text: str) -> str:
+    """Lower case without diacritics ("Łódź" → "lodz")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case, drop diacritics and collapse everything but letters and digits to spaces."""
-    text = text.translate(_FOLD_TABLE).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.split(stripped)).strip()
+    return " ".join(_NON_WORD.split(_plain_lower(text))).strip()
 
 
 def fold_keep_times(text: str) -> str:
     """Like `fold`, but keeps "10:30" / "10.30" / "30.11" together so times and dates survive."""
-    text = text.translate(_FOLD_TABLE).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_TOKEN.findall(stripped))
+    return " ".join(_TOKEN.findall(_plain_lower(text)))
 
 
 def words(text: str) -> list[str]:
