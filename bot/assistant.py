@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from bot import texts
 from bot.analysis import Analysis, analyse
@@ -55,6 +56,27 @@ _ABOUT_WHO = ("kto", "czym", "zajmowac", "organizacja", "robic")
 MAX_QUESTION = 500  # characters read from one message; the rest is ignored
 FAQ_LITERAL = 2.7  # the keyword phrase appears as written
 FAQ_WORDS = 2.5  # its content words all appear, inflected or not
+
+
+class OtherMessage(StrEnum):
+    """Messages that carry no question in text."""
+
+    LOCATION = "location"
+    CONTACT = "contact"
+    VOICE = "voice"
+    STICKER = "sticker"
+    MEDIA = "media"
+    EDITED = "edited"
+
+
+_OTHER_TEXTS = {
+    OtherMessage.LOCATION: texts.OTHER_LOCATION,
+    OtherMessage.CONTACT: texts.OTHER_CONTACT,
+    OtherMessage.VOICE: texts.OTHER_VOICE,
+    OtherMessage.STICKER: texts.OTHER_STICKER,
+    OtherMessage.MEDIA: texts.OTHER_MEDIA,
+    OtherMessage.EDITED: texts.OTHER_EDITED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +165,52 @@ class Assistant:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
         return Answer(question, decision.intent, out.build(), decision)
 
+    # Direct answers for channel commands and buttons: no understanding needed, same texts.
+
+    def reply_now(self) -> Reply:
+        return answer_now(self.conference, self.clock.now()).build()
+
+    def reply_next(self) -> Reply:
+        return answer_next(self.conference, self.clock.now()).build()
+
+    def reply_day(self, day_index: int) -> Reply:
+        """One event day's programme; an index outside the event falls back to every day."""
+        query = TimeQuery(day_index=day_index) if 0 <= day_index < len(self.conference.days) else None
+        return answer_day(self.conference, query, self.clock.now()).build()
+
+    def reply_visits(self) -> Reply:
+        return answer_visits(self.conference, self.clock.now()).build()
+
+    def reply_session(self, session_id: str) -> Reply | None:
+        """Details of one session, or None if the data no longer has it."""
+        session = self.conference.session(session_id)
+        if session is None:
+            return None
+        return answer_session(self.conference, session, self.clock.now()).build()
+
+    def reply_venue(self) -> Reply:
+        return answer_venue(self.conference, analyse("", self.lexicon)).build()
+
+    def reply_contact(self) -> Reply:
+        return answer_contact(self.conference).build()
+
+    def reply_help(self) -> Reply:
+        return self._help().build()
+
+    def reply_welcome(self) -> Reply:
+        return self._welcome().build()
+
+    def reply_other(self, kind: OtherMessage) -> Reply:
+        """A polite answer to a photo, sticker, voice note, location, contact or an edit."""
+        out = ReplyBuilder().line(_OTHER_TEXTS[kind])
+        if kind is OtherMessage.LOCATION:
+            out.suggest("Jak dojechać?", "jak dojechać?")
+        return self._suggest_basics(out).build()
+
+    def _welcome(self) -> ReplyBuilder:
+        out = ReplyBuilder().line(texts.GREETING.format(name=f"„{self.conference.event.label}”"))
+        return self._suggest_basics(out.line(texts.GREETING_MORE))
+
     def _answer(
         self,
         decision: Classification,
@@ -190,9 +258,7 @@ class Assistant:
         if intent is Intent.HELP:
             return self._help()
         if intent is Intent.GREETING:
-            out = ReplyBuilder().line(texts.GREETING.format(name=f"„{conference.event.label}”"))
-            out.line(texts.GREETING_MORE)
-            return self._suggest_basics(out)
+            return self._welcome()
         if intent is Intent.THANKS:
             return self._suggest_basics(ReplyBuilder().line(texts.THANKS))
         return self._fallback_builder(texts.FALLBACK)
@@ -243,4 +309,4 @@ class Assistant:
         return Answer(question, Intent.FALLBACK, self._fallback_builder(message).build())
 
 
-__all__ = ["Answer", "Assistant", "EntityKind"]
+__all__ = ["Answer", "Assistant", "EntityKind", "OtherMessage"]

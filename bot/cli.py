@@ -1,19 +1,19 @@
-"""`python -m bot …`: chat, ask, export, check-data. Thin over the core."""
+"""`python -m bot …`: chat, ask, run, export, check-data. Thin over the core and the channels."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 from bot.assistant import Assistant
 from bot.clock import ClockError, make_clock
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.ics import programme_ics
 from bot.loading import DataError, load_conference
+from bot.logs import configure_logging
 from bot.model import Conference
 from bot.polish import format_date
 from bot.reply import render_plain
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="eksport programu")
     export.add_argument("--format", choices=["ics"], default="ics")
     export.add_argument("--output", "-o", type=Path, help="plik wynikowy (domyślnie stdout)")
+    commands.add_parser("run", parents=[common], help="uruchom bota (Telegram: polling albo webhook)")
     check = commands.add_parser("check-data", parents=[common], help="sprawdź plik z danymi")
     check.add_argument("path", nargs="?", type=Path, help="plik do sprawdzenia")
     return parser
@@ -67,13 +68,27 @@ def _summary(conference: Conference, path: Path) -> str:
     return "\n".join(lines)
 
 
+def _run(settings: Settings, assistant: Assistant) -> int:
+    """Serve the channels until Ctrl+C or SIGTERM; configuration problems exit 2 with the key named."""
+    from handlers.serve import serve_forever  # the channels load only for `run`
+
+    try:
+        serve_forever(settings, assistant)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:
         return _fail(str(exc))
-    logging.basicConfig(level=settings.bot_log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    secrets = [
+        s.get_secret_value() for s in (settings.telegram_bot_token, settings.telegram_webhook_secret) if s
+    ]
+    configure_logging(settings.bot_log_level, secrets)
     path = getattr(args, "path", None) or args.data or settings.bot_data
     try:
         conference = load_conference(path)
@@ -99,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     assistant = Assistant(conference, clock)
+    if args.command == "run":
+        return _run(settings, assistant)
     if args.command == "ask":
         if args.question is not None:
             print(render_plain(assistant.ask(args.question).reply))

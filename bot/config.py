@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "miejsca-otwarte-2023.yaml"
+OFFICIAL_TELEGRAM_URL = "https://api.telegram.org"
+# Telegram accepts 1–256 characters A–Z, a–z, 0–9, _ and - in a webhook secret token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -15,11 +20,65 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     bot_data: Path = Field(default=DEFAULT_DATA, description="Event data file (YAML)")
     bot_now: str | None = Field(default=None, description="Simulated start time, YYYY-MM-DD HH:MM")
     bot_log_level: str = Field(default="WARNING", description="Python logging level")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
+    telegram_base_url: str = Field(default=OFFICIAL_TELEGRAM_URL, description="Bot API server")
+    telegram_webhook_url: str | None = Field(default=None, description="Public HTTPS URL of the webhook")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, description="Webhook secret token")
+    bot_host: str = Field(default="127.0.0.1", description="Address the web server listens on")
+    bot_port: int = Field(default=8080, ge=1, le=65535, description="Port the web server listens on")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), description="Telegram user ids of organisers, comma-separated"
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s;]+", value) if p]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("oczekiwano liczb (identyfikatorów) oddzielonych przecinkami")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("telegram_base_url", "telegram_webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("oczekiwano adresu zaczynającego się od http:// lub https://")
+        return value.rstrip("/") if value is not None else None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("dozwolone są tylko litery A–Z, a–z, cyfry, _ i - (1–256 znaków)")
+        return value
+
+    def telegram_token(self) -> str:
+        """The bot token, or `ConfigError` naming the variable when it is not set."""
+        if self.telegram_bot_token is None:
+            raise ConfigError(
+                "brak TELEGRAM_BOT_TOKEN — ustaw token bota od @BotFather w zmiennej środowiskowej "
+                "lub w pliku .env (zob. .env.example)"
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+    def webhook_secret(self) -> str:
+        """The webhook secret, required whenever a webhook URL is set."""
+        if self.telegram_webhook_secret is None:
+            raise ConfigError(
+                "brak TELEGRAM_WEBHOOK_SECRET — przy TELEGRAM_WEBHOOK_URL potrzebny jest sekret, "
+                "którym Telegram podpisuje żądania (litery, cyfry, _ i -)"
+            )
+        return self.telegram_webhook_secret.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -27,5 +86,9 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(f"{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{str(e['loc'][0]).upper()}: {_message(e['msg'])}" for e in exc.errors())
         raise ConfigError(f"błędna konfiguracja — {problems}") from None
+
+
+def _message(text: str) -> str:
+    return text.removeprefix("Value error, ")

@@ -29,7 +29,8 @@ def _description(session: Session) -> str:
     if session.organisations:
         lines.append("Prowadzi: " + ", ".join(o.name for o in session.organisations))
     if session.meeting_point is not None:
-        point = session.meeting_point.text or texts.PROVISIONAL
+        given = session.meeting_point
+        point = ", ".join(x for x in (given.text, given.address) if x) or texts.PROVISIONAL
         lines.append(f"Miejsce zbiórki: {point}")
     if session.description:
         lines.append(session.description)

@@ -22,6 +22,7 @@ from bot.model import (
     EventInfo,
     FaqEntry,
     GeoPoint,
+    MeetingPoint,
     Note,
     Organisation,
     Place,
@@ -207,6 +208,14 @@ def _note(spec: schema.NoteSpec | None) -> Note | None:
     if spec is None or spec.text is None:
         return Note("", True) if spec is not None and spec.provisional else None
     return Note(spec.text, spec.provisional)
+
+
+def _meeting_point(spec: schema.MeetingPointSpec | None) -> MeetingPoint | None:
+    if spec is None:
+        return None
+    if spec.text is None and spec.address is None and spec.location is None:
+        return MeetingPoint("", True) if spec.provisional else None
+    return MeetingPoint(spec.text or "", spec.provisional, spec.address, _point(spec.location))
 
 
 def _point(spec: schema.GeoPointSpec | None) -> GeoPoint | None:
@@ -402,7 +411,7 @@ class _Builder:
                     at_venue=at_venue,
                     room=s.room,
                     organisations=orgs,
-                    meeting_point=_note(s.meeting_point),
+                    meeting_point=_meeting_point(s.meeting_point),
                     description=s.description,
                     provisional=s.provisional or d.provisional,
                 )

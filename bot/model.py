@@ -48,6 +48,16 @@ class GeoPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingPoint:
+    """Where a group meets before a site visit; any part may still be unknown."""
+
+    text: str = ""
+    provisional: bool = False
+    address: str | None = None
+    location: GeoPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Organisation:
     id: str
     name: str
@@ -159,7 +169,7 @@ class Session:
     at_venue: bool = False
     room: str | None = None
     organisations: tuple[Organisation, ...] = ()
-    meeting_point: Note | None = None
+    meeting_point: MeetingPoint | None = None
     description: str | None = None
     provisional: bool = False
 
@@ -240,6 +250,9 @@ class Conference:
     @property
     def ends_at(self) -> datetime:
         return max(s.end for s in self.sessions)
+
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
 
     def day_for(self, when: date) -> Day | None:
         return next((d for d in self.days if d.date == when), None)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from bot import texts
 from bot.model import Conference, Day, Organisation, Place, Session, SessionKind
 from bot.polish import format_date, format_duration, format_span, format_time, relative_day
-from bot.reply import ReplyBuilder, Span, bold, italic
+from bot.reply import Location, ReplyBuilder, Span, bold, italic
 from bot.timeexpr import TimeQuery
 
 
@@ -287,6 +287,36 @@ def _place_lines(out: ReplyBuilder, place: Place) -> None:
         out.line(texts.UNKNOWN_ADDRESS)
 
 
+def _meeting_point_lines(out: ReplyBuilder, session: Session) -> None:
+    point = session.meeting_point
+    if point is None:
+        return
+    described = ", ".join(x for x in (point.text, point.address) if x)
+    if described:
+        mark = f" ({texts.PROVISIONAL})" if point.provisional else ""
+        out.line(f"Miejsce zbiórki: {described}{mark}")
+    else:
+        out.line(texts.UNKNOWN_MEETING_POINT)
+
+
+def session_location(session: Session) -> Location | None:
+    """The pin to send with a session: its meeting point if it has one, else its place's."""
+    point = session.meeting_point
+    if point is not None and point.location is not None:
+        address = ", ".join(x for x in (point.text, point.address) if x)
+        pin = point.location
+        title = f"Zbiórka: {session.place.label if session.place else session.title}"
+        return Location(pin.latitude, pin.longitude, title, address, pin.approximate or point.provisional)
+    place = session.place
+    if place is not None and place.location is not None:
+        address = ", ".join(x for x in (place.address, place.district, place.city) if x)
+        pin = place.location
+        return Location(
+            pin.latitude, pin.longitude, place.name, address, pin.approximate or place.provisional
+        )
+    return None
+
+
 def answer_session(conference: Conference, session: Session, now: datetime) -> ReplyBuilder:
     out = ReplyBuilder()
     out.line(bold(session.title))
@@ -308,12 +338,8 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
     else:
         out.line(f"Gdzie: miejsce {texts.PROVISIONAL}")
     _organisations_line(out, session.organisations)
-    if session.meeting_point is not None:
-        if session.meeting_point.text:
-            mark = f" ({texts.PROVISIONAL})" if session.meeting_point.provisional else ""
-            out.line(f"Miejsce zbiórki: {session.meeting_point.text}{mark}")
-        else:
-            out.line(texts.UNKNOWN_MEETING_POINT)
+    _meeting_point_lines(out, session)
+    out.location = session_location(session)
     if session.description:
         out.line(session.description)
     parallel = [

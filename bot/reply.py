@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -105,6 +105,11 @@ class ReplyBuilder:
         while lines and not lines[-1]:
             lines.pop()
         return Reply(tuple(lines), tuple(self.suggestions), self.location, tuple(self.links))
+
+
+def with_notice(reply: Reply, notice: str) -> Reply:
+    """The reply with a line of explanation before it."""
+    return replace(reply, lines=((Span(notice),), (), *reply.lines))
 
 
 def render_plain(reply: Reply) -> str:

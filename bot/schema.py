@@ -78,6 +78,11 @@ class NoteSpec(Strict):
     provisional: bool = False
 
 
+class MeetingPointSpec(NoteSpec):
+    address: Text | None = None
+    location: GeoPointSpec | None = None
+
+
 class StopSpec(Strict):
     name: Text
     mode: TransportMode
@@ -141,7 +146,7 @@ class SessionSpec(Strict):
     place: Id | None = None
     room: Text | None = None
     organisations: list[Id] = []
-    meeting_point: NoteSpec | None = None
+    meeting_point: MeetingPointSpec | None = None
     description: Text | None = None
     provisional: bool = False
 

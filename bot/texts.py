@@ -42,3 +42,23 @@ REMINDERS_NOT_YET = (
     "Przypomnienia nie są jeszcze dostępne w tym kanale — włączysz je w bocie na Telegramie, "
     "gdy tylko ruszą. Do tego czasu zapytaj mnie „co dalej?”, a podam najbliższy punkt programu."
 )
+
+# Messages that are not a question in text; every channel answers them the same way.
+OTHER_LOCATION = (
+    "Dziękuję za lokalizację! Nie wyznaczam trasy z Twojego miejsca, ale podam adres, "
+    "przystanki i dojazd — wystarczy zapytać „jak dojechać?”."
+)
+OTHER_CONTACT = "Dziękuję, ale nie potrzebuję kontaktów i nigdzie ich nie zapisuję."
+OTHER_VOICE = "Nie odsłuchuję nagrań — napisz pytanie tekstem, np. „co jest teraz?”."
+OTHER_STICKER = "Dzięki! 🙂 Na naklejki nie odpowiem, ale na pytania tekstem — chętnie."
+OTHER_MEDIA = "Nie oglądam zdjęć ani plików — napisz pytanie tekstem, np. „co jest teraz?”."
+OTHER_EDITED = (
+    "Widzę poprawioną wiadomość, ale odpowiadam tylko na nowe. Wyślij pytanie jeszcze raz, a odpowiem."
+)
+UNKNOWN_COMMAND = "Nie znam polecenia {command}. Mogę za to odpowiedzieć na pytanie zadane zwykłym tekstem."
+ERROR = "Coś poszło nie tak po mojej stronie — przepraszam. Spróbuj jeszcze raz za chwilę."
+BUTTON_EXPIRED = "Ten przycisk już nie działa — zapytaj jeszcze raz."
+SESSION_GONE = "Tego punktu nie ma już w programie. Zobacz aktualny program."
+PICK_DAY = "Program konferencji {name}: wybierz dzień."
+ALL_DAYS = "Wszystkie dni"
+VISIT_DETAILS = "Szczegóły wizyty — wybierz poniżej."

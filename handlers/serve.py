@@ -1,0 +1,116 @@
+"""Running the channels: Telegram by long polling, or every webhook inside one Starlette app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+from telegram import Update
+from telegram.error import InvalidToken
+
+from bot.assistant import Assistant
+from bot.config import ConfigError, Settings
+from handlers.telegram.app import TelegramApp, build_application, telegram_routes, webhook_url
+
+logger = logging.getLogger(__name__)
+
+
+def build_web_app(routes: Sequence[BaseRoute]) -> Starlette:
+    """Channel webhooks plus `GET /healthz` for the load balancer or the organiser's curl."""
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[*routes, Route("/healthz", healthz, methods=["GET"])])
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """Ctrl+C and SIGTERM (docker stop, systemd) end the bot cleanly."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def run_polling(application: TelegramApp, stop: asyncio.Event, poll_timeout: float = 30) -> None:
+    """Long polling until `stop` is set; PTB's updater retries network errors and 429s itself."""
+    async with application:
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1
+        )
+        await application.start()
+        logger.warning("bot @%s running (long polling)", application.bot.username)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+
+
+async def run_webhook(
+    application: TelegramApp, settings: Settings, stop: asyncio.Event, started: asyncio.Event | None = None
+) -> None:
+    """PTB inside our own Starlette app served by uvicorn; Telegram posts updates to it."""
+    secret = settings.webhook_secret()
+    web = build_web_app(telegram_routes(application, secret))
+    config = uvicorn.Config(
+        web, host=settings.bot_host, port=settings.bot_port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    async with application:
+        await application.bot.set_webhook(
+            url=webhook_url(settings), secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.01)
+        if serving.done():  # the port is taken, say: uvicorn has already logged why
+            await application.stop()
+            raise OSError(f"nie można nasłuchiwać na {settings.bot_host}:{settings.bot_port}")
+        logger.warning(
+            "bot @%s running (webhook on %s:%s)",
+            application.bot.username,
+            settings.bot_host,
+            settings.bot_port,
+        )
+        if started is not None:
+            started.set()
+        # uvicorn handles SIGINT/SIGTERM itself while it serves: either way ends the bot.
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait([stopping, serving], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        server.should_exit = True
+        await serving
+        await application.stop()
+
+
+def serve_forever(settings: Settings, assistant: Assistant) -> None:
+    """`python -m bot run`: Telegram by webhook if TELEGRAM_WEBHOOK_URL is set, else long polling.
+
+    Every start-up problem the operator can fix is raised as `ConfigError` naming the setting.
+    """
+    webhook = settings.telegram_webhook_url is not None
+    if webhook:
+        settings.webhook_secret()
+    application = build_application(settings, assistant, with_updater=not webhook)
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        if webhook:
+            await run_webhook(application, settings, stop)
+        else:
+            await run_polling(application, stop)
+
+    try:
+        asyncio.run(serve())
+    except InvalidToken:
+        raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram odrzucił token — sprawdź go u @BotFather") from None
+    except OSError as exc:
+        raise ConfigError(f"BOT_HOST/BOT_PORT: {exc}") from None

@@ -1,0 +1,131 @@
+"""The composition root for Telegram: builds the PTB application and registers every handler, in order."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from handlers.telegram.buttons import Buttons
+from handlers.telegram.commands import BOT_COMMANDS, Commands
+from handlers.telegram.errors import on_error
+from handlers.telegram.messages import ADDRESSED, Messages
+from handlers.telegram.replies import Replier
+from handlers.telegram.request import RetryingRequest
+
+logger = logging.getLogger(__name__)
+QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+
+# Measured with bench/bench_telegram.py on 2 cores: 8 updates at once keeps the event loop busy
+# while replies are in flight; far more only adds scheduling overhead.
+CONCURRENT_UPDATES = 8
+CONNECTION_POOL = 16
+POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    assistant: Assistant,
+    *,
+    request: BaseRequest | None = None,
+    with_updater: bool = True,
+    concurrent_updates: int = CONCURRENT_UPDATES,
+) -> TelegramApp:
+    """The bot, wired: commands first, then buttons, then free text, then everything else."""
+    base = settings.telegram_base_url
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token())
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .request(request or RetryingRequest(connection_pool_size=CONNECTION_POOL))
+        .concurrent_updates(concurrent_updates)
+        .job_queue(None)  # reminders have their own persistent scheduler (scheduler/)
+        .post_init(_register_commands)
+    )
+    if with_updater:
+        builder = builder.get_updates_request(HTTPXRequest(read_timeout=POLL_TIMEOUT + 10))
+    else:
+        builder = builder.updater(None)
+    application = builder.build()
+
+    replier = Replier(assistant)
+    commands = Commands(replier)
+    buttons = Buttons(replier, commands)
+    messages = Messages(replier)
+    application.bot_data["replier"] = replier
+
+    application.add_handlers(
+        [
+            # CommandHandler answers "/teraz" and "/teraz@thisbot", never "/teraz@otherbot".
+            CommandHandler("start", commands.start),
+            CommandHandler(["pomoc", "help"], commands.help),
+            CommandHandler("teraz", commands.now),
+            CommandHandler("dalej", commands.next),
+            CommandHandler("program", commands.programme),
+            CommandHandler("wizyty", commands.visits),
+            CommandHandler("dojazd", commands.directions),
+            CommandHandler("kontakt", commands.contact),
+            CallbackQueryHandler(buttons.on_tap),
+            # Order matters below: free text before the catch-alls for commands and other messages.
+            MessageHandler(QUESTION & ADDRESSED, messages.on_text),
+            MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, messages.on_unknown_command),
+            MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, messages.on_other),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, messages.on_edited),
+        ]
+    )
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _register_commands(application: TelegramApp) -> None:
+    """Polish command descriptions in Telegram's menu, set at every start."""
+    await application.bot.set_my_commands(BOT_COMMANDS)
+
+
+def webhook_url(settings: Settings) -> str:
+    """The public URL Telegram posts to; a bare origin gets our webhook path appended."""
+    url = settings.telegram_webhook_url or ""
+    rest = url.partition("://")[2]
+    if "/" not in rest:
+        return url + WEBHOOK_PATH
+    return url
+
+
+def telegram_routes(application: TelegramApp, secret: str) -> list[Route]:
+    """`POST /telegram/webhook`: check Telegram's secret header, queue the update, answer at once."""
+
+    async def webhook(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            logger.warning("webhook: request without the right secret token dropped")
+            return PlainTextResponse("forbidden", status_code=HTTPStatus.FORBIDDEN)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except (ValueError, TypeError, KeyError):
+            return PlainTextResponse("bad request", status_code=HTTPStatus.BAD_REQUEST)
+        await application.update_queue.put(update)
+        return PlainTextResponse("ok")
+
+    return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]

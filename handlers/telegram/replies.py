@@ -1,0 +1,82 @@
+"""Sending a core `Reply` to a Telegram chat: HTML messages, buttons on the last one, a venue pin."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ParseMode
+
+from bot.assistant import Assistant
+from bot.reply import Reply
+from handlers.telegram.callbacks import CallbackCodec
+from handlers.telegram.render import join_keyboards, keyboard, split_html
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def quote_parameters(message_id: int | None) -> ReplyParameters | None:
+    """Quote the question (in groups), but still answer if it was deleted meanwhile."""
+    return ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
+
+
+class Replier:
+    """What every feature module shares: the assistant, the button codec, and how to send."""
+
+    def __init__(self, assistant: Assistant, codec: CallbackCodec | None = None) -> None:
+        self.assistant = assistant
+        self.codec = codec or CallbackCodec()
+
+    def markup(self, reply: Reply, extra: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
+        return join_keyboards(extra, keyboard(reply, self.codec))
+
+    async def send(
+        self,
+        bot: Bot,
+        chat_id: int,
+        reply: Reply,
+        *,
+        reply_to: int | None = None,
+        extra: InlineKeyboardMarkup | None = None,
+    ) -> Message:
+        """Send the reply's text (split if long), its buttons on the last part, then its pin."""
+        chunks = split_html(reply.lines)
+        markup = self.markup(reply, extra)
+        quote = quote_parameters(reply_to)
+        last: Message | None = None
+        for i, chunk in enumerate(chunks):
+            last = await bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if i == len(chunks) - 1 else None,
+                reply_parameters=quote if i == 0 else None,
+            )
+        assert last is not None  # split_html always yields at least one chunk
+        if reply.location is not None:
+            pin = reply.location
+            await bot.send_venue(
+                chat_id,
+                latitude=pin.latitude,
+                longitude=pin.longitude,
+                title=pin.title,
+                address=pin.address or pin.title,
+            )
+        return last
+
+    async def edit(self, message: Message, reply: Reply, *, markup: InlineKeyboardMarkup | None) -> None:
+        """Replace a message with the reply (the day picker); parts beyond the first are sent anew."""
+        chunks = split_html(reply.lines)
+        await message.edit_text(
+            chunks[0],
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup if len(chunks) == 1 else None,
+        )
+        for i, chunk in enumerate(chunks[1:], 2):
+            await message.get_bot().send_message(
+                message.chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if i == len(chunks) else None,
+            )

@@ -1,0 +1,82 @@
+"""HTTP to the Bot API that rides out network trouble: retries timeouts, 5xx and 429."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram.error import NetworkError, TimedOut
+from telegram.request import HTTPXRequest, RequestData
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BASE_DELAY = 0.5  # seconds before the first retry; doubled each time, with jitter
+MAX_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0  # a longer flood wait is passed on to the caller as RetryAfter
+# getUpdates has its own retry loop in PTB's Updater (with backoff and retry_after); retrying
+# inside it too would only stretch a long poll that the updater may already be stopping.
+_NOT_RETRIED = frozenset({"getUpdates"})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _retry_after(payload: bytes) -> float | None:
+    try:
+        data = json.loads(payload)
+        value = data["parameters"]["retry_after"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
+
+
+class RetryingRequest(HTTPXRequest):
+    """`HTTPXRequest` plus bounded retries, so a reply survives a blip at Telegram.
+
+    Timeouts and network errors, 5xx and 429 are retried up to `MAX_ATTEMPTS` times; a 429
+    waits the `retry_after` Telegram asks for. Other errors (400, 403, …) are returned at once
+    for PTB to raise as usual. Note that a send that timed out may have been delivered, so a
+    retry can rarely duplicate a message; losing the answer would be worse.
+    """
+
+    def __init__(self, *args: Any, sleep: Sleep = asyncio.sleep, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sleep = sleep
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        attempts = 1 if api_method in _NOT_RETRIED else MAX_ATTEMPTS
+        delay = BASE_DELAY
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
+            try:
+                status, payload = await super().do_request(url, method, request_data, *args, **kwargs)
+            except (TimedOut, NetworkError) as exc:
+                if last:
+                    raise
+                logger.warning("%s: %s, retry %d/%d", api_method, type(exc).__name__, attempt, attempts - 1)
+            else:
+                if status == 429:
+                    wait = _retry_after(payload)
+                    if last or wait is None or wait > MAX_RETRY_AFTER:
+                        return status, payload
+                    logger.warning("%s: 429, waiting %.0f s (retry_after)", api_method, wait)
+                    await self._sleep(wait)
+                    continue
+                if status < 500 or last:
+                    return status, payload
+                logger.warning("%s: HTTP %d, retry %d/%d", api_method, status, attempt, attempts - 1)
+            await self._sleep(min(delay, MAX_DELAY) * random.uniform(0.8, 1.2))
+            delay *= 2
+        raise AssertionError("unreachable: the last attempt returns or raises")
