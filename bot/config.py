@@ -26,7 +26,7 @@ class Settings(BaseSettings):
 
     bot_data: Path = Field(default=DEFAULT_DATA, description="Event data file (YAML)")
     bot_now: str | None = Field(default=None, description="Simulated start time, YYYY-MM-DD HH:MM")
-    bot_log_level: str = Field(default="WARNING", description="Python logging level")
+    bot_log_level: str = Field(default="INFO", description="Python logging level")
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
     telegram_base_url: str = Field(default=OFFICIAL_TELEGRAM_URL, description="Bot API server")

@@ -38,15 +38,22 @@ def stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
+async def _post_init(application: TelegramApp) -> None:
+    """PTB calls post_init only from its own run_* loops; we run the loop ourselves."""
+    if application.post_init is not None:
+        await application.post_init(application)
+
+
 async def run_polling(application: TelegramApp, stop: asyncio.Event, poll_timeout: float = 30) -> None:
     """Long polling until `stop` is set; PTB's updater retries network errors and 429s itself."""
     async with application:
+        await _post_init(application)
         assert application.updater is not None
         await application.updater.start_polling(
             timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1
         )
         await application.start()
-        logger.warning("bot @%s running (long polling)", application.bot.username)
+        logger.info("bot @%s running (long polling)", application.bot.username)
         await stop.wait()
         await application.updater.stop()
         await application.stop()
@@ -63,6 +70,7 @@ async def run_webhook(
     )
     server = uvicorn.Server(config)
     async with application:
+        await _post_init(application)
         await application.bot.set_webhook(
             url=webhook_url(settings), secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
