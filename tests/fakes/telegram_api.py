@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import socket
@@ -271,10 +272,8 @@ class FakeBotApi:
                     self._news.clear()
             if batch or self._closing or time.monotonic() >= deadline:
                 return batch
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._news.wait(), max(deadline - time.monotonic(), 0.001))
-            except TimeoutError:
-                pass
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = None
