@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,7 @@ from bot.assistant import Assistant
 from bot.clock import FixedClock, parse_now
 from bot.loading import load_conference
 from bot.model import Conference
+from tests.fakes.telegram_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "miejsca-otwarte-2023.yaml"
@@ -35,6 +36,13 @@ def ask(shared_assistant: tuple[Assistant, FixedClock], conference: Conference) 
         return assistant.ask(question)
 
     return _ask
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    """A fake Telegram Bot API server on 127.0.0.1, fresh for each test."""
+    with FakeBotApi() as api:
+        yield api
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -25,12 +25,6 @@ def settings_for(api: FakeBotApi, **overrides: object) -> Settings:
     return load_settings(
         _env_file=None, telegram_bot_token=TOKEN, telegram_base_url=api.base_url, **overrides
     )
-
-
-@pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as api:
-        yield api
 
 
 @dataclass

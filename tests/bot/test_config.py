@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.config import OFFICIAL_TELEGRAM_URL, ConfigError, load_settings
+
+
+def test_defaults_need_nothing() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.telegram_base_url == OFFICIAL_TELEGRAM_URL
+    assert (settings.bot_host, settings.bot_port) == ("127.0.0.1", 8080)
+    assert settings.admin_ids == frozenset()
+
+
+def test_missing_token_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        load_settings(_env_file=None).telegram_token()
+
+
+def test_token_is_hidden_in_reprs() -> None:
+    settings = load_settings(_env_file=None, telegram_bot_token="123:abcdef")
+    assert "abcdef" not in repr(settings) and "abcdef" not in str(settings.model_dump())
+    assert settings.telegram_token() == "123:abcdef"
+
+
+def test_admin_ids_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "12, 34;56")
+    assert load_settings(_env_file=None).admin_ids == {12, 34, 56}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ADMIN_IDS", "12,abc"),
+        ("BOT_PORT", "0"),
+        ("BOT_PORT", "http"),
+        ("TELEGRAM_BASE_URL", "api.telegram.org"),
+        ("TELEGRAM_WEBHOOK_URL", "bot.example.org/hook"),
+        ("TELEGRAM_WEBHOOK_SECRET", "has spaces!"),
+    ],
+)
+def test_bad_values_name_their_variable(monkeypatch: pytest.MonkeyPatch, key: str, value: str) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=key):
+        load_settings(_env_file=None)
+
+
+def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "")
+    settings = load_settings(_env_file=None)
+    assert settings.telegram_bot_token is None and settings.telegram_webhook_url is None
+
+
+def test_base_url_loses_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/")
+    assert load_settings(_env_file=None).telegram_base_url == "http://127.0.0.1:8081"
