@@ -105,6 +105,21 @@ class EntityIndex:
         total = len(self.entities)
         self.idf = {key: math.log(1 + total / count) for key, count in df.items()}
         self.unique_weight = math.log(1 + total)
+        # Precomputed for find(), which runs on every question: word weights per alias, and which
+        # entities each lemma key can reach, so only those are scored.
+        self._aliases = [
+            [
+                (alias, tuple(self.weight(w) for w in alias), sum(self.weight(w) for w in alias))
+                for alias in e.aliases
+            ]
+            for e in self.entities
+        ]
+        self._by_key: dict[str, set[int]] = {}
+        for i, entity in enumerate(self.entities):
+            for alias in entity.aliases:
+                for word in alias:
+                    for key in word:
+                        self._by_key.setdefault(key, set()).add(i)
 
     def _entity(self, kind: EntityKind, target: Target, names: Iterable[str | None]) -> Entity:
         aliases = []
@@ -127,23 +142,24 @@ class EntityIndex:
 
     def find(self, lemmas: frozenset[str]) -> list[EntityMatch]:
         """Entities named in a question, best first."""
+        candidates = sorted({i for key in lemmas for i in self._by_key.get(key, ())})
         matches = []
-        for entity in self.entities:
+        for i in candidates:
+            entity = self.entities[i]
             best = 0.0
             evidence: set[AliasWord] = set()
-            for alias in entity.aliases:
-                total = sum(self.weight(w) for w in alias)
-                found = [w for w in alias if w & lemmas]
+            for alias, weights, total in self._aliases[i]:
+                found = [(w, weight) for w, weight in zip(alias, weights, strict=True) if w & lemmas]
                 if not found or total == 0:
                     continue
-                rarest = max(self.weight(w) for w in found)
+                rarest = max(weight for _w, weight in found)
                 if rarest < MIN_WEIGHT:
                     continue
-                coverage = sum(self.weight(w) for w in found) / total
+                coverage = sum(weight for _w, weight in found) / total
                 if coverage < MIN_COVERAGE and rarest >= self.unique_weight:
                     coverage = max(coverage, MIN_COVERAGE) if coverage >= UNIQUE_COVERAGE else coverage
                 best = max(best, coverage)
-                evidence.update(found)
+                evidence.update(w for w, _weight in found)
             if best >= MIN_COVERAGE:
                 weight = sum(self.weight(w) for w in {frozenset(w & lemmas) for w in evidence})
                 consumed = frozenset(key for w in evidence for key in w & lemmas)

@@ -1,0 +1,203 @@
+"""Updates per second end to end through a fake Bot API: our bot beside a bare PTB echo bot.
+
+The fake server runs in its own process (python -m tests.fakes.telegram_api), so the bot's
+process has the event loop to itself. Each run queues N text updates from many chats, starts
+long polling, and stops the clock when N replies have reached the fake. Echo and ours
+alternate in the same run, several times; the figures are medians, and the ratio compares
+the two in the same run, as the machine's speed drifts between runs.
+
+    .venv/bin/python bench/bench_telegram.py [--updates 2000] [--repeat 5] [--concurrency 1 8 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+from telegram.request import HTTPXRequest  # noqa: E402
+
+from bot.assistant import Assistant  # noqa: E402
+from bot.clock import FixedClock, parse_now  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.loading import load_conference  # noqa: E402
+from handlers.telegram.app import CONNECTION_POOL, build_application  # noqa: E402
+from handlers.telegram.render import split_html  # noqa: E402
+from tests.fakes.telegram_api import TOKEN, free_port  # noqa: E402
+from tests.fakes.updates import message  # noqa: E402
+
+NOW = "2023-11-29 15:10"
+CHATS = 200
+
+
+def questions(assistant: Assistant) -> list[str]:
+    """Real questions (the dev question set) whose answer is one message without a map pin.
+
+    Each update then gets exactly one sendMessage from both bots, so "N replies" means "N updates
+    handled" for both; a pin or a second part would only add network calls, not our logic.
+    """
+    cases = yaml.safe_load((ROOT / "tests" / "nlu" / "devset.yaml").read_text(encoding="utf-8"))
+    chosen = []
+    for case in cases:
+        reply = assistant.ask(case["q"]).reply
+        if reply.location is None and len(split_html(reply.lines)) == 1:
+            chosen.append(case["q"])
+    return chosen
+
+
+class FakeProcess:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.fakes.telegram_api", "--port", str(self.port)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.stats()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _call(self, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method="GET" if data is None else "POST")
+        request.add_header("content-type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("/_fake/stats")
+        return result
+
+    def reset(self) -> None:
+        self._call("/_fake/reset", {})
+
+    def push(self, updates: list[dict[str, Any]]) -> None:
+        for i in range(0, len(updates), 500):
+            self._call("/_fake/updates", updates[i : i + 500])
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def echo_application(base: str, concurrency: int) -> Application:  # type: ignore[type-arg]
+    """The library's floor: PTB's own echo example, with the same transport settings as ours."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{base}/bot")
+        .request(HTTPXRequest(connection_pool_size=CONNECTION_POOL))
+        .concurrent_updates(concurrency)
+        .job_queue(None)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    return application
+
+
+_runs = 0
+
+
+async def one_run(fake: FakeProcess, make: Callable[[], Any], updates: list[dict[str, Any]]) -> tuple[float, float]:
+    """Seconds to answer all updates, and the fake server's CPU seconds meanwhile."""
+    global _runs
+    _runs += 1
+    # Fresh update ids each run: a long poll left over from the previous bot still carries its
+    # offset, and Telegram (and the fake) confirm every update below an offset.
+    updates = [{**u, "update_id": u["update_id"] + _runs * 1_000_000} for u in updates]
+    fake.reset()
+    application = make()
+    async with application:
+        fake.push(updates)
+        cpu = fake.cpu_seconds()
+        started = time.perf_counter()
+        await application.updater.start_polling(timeout=1)
+        await application.start()
+        # Ask the fake from a thread, so the check does not block the bot's event loop.
+        while (stats := await asyncio.to_thread(fake.stats))["calls"].get("sendMessage", 0) < len(updates):
+            if time.perf_counter() - started > 120:
+                raise RuntimeError(f"stalled: {stats}")
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - started
+        cpu = fake.cpu_seconds() - cpu
+        await application.updater.stop()
+        await application.stop()
+    return elapsed, cpu
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16, 64])
+    args = parser.parse_args()
+
+    conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
+    assistant = Assistant(conference, FixedClock(parse_now(NOW, conference.tz)))
+    asked = questions(assistant)
+    updates = [
+        message(1000 + i % CHATS, asked[i % len(asked)], update_id=i + 1) for i in range(args.updates)
+    ]
+    fake = FakeProcess()
+    settings = load_settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=fake.url)
+    print(f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
+          f"repeat {args.repeat}, python {sys.version.split()[0]}")
+    print(f"{'concurrency':>11} {'echo upd/s':>11} {'ours upd/s':>11} {'ratio':>6} {'fake CPU/upd echo/ours (ms)':>28}")
+    try:
+        for concurrency in args.concurrency:
+            echo_times, ours_times, echo_cpu, ours_cpu = [], [], [], []
+            for i in range(args.repeat + 1):  # the first round warms up both
+                e = await one_run(fake, lambda c=concurrency: echo_application(fake.url, c), updates)
+                o = await one_run(
+                    fake, lambda c=concurrency: build_application(settings, assistant, concurrent_updates=c), updates
+                )
+                if i:
+                    echo_times.append(e[0])
+                    ours_times.append(o[0])
+                    echo_cpu.append(e[1])
+                    ours_cpu.append(o[1])
+            echo_rate = args.updates / statistics.median(echo_times)
+            ours_rate = args.updates / statistics.median(ours_times)
+            ratios = [et / ot for et, ot in zip(echo_times, ours_times, strict=True)]
+            print(
+                f"{concurrency:>11} {echo_rate:>11.0f} {ours_rate:>11.0f} {statistics.median(ratios):>6.2f} "
+                f"{1000 * statistics.median(echo_cpu) / args.updates:>14.2f} / "
+                f"{1000 * statistics.median(ours_cpu) / args.updates:.2f}"
+            )
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
