@@ -55,7 +55,7 @@ def main() -> None:
     cases = load_cases("devset.yaml")
     clock = FixedClock(parse_now(cases[0].now, conference.tz))
     started = time.perf_counter()
-    assistant = Assistant(conference, clock)
+    assistant = Assistant(conference, clock, cache_size=0)  # measure understanding, not the cache
     build = time.perf_counter() - started
     moments = [parse_now(c.now, conference.tz) for c in cases]
 

@@ -36,6 +36,7 @@ from bot.assistant import Assistant  # noqa: E402
 from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
+from handlers.serve import settle_heap  # noqa: E402
 from handlers.telegram.app import CONNECTION_POOL, build_application  # noqa: E402
 from handlers.telegram.render import split_html  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, free_port  # noqa: E402
@@ -129,7 +130,9 @@ def echo_application(base: str, concurrency: int) -> Application:  # type: ignor
 _runs = 0
 
 
-async def one_run(fake: FakeProcess, make: Callable[[], Any], updates: list[dict[str, Any]]) -> tuple[float, float]:
+async def one_run(
+    fake: FakeProcess, make: Callable[[], Any], updates: list[dict[str, Any]]
+) -> tuple[float, float]:
     """Seconds to answer all updates, and the fake server's CPU seconds meanwhile."""
     global _runs
     _runs += 1
@@ -166,34 +169,46 @@ async def main() -> None:
     conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
     assistant = Assistant(conference, FixedClock(parse_now(NOW, conference.tz)))
     asked = questions(assistant)
-    updates = [
-        message(1000 + i % CHATS, asked[i % len(asked)], update_id=i + 1) for i in range(args.updates)
-    ]
+    settle_heap()  # as `python -m bot run` does once the data is loaded
+    updates = [message(1000 + i % CHATS, asked[i % len(asked)], update_id=i + 1) for i in range(args.updates)]
     fake = FakeProcess()
     settings = load_settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=fake.url)
-    print(f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
-          f"repeat {args.repeat}, python {sys.version.split()[0]}")
-    print(f"{'concurrency':>11} {'echo upd/s':>11} {'ours upd/s':>11} {'ratio':>6} {'fake CPU/upd echo/ours (ms)':>28}")
+    uncached = Assistant(conference, assistant.clock, cache_size=0)
+    print(
+        f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
+        f"repeat {args.repeat}, python {sys.version.split()[0]}"
+    )
+    print("upd/s = updates answered per second (median); ratio = ours / echo, median of paired runs;")
+    print("bot CPU = CPU time of this process per update (ms); 'no cache' = answer cache off\n")
+    header = ("conc.", "echo upd/s", "ours upd/s", "ratio", "no cache", "ratio", "bot CPU echo/ours/no cache")
+    print("{:>5} {:>10} {:>10} {:>6} {:>9} {:>6}  {}".format(*header))
     try:
         for concurrency in args.concurrency:
-            echo_times, ours_times, echo_cpu, ours_cpu = [], [], [], []
-            for i in range(args.repeat + 1):  # the first round warms up both
-                e = await one_run(fake, lambda c=concurrency: echo_application(fake.url, c), updates)
-                o = await one_run(
-                    fake, lambda c=concurrency: build_application(settings, assistant, concurrent_updates=c), updates
-                )
-                if i:
-                    echo_times.append(e[0])
-                    ours_times.append(o[0])
-                    echo_cpu.append(e[1])
-                    ours_cpu.append(o[1])
-            echo_rate = args.updates / statistics.median(echo_times)
-            ours_rate = args.updates / statistics.median(ours_times)
-            ratios = [et / ot for et, ot in zip(echo_times, ours_times, strict=True)]
+            bots: dict[str, Callable[[], Any]] = {
+                "echo": lambda c=concurrency: echo_application(fake.url, c),
+                "ours": lambda c=concurrency: build_application(settings, assistant, concurrent_updates=c),
+                "nocache": lambda c=concurrency: build_application(settings, uncached, concurrent_updates=c),
+            }
+            times: dict[str, list[float]] = {name: [] for name in bots}
+            cpu: dict[str, list[float]] = {name: [] for name in bots}
+            for i in range(args.repeat + 1):  # the first round warms up every bot
+                for name, make in bots.items():
+                    before = time.process_time()
+                    elapsed, _fake_cpu = await one_run(fake, make, updates)
+                    if i:
+                        times[name].append(elapsed)
+                        cpu[name].append(time.process_time() - before)
+
+            rate = {name: args.updates / statistics.median(times[name]) for name in bots}
+            ratio = {
+                name: statistics.median(e / o for e, o in zip(times["echo"], times[name], strict=True))
+                for name in bots
+            }
+
+            per_update = "/".join(f"{1000 * statistics.median(cpu[n]) / args.updates:.2f}" for n in bots)
             print(
-                f"{concurrency:>11} {echo_rate:>11.0f} {ours_rate:>11.0f} {statistics.median(ratios):>6.2f} "
-                f"{1000 * statistics.median(echo_cpu) / args.updates:>14.2f} / "
-                f"{1000 * statistics.median(ours_cpu) / args.updates:.2f}"
+                f"{concurrency:>5} {rate['echo']:>10.0f} {rate['ours']:>10.0f} {ratio['ours']:>6.2f} "
+                f"{rate['nocache']:>9.0f} {ratio['nocache']:>6.2f}  {per_update}"
             )
     finally:
         fake.stop()

@@ -53,6 +53,7 @@ _WHEN_WHERE = (
     "jak",
 )
 _ABOUT_WHO = ("kto", "czym", "zajmowac", "organizacja", "robic")
+ANSWER_CACHE = 2048  # distinct questions remembered within one minute
 MAX_QUESTION = 500  # characters read from one message; the rest is ignored
 FAQ_LITERAL = 2.7  # the keyword phrase appears as written
 FAQ_WORDS = 2.5  # its content words all appear, inflected or not
@@ -90,9 +91,12 @@ class Answer:
 class Assistant:
     """Answers questions about one conference; stateless per question, safe to share."""
 
-    def __init__(self, conference: Conference, clock: Clock) -> None:
+    def __init__(self, conference: Conference, clock: Clock, cache_size: int = ANSWER_CACHE) -> None:
         self.conference = conference
         self.clock = clock
+        self.cache_size = cache_size
+        self._answers: dict[str, Answer] = {}  # this minute's answers, by question
+        self._minute: datetime | None = None
         self.entities = EntityIndex(conference)
         vocabulary = cue_vocabulary() | self.entities.vocabulary
         self.faq: list[tuple[FaqEntry, list[tuple[str, tuple[frozenset[str], ...]]]]] = []
@@ -152,13 +156,29 @@ class Assistant:
         return best
 
     def ask(self, question: str) -> Answer:
-        """Answer one message."""
+        """Answer one message.
+
+        Answers are computed for the current minute (seconds dropped) and remembered for it:
+        at a session change many people ask the same thing and tap the same buttons at once.
+        """
+        now = self.clock.now().replace(second=0, microsecond=0)  # one moment for the whole answer
+        if now != self._minute:  # answers of another minute are stale
+            self._answers.clear()
+            self._minute = now
+        cached = self._answers.get(question)
+        if cached is not None:
+            return cached
+        answer = self._ask(question, now)
+        if len(self._answers) < self.cache_size:
+            self._answers[question] = answer
+        return answer
+
+    def _ask(self, question: str, now: datetime) -> Answer:
         text = question.strip()
         if not text:
             return Answer(question, Intent.FALLBACK, ReplyBuilder().line(texts.EMPTY).build())
         if not fold(text):
             return self._fallback(question, texts.NOT_TEXT)
-        now = self.clock.now()  # one moment for understanding and answering
         analysis, when, _entities, decision, faq_entry = self.understand(text, now)
         out = self._answer(decision, analysis, when, faq_entry, now)
         if len(text) > MAX_QUESTION:

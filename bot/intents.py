@@ -402,6 +402,12 @@ def cue_vocabulary() -> set[str]:
 
 
 _FOLDED_CUES = {intent: {fold(k): v for k, v in cues.items()} for intent, cues in _CUES.items()}
+# The same cues looked up from the question's side: each lemma to the intents it hints at.
+_CUES_BY_LEMMA: dict[str, list[tuple[Intent, float]]] = {}
+for _intent, _cues in _FOLDED_CUES.items():
+    for _lemma, _weight in _cues.items():
+        _CUES_BY_LEMMA.setdefault(_lemma, []).append((_intent, _weight))
+_PRIORITY_RANK = {intent: rank for rank, intent in enumerate(_PRIORITY)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,8 +452,9 @@ def classify(
     # not also cues ("wizyta" → the list of visits).
     named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= 0.99), None)
     cue_lemmas = analysis.lemmas - named.consumed if named is not None else analysis.lemmas
-    for intent, cues in _FOLDED_CUES.items():
-        scores[intent] += sum(weight for lemma, weight in cues.items() if lemma in cue_lemmas)
+    for lemma in cue_lemmas:
+        for intent, weight in _CUES_BY_LEMMA.get(lemma, ()):
+            scores[intent] += weight
     for intent, patterns in _PATTERNS.items():
         scores[intent] += sum(weight for pattern, weight in patterns if pattern.search(analysis.folded))
 
@@ -486,7 +493,7 @@ def classify(
     if len(analysis.tokens) > 4:
         scores[Intent.GREETING] *= 0.5
 
-    best = max(_PRIORITY, key=lambda i: (scores[i], -_PRIORITY.index(i)))
+    best = max(_PRIORITY, key=lambda i: (scores[i], -_PRIORITY_RANK[i]))
     # A thing we know nothing about ("apteka", "pogoda") and only weak cues: better not guess.
     limit = FAQ_FOREIGN_LIMIT if best is Intent.FAQ else FOREIGN_LIMIT
     unknown_topic = bool(analysis.foreign_nouns) and top is None and scores[best] < limit

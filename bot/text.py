@@ -12,6 +12,8 @@ _TOKEN = re.compile(r"[0-9]+(?:[:.][0-9]{2})?|[a-z]+")
 
 def _plain_lower(text: str) -> str:
     """Lower case without diacritics ("Łódź" → "lodz")."""
+    if text.isascii():  # most messages are typed without diacritics: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE).lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

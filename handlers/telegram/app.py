@@ -33,9 +33,9 @@ from handlers.telegram.request import RetryingRequest
 logger = logging.getLogger(__name__)
 QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
-# Measured with bench/bench_telegram.py on 2 cores: 8 updates at once keeps the event loop busy
-# while replies are in flight; far more only adds scheduling overhead.
-CONCURRENT_UPDATES = 8
+# Measured with bench/bench_telegram.py on 2 cores: 4 updates at once keeps the event loop busy
+# while replies are in flight; 16 and more only add scheduling overhead (see docs/benchmarks.md).
+CONCURRENT_UPDATES = 4
 CONNECTION_POOL = 16
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
 WEBHOOK_PATH = "/telegram/webhook"

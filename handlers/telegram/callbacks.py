@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
-_HASHED = "#"
+HASHED = "#"  # prefix of payloads kept in the table
 
 
 class Action(StrEnum):
@@ -38,7 +38,7 @@ class CallbackCodec:
         data = f"{action.value}:{payload}"
         if len(data.encode()) <= CALLBACK_LIMIT:
             return data
-        key = _HASHED + hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+        key = HASHED + hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
         self._long[key] = Callback(action, payload)
         self._long.move_to_end(key)
         while len(self._long) > self.capacity:
@@ -46,7 +46,7 @@ class CallbackCodec:
         return key
 
     def decode(self, data: str) -> Callback | None:
-        if data.startswith(_HASHED):
+        if data.startswith(HASHED):
             return self._long.get(data)
         code, sep, payload = data.partition(":")
         if not sep:

@@ -65,24 +65,29 @@ def line_pieces(line: Line, limit: int) -> list[str]:
 def split_html(lines: tuple[Line, ...], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Messages of at most `limit` UTF-16 units, split between lines; a longer line between words."""
     chunks: list[str] = []
-    current = ""
+    current: list[str] = []  # rendered lines of the message being filled
+    size = 0  # its length in UTF-16 units, newlines included
     for line in lines:
         pieces = line_pieces(line, limit)
         rendered = "".join(pieces)
-        joined = f"{current}\n{rendered}" if current else rendered
-        if utf16_length(joined) <= limit:
-            current = joined
+        length = utf16_length(rendered)
+        if size + (1 if current else 0) + length <= limit:
+            size += (1 if current else 0) + length
+            current.append(rendered)
             continue
-        if current.strip():
-            chunks.append(current)
-        current = ""
-        for piece in pieces:
-            if utf16_length(current + piece) > limit:
-                chunks.append(current)
-                current = ""
-            current += piece
-    if current.strip():
-        chunks.append(current)
+        if "".join(current).strip():
+            chunks.append("\n".join(current))
+        current, size = [], 0
+        for piece in pieces:  # the line alone is too long: fill messages piece by piece
+            piece_length = utf16_length(piece)
+            if size + piece_length > limit:
+                chunks.append("".join(current))
+                current, size = [], 0
+            current.append(piece)
+            size += piece_length
+        current, size = ["".join(current)], size
+    if "".join(current).strip():
+        chunks.append("\n".join(current))
     return [chunk.strip("\n") for chunk in chunks] or [""]
 
 

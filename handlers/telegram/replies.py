@@ -6,11 +6,17 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ParseMode
 
 from bot.assistant import Assistant
-from bot.reply import Reply
-from handlers.telegram.callbacks import CallbackCodec
+from bot.reply import Link, Reply, Suggestion
+from handlers.telegram.callbacks import HASHED, CallbackCodec
 from handlers.telegram.render import join_keyboards, keyboard, split_html
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+KEYBOARD_CACHE = 512
+
+
+def _uses_table(markup: InlineKeyboardMarkup | None) -> bool:
+    buttons = (b for row in markup.inline_keyboard for b in row) if markup is not None else ()
+    return any(isinstance(b.callback_data, str) and b.callback_data.startswith(HASHED) for b in buttons)
 
 
 def quote_parameters(message_id: int | None) -> ReplyParameters | None:
@@ -24,9 +30,23 @@ class Replier:
     def __init__(self, assistant: Assistant, codec: CallbackCodec | None = None) -> None:
         self.assistant = assistant
         self.codec = codec or CallbackCodec()
+        self._keyboards: dict[
+            tuple[tuple[Suggestion, ...], tuple[Link, ...]], InlineKeyboardMarkup | None
+        ] = {}
 
     def markup(self, reply: Reply, extra: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
-        return join_keyboards(extra, keyboard(reply, self.codec))
+        if extra is not None:
+            return join_keyboards(extra, keyboard(reply, self.codec))
+        # Most answers end with the same few follow-ups: build each keyboard once.
+        key = (reply.suggestions, reply.links)
+        if key in self._keyboards:
+            return self._keyboards[key]
+        built = keyboard(reply, self.codec)
+        if not _uses_table(built):  # a table entry could age out while the keyboard stays cached
+            if len(self._keyboards) >= KEYBOARD_CACHE:
+                self._keyboards.clear()
+            self._keyboards[key] = built
+        return built
 
     async def send(
         self,

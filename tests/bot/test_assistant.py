@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.assistant import Assistant
-from bot.clock import FixedClock
+from bot.clock import FixedClock, parse_now
 from bot.intents import Intent
+from bot.model import Conference
 from bot.reply import Style
 
 Ask = Callable[..., Any]
@@ -168,3 +170,21 @@ def test_every_suggestion_is_understood_when_tapped(ask: Ask, question: str) -> 
         assert followed.intent is not Intent.FALLBACK, suggestion
         if suggestion.question.startswith("Wizyta studyjna"):
             assert followed.intent is Intent.VISIT
+
+
+def test_answers_are_remembered_for_the_minute_only(conference: Conference) -> None:
+    clock = FixedClock(parse_now("2023-11-29 14:59", conference.tz))
+    assistant = Assistant(conference, clock)
+    before = assistant.ask("co jest teraz?")
+    clock.moment += timedelta(seconds=30)
+    assert assistant.ask("co jest teraz?") is before  # same minute: the same answer object
+    clock.moment += timedelta(seconds=40)  # 15:00:10, the visits have started
+    after = assistant.ask("co jest teraz?")
+    assert after is not before and after.reply != before.reply
+    assert "Nad Potokiem" in after.reply.plain_text
+
+
+def test_cache_can_be_turned_off(conference: Conference) -> None:
+    clock = FixedClock(parse_now("2023-11-29 14:00", conference.tz))
+    assistant = Assistant(conference, clock, cache_size=0)
+    assert assistant.ask("co dalej?") is not assistant.ask("co dalej?")
