@@ -340,6 +340,8 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
     _organisations_line(out, session.organisations)
     _meeting_point_lines(out, session)
     out.location = session_location(session)
+    if out.location is not None and out.location.approximate:
+        out.line(italic(f"{texts.APPROXIMATE_PIN}."))
     if session.description:
         out.line(session.description)
     parallel = [

@@ -6,12 +6,13 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ParseMode
 
 from bot.assistant import Assistant
-from bot.reply import Link, Reply, Suggestion
+from bot.reply import Link, Location, Reply, Suggestion
 from handlers.telegram.callbacks import HASHED, CallbackCodec
 from handlers.telegram.render import join_keyboards, keyboard, split_html
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 KEYBOARD_CACHE = 512
+APPROXIMATE_METRES = 500.0  # shown as a circle around an approximate pin (Telegram allows up to 1,500)
 
 
 def _uses_table(markup: InlineKeyboardMarkup | None) -> bool:
@@ -73,15 +74,20 @@ class Replier:
             )
         assert last is not None  # split_html always yields at least one chunk
         if reply.location is not None:
-            pin = reply.location
-            await bot.send_venue(
-                chat_id,
-                latitude=pin.latitude,
-                longitude=pin.longitude,
-                title=pin.title,
-                address=pin.address or pin.title,
-            )
+            await self.send_pin(bot, chat_id, reply.location)
         return last
+
+    async def send_pin(self, bot: Bot, chat_id: int, pin: Location) -> None:
+        """A venue card when the address is known; else a bare map pin, fuzzy if approximate."""
+        if pin.address:
+            await bot.send_venue(
+                chat_id, latitude=pin.latitude, longitude=pin.longitude, title=pin.title, address=pin.address
+            )
+        else:
+            accuracy = APPROXIMATE_METRES if pin.approximate else None
+            await bot.send_location(
+                chat_id, latitude=pin.latitude, longitude=pin.longitude, horizontal_accuracy=accuracy
+            )
 
     async def edit(self, message: Message, reply: Reply, *, markup: InlineKeyboardMarkup | None) -> None:
         """Replace a message with the reply (the day picker); parts beyond the first are sent anew."""

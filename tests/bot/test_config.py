@@ -55,3 +55,19 @@ def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_base_url_loses_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/")
     assert load_settings(_env_file=None).telegram_base_url == "http://127.0.0.1:8081"
+
+
+def test_env_example_lists_every_setting_and_loads() -> None:
+    from pathlib import Path
+
+    from bot.config import Settings
+
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    keys = {
+        line.split("=", 1)[0]
+        for line in example.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    assert keys == {name.upper() for name in Settings.model_fields}
+    settings = load_settings(_env_file=example)
+    assert settings.telegram_bot_token is not None and settings.telegram_webhook_url is None

@@ -33,6 +33,12 @@ def _edited_conference() -> Conference:
         "          location: {latitude: 50.01, longitude: 19.99}",
     )
     text = text.replace("        meeting_point: {provisional: true}\n", "", 1)
+    # A place with only a rough pin and no address: its visit gets a bare location.
+    place = '    short_name: "Nasza Ściana"\n'
+    assert place in text
+    text = text.replace(
+        place, place + "    location: {latitude: 50.05, longitude: 19.93, approximate: true}\n"
+    )
     return parse_conference(text, "edited.yaml")
 
 
@@ -76,3 +82,19 @@ async def test_a_long_answer_is_split_under_4096_with_buttons_on_the_last_part(
     assert float(venue.params["latitude"]) == pytest.approx(50.01)
     assert "ul. Przykładowa 1" in venue.params["address"]
     assert venue.params["title"].startswith("Zbiórka")
+
+
+async def test_a_pin_without_an_address_is_sent_as_a_location(edited_bot: RunningBot) -> None:
+    [listing] = await edited_bot.say(updates.message(ALICE, "/wizyty"), ALICE)
+    button = next(b for b in listing.buttons() if "Nasza Ściana" in b["text"])
+    message = {
+        "message_id": 9,
+        "date": int(time.time()),
+        "chat": {"id": ALICE, "type": "private"},
+        "text": "…",
+    }
+    sent = await edited_bot.say(updates.callback(button["callback_data"], message), ALICE, count=2)
+    assert [c.method for c in sent] == ["sendMessage", "sendLocation"]
+    assert float(sent[1].params["latitude"]) == pytest.approx(50.05)
+    assert float(sent[1].params["horizontal_accuracy"]) > 0  # the pin is only approximate
+    assert "Pinezka jest przybliżona" in parse_telegram_html(sent[0].text)
