@@ -39,8 +39,8 @@ REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed sesjami"
 REMINDERS_OFF = "Rozumiem: chcesz wyłączyć przypomnienia."
 REMINDERS_ASK = "Rozumiem, chodzi o przypomnienia przed sesjami."
 REMINDERS_NOT_YET = (
-    "Przypomnienia nie są jeszcze dostępne w tym kanale — włączysz je w bocie na Telegramie, "
-    "gdy tylko ruszą. Do tego czasu zapytaj mnie „co dalej?”, a podam najbliższy punkt programu."
+    "Przypomnień jeszcze nie wysyłam — dam znać, gdy ruszą. Do tego czasu zapytaj mnie "
+    "„co dalej?”, a podam najbliższy punkt programu."
 )
 
 # Messages that are not a question in text; every channel answers them the same way.

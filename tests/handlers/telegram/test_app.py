@@ -273,3 +273,11 @@ async def test_messages_after_stop_are_not_lost(fake_api: FakeBotApi, conference
     async with running_bot(fake_api, conference) as second:
         await second.api.wait_sent(ALICE, 2)
     assert len(fake_api.sent(ALICE)) == 2  # the first answer was not sent again
+
+
+def test_visit_buttons_have_distinct_labels(conference: Conference) -> None:
+    from handlers.telegram.commands import visit_labels
+
+    labels = visit_labels(conference.visits)
+    assert len(set(labels)) == len(labels) == len(conference.visits)
+    assert all(0 < len(label) <= 40 for label in labels)
