@@ -45,6 +45,15 @@ def fake_api() -> Iterator[FakeBotApi]:
         yield api
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the whole test session (see tests/postgres.py)."""
+    from tests.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show the question-set accuracy on every run, not only with -s."""
     from tests.nlu.test_question_sets import REPORT

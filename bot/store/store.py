@@ -1,0 +1,329 @@
+"""The one gateway to the database: users, preferences, plans, the delivery ledger, statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, event, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from bot.reminders import DEFAULT_LEAD
+from bot.store import migrate
+from bot.store.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    PlanItem,
+    Preference,
+    Scope,
+    UnansweredQuestion,
+    User,
+)
+
+DEFAULT_VISIT_LEAD = 30  # minutes: people must travel to a site visit
+STALE_CLAIM = timedelta(minutes=2)  # a claim not marked sent by then belonged to a crashed process
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A user as the rest of the program sees them."""
+
+    id: int
+    channel: str
+    chat_id: str
+    blocked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    reminders: bool = False
+    lead_minutes: int = DEFAULT_LEAD
+    visit_lead_minutes: int = DEFAULT_VISIT_LEAD
+    scope: Scope = Scope.ALL
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    delivery_id: int
+    person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    users: int
+    blocked: int
+    subscribers: int
+    sent: int
+    failed: int
+    skipped: int
+    unanswered: list[tuple[str, int]]
+
+
+def _person(user: User) -> Person:
+    return Person(user.id, user.channel, user.chat_id, user.blocked_at is not None)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # ON DELETE CASCADE for /usun_dane
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout=5000")  # several processes on one file wait, not fail
+    cursor.close()
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        engine = create_async_engine(url, pool_pre_ping=url.startswith("postgresql"))
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return cls(engine)
+
+    async def migrate(self) -> None:
+        await migrate.upgrade(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    # Users ---------------------------------------------------------------------------------
+
+    async def touch(self, channel: str, chat_id: str, now: datetime) -> Person:
+        """The user behind a chat, created on first contact; writing again lifts a block."""
+        async with self.sessions.begin() as db:
+            statement = (
+                self._insert(User)
+                .values(channel=channel, chat_id=chat_id, created_at=now, last_seen_at=now)
+                .on_conflict_do_update(
+                    index_elements=["channel", "chat_id"], set_={"last_seen_at": now, "blocked_at": None}
+                )
+                .returning(User.id)
+            )
+            user_id = (await db.execute(statement)).scalar_one()
+        return Person(user_id, channel, chat_id)
+
+    async def find(self, channel: str, chat_id: str) -> Person | None:
+        async with self.sessions() as db:
+            user = await db.scalar(select(User).where(User.channel == channel, User.chat_id == chat_id))
+        return _person(user) if user is not None else None
+
+    async def mark_blocked(self, user_id: int, now: datetime) -> None:
+        async with self.sessions.begin() as db:
+            await db.execute(update(User).where(User.id == user_id).values(blocked_at=now))
+
+    async def forget(self, channel: str, chat_id: str) -> bool:
+        """Delete everything stored about a user (plan, preferences, ledger rows by cascade)."""
+        async with self.sessions.begin() as db:
+            result = await db.execute(delete(User).where(User.channel == channel, User.chat_id == chat_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # Preferences and plans -----------------------------------------------------------------
+
+    async def preferences(self, user_id: int) -> Preferences:
+        async with self.sessions() as db:
+            row = await db.get(Preference, user_id)
+        if row is None:
+            return Preferences()
+        return Preferences(row.reminders, row.lead_minutes, row.visit_lead_minutes, Scope(row.scope))
+
+    async def save_preferences(self, user_id: int, prefs: Preferences, now: datetime) -> None:
+        values = {
+            "reminders": prefs.reminders,
+            "lead_minutes": prefs.lead_minutes,
+            "visit_lead_minutes": prefs.visit_lead_minutes,
+            "scope": prefs.scope.value,
+            "updated_at": now,
+        }
+        async with self.sessions.begin() as db:
+            statement = (
+                self._insert(Preference)
+                .values(user_id=user_id, **values)
+                .on_conflict_do_update(index_elements=["user_id"], set_=values)
+            )
+            await db.execute(statement)
+
+    async def plan(self, user_id: int) -> set[str]:
+        async with self.sessions() as db:
+            rows = await db.scalars(select(PlanItem.session_id).where(PlanItem.user_id == user_id))
+        return set(rows)
+
+    async def add_to_plan(self, user_id: int, session_id: str, now: datetime) -> bool:
+        async with self.sessions.begin() as db:
+            statement = (
+                self._insert(PlanItem)
+                .values(user_id=user_id, session_id=session_id, added_at=now)
+                .on_conflict_do_nothing()
+            )
+            result = await db.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def remove_from_plan(self, user_id: int, session_id: str) -> bool:
+        async with self.sessions.begin() as db:
+            result = await db.execute(
+                delete(PlanItem).where(PlanItem.user_id == user_id, PlanItem.session_id == session_id)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def planned_by(self, session_id: str) -> list[Person]:
+        async with self.sessions() as db:
+            users = await db.scalars(
+                select(User)
+                .join(PlanItem, PlanItem.user_id == User.id)
+                .where(PlanItem.session_id == session_id)
+            )
+            return [_person(u) for u in users]
+
+    # Reminders -----------------------------------------------------------------------------
+
+    async def subscribers(self, session_id: str, lead_minutes: int, visit: bool) -> list[Person]:
+        """Users who want a reminder `lead_minutes` before this session (not blocked)."""
+        lead_column = Preference.visit_lead_minutes if visit else Preference.lead_minutes
+        in_plan = select(PlanItem.user_id).where(PlanItem.session_id == session_id)
+        async with self.sessions() as db:
+            users = await db.scalars(
+                select(User)
+                .join(Preference, Preference.user_id == User.id)
+                .where(
+                    User.blocked_at.is_(None),
+                    Preference.reminders.is_(True),
+                    lead_column == lead_minutes,
+                    or_(Preference.scope == Scope.ALL.value, User.id.in_(in_plan)),
+                )
+                .order_by(User.id)
+            )
+            return [_person(u) for u in users]
+
+    async def lead_times(self) -> set[tuple[int, bool]]:
+        """Every (lead, for visits) some subscriber uses: the jobs worth scheduling."""
+        async with self.sessions() as db:
+            rows = await db.execute(
+                select(Preference.lead_minutes, Preference.visit_lead_minutes)
+                .where(Preference.reminders.is_(True))
+                .distinct()
+            )
+            pairs = rows.all()
+        return {(lead, False) for lead, _ in pairs} | {(visit, True) for _, visit in pairs}
+
+    # The ledger ----------------------------------------------------------------------------
+
+    async def claim(
+        self, people: Sequence[Person], kind: DeliveryKind, key: str, now: datetime
+    ) -> list[Claim]:
+        """Claim (user, kind, key) rows for whoever has none yet, plus claims stale from a crash.
+
+        The unique constraint decides between processes: of two that try, one inserts the row.
+        """
+        if not people:
+            return []
+        by_id = {p.id: p for p in people}
+        async with self.sessions.begin() as db:
+            statement = (
+                self._insert(Delivery)
+                .values(
+                    [
+                        {
+                            "user_id": p.id,
+                            "kind": kind.value,
+                            "key": key,
+                            "status": DeliveryStatus.CLAIMED.value,
+                            "claimed_at": now,
+                            "attempts": 1,
+                        }
+                        for p in people
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(Delivery.id, Delivery.user_id)
+            )
+            claimed = [(row.id, row.user_id) for row in await db.execute(statement)]
+            # A claim nobody finished (the process died mid-send): take it over, atomically.
+            stale = (
+                update(Delivery)
+                .where(
+                    Delivery.kind == kind.value,
+                    Delivery.key == key,
+                    Delivery.status == DeliveryStatus.CLAIMED.value,
+                    Delivery.claimed_at < now - STALE_CLAIM,
+                    Delivery.user_id.in_(list(by_id)),
+                )
+                .values(claimed_at=now, attempts=Delivery.attempts + 1)
+                .returning(Delivery.id, Delivery.user_id)
+            )
+            claimed += [(row.id, row.user_id) for row in await db.execute(stale)]
+        return [Claim(delivery_id, by_id[user_id]) for delivery_id, user_id in claimed]
+
+    async def finish(
+        self, delivery_id: int, status: DeliveryStatus, now: datetime, error: str | None = None
+    ) -> None:
+        async with self.sessions.begin() as db:
+            await db.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(
+                    status=status.value, sent_at=now if status is DeliveryStatus.SENT else None, error=error
+                )
+            )
+
+    async def deliveries(self, kind: DeliveryKind, key: str) -> dict[int, str]:
+        """user id → status, for one delivery key (tests and statistics)."""
+        async with self.sessions() as db:
+            rows = await db.execute(
+                select(Delivery.user_id, Delivery.status).where(
+                    Delivery.kind == kind.value, Delivery.key == key
+                )
+            )
+            return {user_id: status for user_id, status in rows.all()}
+
+    # Statistics ----------------------------------------------------------------------------
+
+    async def record_unanswered(self, text: str, now: datetime) -> None:
+        async with self.sessions.begin() as db:
+            db.add(UnansweredQuestion(text=text[:300], asked_at=now))
+
+    async def statistics(self, top: int = 10) -> Statistics:
+        async with self.sessions() as db:
+            users = await db.scalar(select(func.count()).select_from(User)) or 0
+            blocked = await db.scalar(select(func.count()).where(User.blocked_at.is_not(None))) or 0
+            subscribers = (
+                await db.scalar(
+                    select(func.count())
+                    .select_from(Preference)
+                    .join(User, User.id == Preference.user_id)
+                    .where(and_(Preference.reminders.is_(True), User.blocked_at.is_(None)))
+                )
+                or 0
+            )
+            counts = dict(
+                (
+                    await db.execute(
+                        select(Delivery.status, func.count())
+                        .where(Delivery.kind == DeliveryKind.REMINDER.value)
+                        .group_by(Delivery.status)
+                    )
+                ).all()
+            )
+            questions = (
+                await db.execute(
+                    select(func.lower(UnansweredQuestion.text), func.count())
+                    .group_by(func.lower(UnansweredQuestion.text))
+                    .order_by(func.count().desc())
+                    .limit(top)
+                )
+            ).all()
+        return Statistics(
+            users,
+            blocked,
+            subscribers,
+            counts.get(DeliveryStatus.SENT.value, 0),
+            counts.get(DeliveryStatus.FAILED.value, 0),
+            counts.get(DeliveryStatus.SKIPPED.value, 0),
+            [(text, count) for text, count in questions],
+        )

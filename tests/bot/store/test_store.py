@@ -1,0 +1,135 @@
+"""The store on SQLite and on a real PostgreSQL: the same behaviour on both."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from bot.store.migrate import current_revision, head_revision
+from bot.store.models import DeliveryKind, DeliveryStatus, Scope, User
+from bot.store.store import STALE_CLAIM, Preferences, Store
+
+T0 = datetime(2023, 11, 29, 14, 0, tzinfo=timezone(timedelta(hours=1)))
+
+
+async def test_migrations_are_at_head_and_idempotent(store: Store) -> None:
+    assert await current_revision(store.engine) == head_revision() == "0001"
+    await store.migrate()  # a second start changes nothing
+    assert await current_revision(store.engine) == "0001"
+
+
+async def test_datetimes_come_back_aware_and_equal(store: Store) -> None:
+    await store.touch("telegram", "1", T0)
+    async with store.sessions() as db:
+        user = (await db.scalars(select(User))).one()
+    assert user.created_at.tzinfo is not None
+    assert user.created_at == T0 and user.created_at.astimezone(UTC).hour == 13
+
+
+async def test_touch_creates_once_and_writing_again_lifts_a_block(store: Store) -> None:
+    first = await store.touch("telegram", "42", T0)
+    again = await store.touch("telegram", "42", T0 + timedelta(minutes=1))
+    assert first.id == again.id
+    other_channel = await store.touch("messenger", "42", T0)
+    assert other_channel.id != first.id
+    await store.mark_blocked(first.id, T0)
+    found = await store.find("telegram", "42")
+    assert found is not None and found.blocked
+    await store.touch("telegram", "42", T0 + timedelta(minutes=2))
+    found = await store.find("telegram", "42")
+    assert found is not None and not found.blocked
+
+
+async def test_preferences_default_then_saved(store: Store) -> None:
+    user = await store.touch("telegram", "7", T0)
+    assert await store.preferences(user.id) == Preferences()
+    wanted = Preferences(reminders=True, lead_minutes=10, visit_lead_minutes=60, scope=Scope.PLAN)
+    await store.save_preferences(user.id, wanted, T0)
+    assert await store.preferences(user.id) == wanted
+    await store.save_preferences(user.id, Preferences(reminders=False), T0)
+    assert not (await store.preferences(user.id)).reminders
+
+
+async def test_subscribers_follow_lead_scope_plan_and_blocks(store: Store) -> None:
+    everyone = await store.touch("telegram", "1", T0)
+    planner = await store.touch("telegram", "2", T0)
+    other_lead = await store.touch("telegram", "3", T0)
+    off = await store.touch("telegram", "4", T0)
+    blocked = await store.touch("telegram", "5", T0)
+    await store.save_preferences(everyone.id, Preferences(True, 15, 30), T0)
+    await store.save_preferences(planner.id, Preferences(True, 15, 30, Scope.PLAN), T0)
+    await store.save_preferences(other_lead.id, Preferences(True, 5, 60), T0)
+    await store.save_preferences(off.id, Preferences(False, 15, 30), T0)
+    await store.save_preferences(blocked.id, Preferences(True, 15, 30), T0)
+    await store.mark_blocked(blocked.id, T0)
+    await store.add_to_plan(planner.id, "otwarcie", T0)
+
+    assert [p.id for p in await store.subscribers("otwarcie", 15, visit=False)] == [everyone.id, planner.id]
+    assert [p.id for p in await store.subscribers("obiad", 15, visit=False)] == [everyone.id]
+    assert [p.id for p in await store.subscribers("wizyta", 30, visit=True)] == [everyone.id]
+    assert [p.id for p in await store.subscribers("wizyta", 60, visit=True)] == [other_lead.id]
+    assert await store.lead_times() == {(15, False), (5, False), (30, True), (60, True)}
+
+
+async def test_plan_add_remove(store: Store) -> None:
+    user = await store.touch("telegram", "1", T0)
+    assert await store.add_to_plan(user.id, "a", T0)
+    assert not await store.add_to_plan(user.id, "a", T0)  # already there
+    await store.add_to_plan(user.id, "b", T0)
+    assert await store.plan(user.id) == {"a", "b"}
+    assert [p.id for p in await store.planned_by("a")] == [user.id]
+    assert await store.remove_from_plan(user.id, "a")
+    assert not await store.remove_from_plan(user.id, "a")
+    assert await store.plan(user.id) == {"b"}
+
+
+async def test_claims_go_to_exactly_one_of_concurrent_claimers(store: Store) -> None:
+    people = [await store.touch("telegram", str(i), T0) for i in range(20)]
+    results = await asyncio.gather(
+        *(store.claim(people, DeliveryKind.REMINDER, "otwarcie:15", T0) for _ in range(4))
+    )
+    claimed = [c.person.id for result in results for c in result]
+    assert sorted(claimed) == [p.id for p in people]  # each exactly once across the four
+
+
+async def test_finished_claims_are_never_retaken_but_stale_ones_are(store: Store) -> None:
+    people = [await store.touch("telegram", str(i), T0) for i in range(3)]
+    claims = await store.claim(people, DeliveryKind.REMINDER, "k", T0)
+    await store.finish(claims[0].delivery_id, DeliveryStatus.SENT, T0)
+    await store.finish(claims[1].delivery_id, DeliveryStatus.FAILED, T0, "403")
+    # claims[2] stays "claimed": its process died before sending.
+    assert await store.claim(people, DeliveryKind.REMINDER, "k", T0 + timedelta(seconds=30)) == []
+    later = T0 + STALE_CLAIM + timedelta(seconds=1)
+    retaken = await store.claim(people, DeliveryKind.REMINDER, "k", later)
+    assert [c.person.id for c in retaken] == [people[2].id]
+    assert await store.claim(people, DeliveryKind.REMINDER, "k", later) == []  # taken again: not twice
+    statuses = await store.deliveries(DeliveryKind.REMINDER, "k")
+    assert statuses == {people[0].id: "sent", people[1].id: "failed", people[2].id: "claimed"}
+
+
+async def test_forget_deletes_everything_about_a_user(store: Store) -> None:
+    user = await store.touch("telegram", "9", T0)
+    await store.save_preferences(user.id, Preferences(reminders=True), T0)
+    await store.add_to_plan(user.id, "a", T0)
+    await store.claim([user], DeliveryKind.REMINDER, "k", T0)
+    assert await store.forget("telegram", "9")
+    assert await store.find("telegram", "9") is None
+    assert await store.plan(user.id) == set()
+    assert await store.deliveries(DeliveryKind.REMINDER, "k") == {}
+    assert not await store.forget("telegram", "9")
+
+
+async def test_statistics(store: Store) -> None:
+    a = await store.touch("telegram", "1", T0)
+    b = await store.touch("telegram", "2", T0)
+    await store.save_preferences(a.id, Preferences(reminders=True), T0)
+    claims = await store.claim([a, b], DeliveryKind.REMINDER, "k", T0)
+    await store.finish(claims[0].delivery_id, DeliveryStatus.SENT, T0)
+    await store.finish(claims[1].delivery_id, DeliveryStatus.FAILED, T0)
+    for text in ("Gdzie jest apteka?", "gdzie jest apteka?", "pogoda"):
+        await store.record_unanswered(text, T0)
+    stats = await store.statistics()
+    assert (stats.users, stats.subscribers, stats.sent, stats.failed) == (2, 1, 1, 1)
+    assert stats.unanswered[0] == ("gdzie jest apteka?", 2)
