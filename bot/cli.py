@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_summary(conference, path))
         return 0
     try:
-        clock = make_clock(args.now or settings.bot_now, conference.tz)
+        clock = make_clock(args.now or settings.bot_now, conference.tz, settings.bot_clock_speed)
     except ClockError as exc:
         return _fail(f"--now / BOT_NOW: {exc}")
 

@@ -13,6 +13,18 @@ class Clock(Protocol):
         """The current moment, timezone-aware."""
         ...
 
+    @property
+    def speed(self) -> float:
+        """Clock seconds per real second: 1 for real time, 0 for a clock that stands still."""
+        ...
+
+
+def real_seconds_until(clock: Clock, moment: datetime) -> float | None:
+    """Real seconds until the clock shows `moment` (negative if past); None if it never will."""
+    if clock.speed <= 0:
+        return None
+    return (moment - clock.now()).total_seconds() / clock.speed
+
 
 class ClockError(ValueError):
     """A simulated start time that cannot be read."""
@@ -20,6 +32,8 @@ class ClockError(ValueError):
 
 class SystemClock:
     """The machine's clock, in the event's timezone."""
+
+    speed = 1.0
 
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
@@ -47,6 +61,8 @@ class SimulatedClock:
 
 class FixedClock:
     """Always the same moment (tests); `advance` moves it."""
+
+    speed = 0.0
 
     def __init__(self, moment: datetime) -> None:
         if moment.tzinfo is None:

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     bot_data: Path = Field(default=DEFAULT_DATA, description="Event data file (YAML)")
     bot_now: str | None = Field(default=None, description="Simulated start time, YYYY-MM-DD HH:MM")
     bot_log_level: str = Field(default="INFO", description="Python logging level")
+    bot_clock_speed: float = Field(default=1.0, gt=0, le=3600, description="Simulated clock speed")
+    database_url: str = Field(default="sqlite+aiosqlite:///bot.db", description="SQLAlchemy async URL")
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
     telegram_base_url: str = Field(default=OFFICIAL_TELEGRAM_URL, description="Bot API server")
@@ -54,6 +56,17 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"https?://[^/\s]+", value):
             raise ValueError("oczekiwano adresu zaczynającego się od http:// lub https://")
         return value.rstrip("/") if value is not None else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("oczekiwano sqlite+aiosqlite:///plik.db albo postgresql+asyncpg://…")
+        return value
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -18,6 +18,11 @@ _OFF = re.compile(
 _MINUTES = re.compile(r"\b(\d{1,3})\s*(?:min\w*|m)\b|\b(kwadrans)\b|\b(pol|godzin\w*)\b")
 
 
+class Scope(StrEnum):
+    ALL = "all"  # a reminder before every session
+    PLAN = "plan"  # only before the sessions in my plan
+
+
 class ReminderAction(StrEnum):
     ON = "on"
     OFF = "off"
@@ -28,6 +33,7 @@ class ReminderAction(StrEnum):
 class ReminderRequest:
     action: ReminderAction
     minutes: int | None = None
+    scope: Scope | None = None
 
 
 def parse_reminder_request(analysis: Analysis) -> ReminderRequest:
@@ -52,8 +58,11 @@ def parse_reminder_request(analysis: Analysis) -> ReminderRequest:
         r"zapisz\w*|poprosze|daj|dawaj|wysylaj)",
         text,
     )
-    if minutes is not None or wants:
+    scope = (
+        Scope.PLAN if re.search(r"\bplan\w*", text) else Scope.ALL if re.search(r"\bwszyst", text) else None
+    )
+    if minutes is not None or wants or scope is not None:
         if minutes is not None and minutes not in LEAD_TIMES:
             minutes = min(LEAD_TIMES, key=lambda lead: abs(lead - minutes))  # type: ignore[operator]
-        return ReminderRequest(ReminderAction.ON, minutes)
+        return ReminderRequest(ReminderAction.ON, minutes, scope)
     return ReminderRequest(ReminderAction.SHOW)

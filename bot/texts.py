@@ -39,7 +39,7 @@ REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed sesjami"
 REMINDERS_OFF = "Rozumiem: chcesz wyłączyć przypomnienia."
 REMINDERS_ASK = "Rozumiem, chodzi o przypomnienia przed sesjami."
 REMINDERS_NOT_YET = (
-    "Przypomnień jeszcze nie wysyłam — dam znać, gdy ruszą. Do tego czasu zapytaj mnie "
+    "Przypomnienia ustawisz w rozmowie ze mną na Telegramie: /przypomnienia. Tutaj zapytaj mnie "
     "„co dalej?”, a podam najbliższy punkt programu."
 )
 
@@ -62,3 +62,18 @@ SESSION_GONE = "Tego punktu nie ma już w programie. Zobacz aktualny program."
 PICK_DAY = "Program konferencji {name}: wybierz dzień."
 ALL_DAYS = "Wszystkie dni"
 VISIT_DETAILS = "Szczegóły wizyty — wybierz poniżej."
+
+REMINDERS_TURNED_ON = "✅ Przypomnienia włączone."
+REMINDERS_TURNED_OFF = "🔕 Przypomnienia wyłączone — nie wyślę już żadnego."
+REMINDERS_STATUS_OFF = "Przypomnienia są wyłączone. Włącz je, a napiszę przed każdą sesją."
+SCOPE_ALL = "każdą sesją"
+SCOPE_PLAN = "sesjami z Twojego planu"
+FORGET_CONFIRM = (
+    "Usunę wszystko, co o Tobie zapisałem: ustawienia przypomnień, Twój plan i historię wysłanych "
+    "wiadomości. Tego nie da się cofnąć. Usunąć?"
+)
+FORGET_YES = "Tak, usuń moje dane"
+FORGET_NO = "Nie, zostaw"
+FORGOTTEN = "Usunięte. Nie mam już żadnych Twoich danych; jeśli napiszesz znowu, zaczniemy od zera."
+NOTHING_TO_FORGET = "Nie mam żadnych Twoich danych do usunięcia."
+FORGET_CANCELLED = "Dobrze, niczego nie usuwam."

@@ -1,1 +1,1 @@
-"""Reminder planning and delivery (APScheduler); arrives with the reminders issue."""
+"""Reminders: planning one job per (session, lead time), delivering them through the ledger."""

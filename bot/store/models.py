@@ -22,6 +22,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from bot.reminders import Scope
+
 # Deterministic constraint names, so Alembic migrations are the same on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -54,11 +56,6 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class Scope(StrEnum):
-    ALL = "all"  # a reminder before every session
-    PLAN = "plan"  # only before the sessions in my plan
 
 
 class DeliveryKind(StrEnum):

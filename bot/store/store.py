@@ -11,7 +11,7 @@ from sqlalchemy import and_, delete, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from bot.reminders import DEFAULT_LEAD
+from bot.reminders import DEFAULT_LEAD, Scope
 from bot.store import migrate
 from bot.store.models import (
     Delivery,
@@ -19,7 +19,6 @@ from bot.store.models import (
     DeliveryStatus,
     PlanItem,
     Preference,
-    Scope,
     UnansweredQuestion,
     User,
 )

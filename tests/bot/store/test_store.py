@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.reminders import Scope
 from bot.store.migrate import current_revision, head_revision
-from bot.store.models import DeliveryKind, DeliveryStatus, Scope, User
+from bot.store.models import DeliveryKind, DeliveryStatus, User
 from bot.store.store import STALE_CLAIM, Preferences, Store
 
 T0 = datetime(2023, 11, 29, 14, 0, tzinfo=timezone(timedelta(hours=1)))

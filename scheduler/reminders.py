@@ -1,0 +1,159 @@
+"""Reminders: one APScheduler job per (session, lead time); each fans out to its subscribers.
+
+Jobs are derived from the data and rebuilt at every start and data reload, so they need no job
+store of their own: what must survive a crash is the delivery ledger in the database. A job fires
+by the conference clock (simulated and sped up in rehearsals). Its misfire grace time is its lead
+time, so after downtime a reminder for a session that has not started yet still goes out (late),
+and one for a session already under way does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock, real_seconds_until
+from bot.model import Conference, Session, SessionKind
+from bot.notices import reminder_reply
+from bot.reminders import LEAD_TIMES
+from bot.store.models import DeliveryKind, DeliveryStatus
+from bot.store.store import Claim, Store
+from scheduler.limiter import RateLimiter
+from scheduler.notifier import Notifier, Outcome
+
+logger = logging.getLogger(__name__)
+
+JOB_PREFIX = "reminder:"
+NOT_REMINDED = frozenset({SessionKind.BREAK})  # nobody needs a reminder for the coffee
+IN_FLIGHT = 64  # sends awaiting Telegram at once; the limiter sets the pace
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderJob:
+    session_id: str
+    lead_minutes: int
+    due: datetime  # by the conference clock
+
+    @property
+    def id(self) -> str:
+        return f"{JOB_PREFIX}{self.session_id}:{self.lead_minutes}"
+
+    @property
+    def key(self) -> str:
+        """The ledger key: one reminder per user and session, whatever the lead time."""
+        return self.session_id
+
+
+@dataclass
+class FanOutResult:
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    skipped: bool = False
+
+
+def reminder_jobs(conference: Conference, now: datetime) -> list[ReminderJob]:
+    """Every (session, lead) whose session has not started yet: the programme times five."""
+    return [
+        ReminderJob(s.id, lead, s.start - timedelta(minutes=lead))
+        for s in conference.sessions
+        if s.kind not in NOT_REMINDED and s.start > now
+        for lead in LEAD_TIMES
+    ]
+
+
+def is_visit(session: Session) -> bool:
+    return session.kind is SessionKind.VISIT
+
+
+class Reminders:
+    def __init__(
+        self,
+        store: Store,
+        notifier: Notifier,
+        conference: Callable[[], Conference],
+        clock: Clock,
+        limiter: RateLimiter | None = None,
+        scheduler: AsyncIOScheduler | None = None,
+    ) -> None:
+        self.store = store
+        self.notifier = notifier
+        self.conference = conference  # read at fire time: a reload takes effect at once
+        self.clock = clock
+        self.limiter = limiter or RateLimiter()
+        self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+
+    def rebuild(self) -> int:
+        """Replace every reminder job with those the current data and clock call for (idempotent)."""
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX):
+                job.remove()
+        now = self.clock.now()
+        count = 0
+        for job in reminder_jobs(self.conference(), now):
+            delay = real_seconds_until(self.clock, job.due)
+            if delay is None:
+                continue  # a clock standing still never reaches it (tests fire jobs by hand)
+            grace = max(1, int(job.lead_minutes * 60 / self.clock.speed))
+            run_at = datetime.now(UTC) + timedelta(seconds=delay)
+            self.scheduler.add_job(
+                self.fire,
+                DateTrigger(run_date=run_at),
+                args=[job.session_id, job.lead_minutes],
+                id=job.id,
+                replace_existing=True,
+                misfire_grace_time=grace,
+                coalesce=True,
+                max_instances=1,
+            )
+            count += 1
+        logger.info("reminders: %d jobs scheduled", count)
+        return count
+
+    async def fire(self, session_id: str, lead_minutes: int) -> FanOutResult:
+        """Send this (session, lead) reminder to everyone who wants it and has not had it."""
+        session = self.conference().session(session_id)
+        now = self.clock.now()
+        if session is None or session.start <= now:
+            return FanOutResult(skipped=True)  # gone from the data, or already started
+        people = await self.store.subscribers(session_id, lead_minutes, is_visit(session))
+        claims = await self.store.claim(people, DeliveryKind.REMINDER, session_id, now)
+        result = FanOutResult()
+        reply = reminder_reply(self.conference(), session, now)
+        gate = asyncio.Semaphore(IN_FLIGHT)
+
+        async def deliver(claim: Claim) -> None:
+            async with gate:
+                await self.limiter.wait(f"{claim.person.channel}:{claim.person.chat_id}")
+                try:
+                    outcome = await self.notifier.send(claim.person, reply)
+                except Exception:  # one person's failure must not stop the others
+                    logger.exception("reminder %s: sending failed", session_id)
+                    outcome = Outcome.FAILED
+                finished = self.clock.now()
+                if outcome is Outcome.SENT:
+                    result.sent += 1
+                    await self.store.finish(claim.delivery_id, DeliveryStatus.SENT, finished)
+                    return
+                if outcome is Outcome.BLOCKED:
+                    result.blocked += 1
+                    await self.store.mark_blocked(claim.person.id, finished)
+                result.failed += 1
+                await self.store.finish(claim.delivery_id, DeliveryStatus.FAILED, finished, outcome.value)
+
+        await asyncio.gather(*(deliver(c) for c in claims))
+        logger.info(
+            "reminder %s (%d min): %d sent, %d failed, %d blocked",
+            session_id,
+            lead_minutes,
+            result.sent,
+            result.failed,
+            result.blocked,
+        )
+        return result
