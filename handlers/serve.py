@@ -6,9 +6,10 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -18,7 +19,12 @@ from telegram.error import InvalidToken
 
 from bot.assistant import Assistant
 from bot.config import ConfigError, Settings
+from bot.conversation import Conversation
+from bot.store.store import Store
 from handlers.telegram.app import TelegramApp, build_application, telegram_routes, webhook_url
+from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.replies import Replier
+from scheduler.reminders import Reminders
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +62,12 @@ async def _post_init(application: TelegramApp) -> None:
         await application.post_init(application)
 
 
-async def run_polling(application: TelegramApp, stop: asyncio.Event, poll_timeout: float = 30) -> None:
+OnStart = Callable[[], Awaitable[None]]
+
+
+async def run_polling(
+    application: TelegramApp, stop: asyncio.Event, poll_timeout: float = 30, on_start: OnStart | None = None
+) -> None:
     """Long polling until `stop` is set; PTB's updater retries network errors and 429s itself."""
     async with application:
         await _post_init(application)
@@ -65,6 +76,8 @@ async def run_polling(application: TelegramApp, stop: asyncio.Event, poll_timeou
             timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1
         )
         await application.start()
+        if on_start is not None:
+            await on_start()
         logger.info("bot @%s running (long polling)", application.bot.username)
         await stop.wait()
         await application.updater.stop()
@@ -72,7 +85,11 @@ async def run_polling(application: TelegramApp, stop: asyncio.Event, poll_timeou
 
 
 async def run_webhook(
-    application: TelegramApp, settings: Settings, stop: asyncio.Event, started: asyncio.Event | None = None
+    application: TelegramApp,
+    settings: Settings,
+    stop: asyncio.Event,
+    started: asyncio.Event | None = None,
+    on_start: OnStart | None = None,
 ) -> None:
     """PTB inside our own Starlette app served by uvicorn; Telegram posts updates to it."""
     secret = settings.webhook_secret()
@@ -87,6 +104,8 @@ async def run_webhook(
             url=webhook_url(settings), secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
         await application.start()
+        if on_start is not None:
+            await on_start()
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.01)
@@ -113,21 +132,41 @@ async def run_webhook(
 def serve_forever(settings: Settings, assistant: Assistant) -> None:
     """`python -m bot run`: Telegram by webhook if TELEGRAM_WEBHOOK_URL is set, else long polling.
 
-    Every start-up problem the operator can fix is raised as `ConfigError` naming the setting.
+    Opens the database (migrating it), and schedules reminders once the bot is up. Every start-up
+    problem the operator can fix is raised as `ConfigError` naming the setting.
     """
     webhook = settings.telegram_webhook_url is not None
     if webhook:
         settings.webhook_secret()
-    application = build_application(settings, assistant, with_updater=not webhook)
+    store = Store.open(settings.database_url)
+    conversation = Conversation(lambda: replier.assistant, store)
+    application = build_application(settings, assistant, with_updater=not webhook, conversation=conversation)
+    replier: Replier = application.bot_data["replier"]
+    reminders = Reminders(
+        store,
+        TelegramNotifier(application.bot, replier),
+        lambda: replier.assistant.conference,
+        assistant.clock,
+    )
     settle_heap()
+
+    async def start_reminders() -> None:
+        reminders.scheduler.start()
+        reminders.rebuild()
 
     async def serve() -> None:
         stop = asyncio.Event()
         stop_on_signals(stop)
-        if webhook:
-            await run_webhook(application, settings, stop)
-        else:
-            await run_polling(application, stop)
+        await store.migrate()
+        try:
+            if webhook:
+                await run_webhook(application, settings, stop, on_start=start_reminders)
+            else:
+                await run_polling(application, stop, on_start=start_reminders)
+        finally:
+            if reminders.scheduler.running:
+                reminders.scheduler.shutdown(wait=False)
+            await store.close()
 
     try:
         asyncio.run(serve())
@@ -135,3 +174,5 @@ def serve_forever(settings: Settings, assistant: Assistant) -> None:
         raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram odrzucił token — sprawdź go u @BotFather") from None
     except OSError as exc:
         raise ConfigError(f"BOT_HOST/BOT_PORT: {exc}") from None
+    except (SQLAlchemyError, ConnectionError) as exc:
+        raise ConfigError(f"DATABASE_URL: nie można otworzyć bazy danych ({type(exc).__name__})") from None

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.assistant import Assistant
 from bot.clock import FixedClock, parse_now
 from bot.loading import load_conference
 from bot.model import Conference
+from bot.store.models import Base
+from bot.store.store import Store
 from tests.fakes.telegram_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +55,25 @@ def postgres_url() -> Iterator[str]:
 
     with postgres_server() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """A migrated, empty store on SQLite (a temp file) and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    opened = Store.open(url)
+    await opened.migrate()
+    try:
+        yield opened
+    finally:
+        if request.param == "postgresql":
+            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            async with opened.engine.begin() as connection:
+                await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await opened.close()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -23,10 +23,12 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.assistant import Assistant
 from bot.config import Settings
+from bot.conversation import Conversation
 from handlers.telegram.buttons import Buttons
 from handlers.telegram.commands import BOT_COMMANDS, Commands
 from handlers.telegram.errors import on_error
 from handlers.telegram.messages import ADDRESSED, Messages
+from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 from handlers.telegram.request import RetryingRequest
 
@@ -51,6 +53,7 @@ def build_application(
     request: BaseRequest | None = None,
     with_updater: bool = True,
     concurrent_updates: int = CONCURRENT_UPDATES,
+    conversation: Conversation | None = None,
 ) -> TelegramApp:
     """The bot, wired: commands first, then buttons, then free text, then everything else."""
     base = settings.telegram_base_url
@@ -70,9 +73,10 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
 
-    replier = Replier(assistant)
+    replier = Replier(assistant, conversation=conversation)
     commands = Commands(replier)
-    buttons = Buttons(replier, commands)
+    personal = Personal(replier)
+    buttons = Buttons(replier, commands, personal)
     messages = Messages(replier)
     application.bot_data["replier"] = replier
 
@@ -87,6 +91,8 @@ def build_application(
             CommandHandler("wizyty", commands.visits),
             CommandHandler("dojazd", commands.directions),
             CommandHandler("kontakt", commands.contact),
+            CommandHandler("przypomnienia", personal.reminders),
+            CommandHandler("usun_dane", personal.forget),
             CallbackQueryHandler(buttons.on_tap),
             # Order matters below: free text before the catch-alls for commands and other messages.
             MessageHandler(QUESTION & ADDRESSED, messages.on_text),

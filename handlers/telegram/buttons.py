@@ -12,6 +12,7 @@ from bot import texts
 from bot.reply import with_notice
 from handlers.telegram.callbacks import Action, Callback
 from handlers.telegram.commands import Commands
+from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 
 logger = logging.getLogger(__name__)
@@ -30,9 +31,10 @@ def button_label(query: CallbackQuery) -> str | None:
 
 
 class Buttons:
-    def __init__(self, replier: Replier, commands: Commands) -> None:
+    def __init__(self, replier: Replier, commands: Commands, personal: Personal) -> None:
         self.replier = replier
         self.commands = commands
+        self.personal = personal
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -53,8 +55,10 @@ class Buttons:
             await self._day(message, callback.payload)
         elif callback.action is Action.SESSION:
             await self._session(context, message, callback.payload)
+        elif callback.action is Action.FORGET:
+            await self.personal.confirmed_forget(context, message, callback.payload == "yes")
         else:
-            reply = self.replier.assistant.ask(callback.payload).reply
+            reply = await self.replier.answer(message.chat_id, callback.payload)
             await self.replier.send(context.bot, message.chat_id, reply)
 
     async def _day(self, message: Message, payload: str) -> None:

@@ -15,6 +15,7 @@ class Action(StrEnum):
     ASK = "q"  # ask the assistant a question
     DAY = "d"  # show one day's programme (payload: day index)
     SESSION = "s"  # details of one session (payload: session id)
+    FORGET = "f"  # delete my data, after confirming (payload: yes / no)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ COMMANDS = (
     ("wizyty", "Wizyty studyjne"),
     ("dojazd", "Adres i dojazd"),
     ("kontakt", "Kontakt z organizatorami"),
+    ("przypomnienia", "Przypomnienia przed sesjami"),
+    ("usun_dane", "Usuń wszystko, co o mnie wiesz"),
     ("pomoc", "Jak ze mną rozmawiać"),
 )
 BOT_COMMANDS = tuple(BotCommand(name, description) for name, description in COMMANDS)

@@ -69,7 +69,7 @@ class Messages:
         if not question:
             reply = self.replier.assistant.reply_welcome()
         else:
-            reply = self.replier.assistant.ask(question).reply
+            reply = await self.replier.answer(chat_id, question)
         await self.replier.send(context.bot, chat_id, reply, reply_to=quote)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,10 +6,12 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ParseMode
 
 from bot.assistant import Assistant
+from bot.conversation import Conversation
 from bot.reply import Link, Location, Reply, Suggestion
 from handlers.telegram.callbacks import HASHED, CallbackCodec
 from handlers.telegram.render import join_keyboards, keyboard, split_html
 
+CHANNEL = "telegram"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 KEYBOARD_CACHE = 512
 APPROXIMATE_METRES = 500.0  # shown as a circle around an approximate pin (Telegram allows up to 1,500)
@@ -28,12 +30,24 @@ def quote_parameters(message_id: int | None) -> ReplyParameters | None:
 class Replier:
     """What every feature module shares: the assistant, the button codec, and how to send."""
 
-    def __init__(self, assistant: Assistant, codec: CallbackCodec | None = None) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        codec: CallbackCodec | None = None,
+        conversation: Conversation | None = None,
+    ) -> None:
         self.assistant = assistant
         self.codec = codec or CallbackCodec()
+        self.conversation = conversation  # None: no database, answers only (tests, benches)
         self._keyboards: dict[
             tuple[tuple[Suggestion, ...], tuple[Link, ...]], InlineKeyboardMarkup | None
         ] = {}
+
+    async def answer(self, chat_id: int, text: str) -> Reply:
+        """The reply to a message: through the conversation (which keeps per-person state) if any."""
+        if self.conversation is None:
+            return self.assistant.ask(text).reply
+        return await self.conversation.respond(CHANNEL, str(chat_id), text)
 
     def markup(self, reply: Reply, extra: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
         if extra is not None:

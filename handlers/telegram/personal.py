@@ -1,0 +1,56 @@
+"""Commands about the person's own data: reminder settings, and deleting everything stored."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.reply import ReplyBuilder
+from handlers.telegram.callbacks import Action
+from handlers.telegram.commands import reply_target
+from handlers.telegram.replies import CHANNEL, Replier
+
+NO_STORE = "Ta funkcja wymaga bazy danych, a ten bot działa bez niej."
+
+
+class Personal:
+    def __init__(self, replier: Replier) -> None:
+        self.replier = replier
+
+    async def reminders(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/przypomnienia` shows the settings; `/przypomnienia wlacz 10`, `… wylacz` change them."""
+        chat_id, quote = reply_target(update)
+        conversation = self.replier.conversation
+        if conversation is None:
+            reply = ReplyBuilder().line(NO_STORE).build()
+        elif context.args:
+            reply = await conversation.respond(
+                CHANNEL, str(chat_id), "przypomnienia " + " ".join(context.args)
+            )
+        else:
+            reply = await conversation.show_reminders(CHANNEL, str(chat_id))
+        await self.replier.send(context.bot, chat_id, reply, reply_to=quote)
+
+    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/usun_dane`: ask first, with two buttons."""
+        chat_id, quote = reply_target(update)
+        codec = self.replier.codec
+        buttons = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(texts.FORGET_YES, callback_data=codec.encode(Action.FORGET, "yes"))],
+                [InlineKeyboardButton(texts.FORGET_NO, callback_data=codec.encode(Action.FORGET, "no"))],
+            ]
+        )
+        reply = ReplyBuilder().line(texts.FORGET_CONFIRM).build()
+        await self.replier.send(context.bot, chat_id, reply, reply_to=quote, extra=buttons)
+
+    async def confirmed_forget(self, context: ContextTypes.DEFAULT_TYPE, message: Message, yes: bool) -> None:
+        conversation = self.replier.conversation
+        if not yes:
+            reply = ReplyBuilder().line(texts.FORGET_CANCELLED).build()
+        elif conversation is None:
+            reply = ReplyBuilder().line(NO_STORE).build()
+        else:
+            reply = await conversation.forget(CHANNEL, str(message.chat_id))
+        await self.replier.edit(message, reply, markup=None)

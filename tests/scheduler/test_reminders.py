@@ -1,0 +1,191 @@
+"""Reminder jobs and their fan-out, on SQLite and a real PostgreSQL, with a recording channel."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.clock import FixedClock, SimulatedClock, parse_now
+from bot.model import Conference, SessionKind
+from bot.reminders import LEAD_TIMES, Scope
+from bot.reply import Reply
+from bot.store.models import DeliveryKind
+from bot.store.store import Person, Preferences, Store
+from scheduler.limiter import RateLimiter
+from scheduler.notifier import Outcome
+from scheduler.reminders import Reminders, reminder_jobs
+
+VISIT = "wizyta-na-kozlowce"  # 15:00 on day 1
+OPENING = "otwarcie"  # day 2, at the venue
+
+
+@dataclass
+class Recorder:
+    """A channel that records what it was asked to send; some chats can be made to block."""
+
+    sent: list[tuple[str, Reply]] = field(default_factory=list)
+    blocked: set[str] = field(default_factory=set)
+
+    async def send(self, person: Person, reply: Reply) -> Outcome:
+        if person.chat_id in self.blocked:
+            return Outcome.BLOCKED
+        self.sent.append((person.chat_id, reply))
+        return Outcome.SENT
+
+    def chats(self) -> list[str]:
+        return sorted(chat for chat, _ in self.sent)
+
+
+def fast_limiter() -> RateLimiter:
+    return RateLimiter(rate=100_000, per_chat=0)
+
+
+def test_one_job_per_session_and_lead_not_per_user(conference: Conference) -> None:
+    now = parse_now("2023-11-29 14:00", conference.tz)
+    jobs = reminder_jobs(conference, now)
+    reminded = [s for s in conference.sessions if s.kind is not SessionKind.BREAK and s.start > now]
+    assert len(jobs) == len(reminded) * len(LEAD_TIMES)
+    assert len({j.id for j in jobs}) == len(jobs)
+    assert not any(j.session_id == "przerwa-kawowa" for j in jobs)
+    noon = parse_now("2023-11-30 12:00", conference.tz)
+    later = reminder_jobs(conference, noon)
+    assert later and all(conference.session(j.session_id).start > noon for j in later)  # type: ignore[union-attr]
+
+
+async def test_fire_sends_to_matching_subscribers_once(store: Store, conference: Conference) -> None:
+    clock = FixedClock(parse_now("2023-11-29 14:30", conference.tz))
+    recorder = Recorder()
+    reminders = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    t = clock.now()
+    wants_30 = await store.touch("telegram", "1", t)
+    wants_60 = await store.touch("telegram", "2", t)
+    plan_only = await store.touch("telegram", "3", t)
+    plan_other = await store.touch("telegram", "4", t)
+    await store.save_preferences(wants_30.id, Preferences(True, 15, 30), t)
+    await store.save_preferences(wants_60.id, Preferences(True, 60, 60), t)
+    await store.save_preferences(plan_only.id, Preferences(True, 10, 30, Scope.PLAN), t)
+    await store.save_preferences(plan_other.id, Preferences(True, 10, 30, Scope.PLAN), t)
+    await store.add_to_plan(plan_only.id, VISIT, t)
+    await store.add_to_plan(plan_other.id, "wizyta-cim", t)
+
+    result = await reminders.fire(VISIT, 30)  # visits use the visit lead
+    assert result.sent == 2 and recorder.chats() == ["1", "3"]
+    text = recorder.sent[0][1].plain_text
+    assert text.startswith("⏰ Za 30 minut, o 15:00:") and "Na Kozłówce" in text
+    assert [s.label for s in recorder.sent[0][1].suggestions] == ["Szczegóły", "Wyłącz przypomnienia"]
+
+    again = await reminders.fire(VISIT, 30)
+    assert again.sent == 0 and len(recorder.sent) == 2  # the ledger: never twice
+    assert (await reminders.fire(VISIT, 60)).sent == 1  # the 60-minute subscriber's own job
+    statuses = await store.deliveries(DeliveryKind.REMINDER, VISIT)
+    assert set(statuses.values()) == {"sent"} and len(statuses) == 3
+
+
+async def test_blocked_users_are_marked_and_skipped_afterwards(store: Store, conference: Conference) -> None:
+    clock = FixedClock(parse_now("2023-11-29 14:40", conference.tz))
+    recorder = Recorder(blocked={"2"})
+    reminders = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    for chat in ("1", "2"):
+        person = await store.touch("telegram", chat, clock.now())
+        await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
+    result = await reminders.fire(VISIT, 15)
+    assert (result.sent, result.blocked) == (1, 1)
+    found = await store.find("telegram", "2")
+    assert found is not None and found.blocked
+    assert [p.chat_id for p in await store.subscribers("wizyta-cim", 15, visit=True)] == ["1"]
+
+
+async def test_no_reminder_once_the_session_has_started(store: Store, conference: Conference) -> None:
+    clock = FixedClock(parse_now("2023-11-29 15:00", conference.tz))
+    recorder = Recorder()
+    reminders = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    person = await store.touch("telegram", "1", clock.now())
+    await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
+    assert (await reminders.fire(VISIT, 15)).skipped
+    assert recorder.sent == []
+
+
+async def test_two_processes_firing_together_send_each_reminder_once(
+    store: Store, conference: Conference
+) -> None:
+    clock = FixedClock(parse_now("2023-11-29 14:45", conference.tz))
+    recorder = Recorder()
+    people = []
+    for i in range(50):
+        person = await store.touch("telegram", str(i), clock.now())
+        await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
+        people.append(person)
+    first = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    second = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    results = await asyncio.gather(first.fire(VISIT, 15), second.fire(VISIT, 15))
+    assert sum(r.sent for r in results) == 50
+    assert recorder.chats() == sorted(str(i) for i in range(50))
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("2023-11-29 14:50", {"wizyta-nad-potokiem", "wizyta-na-kozlowce", "wizyta-cak-skawina"}),
+        ("2023-11-29 15:05", set()),  # the 15:00 visits have started: nothing late
+    ],
+)
+async def test_after_downtime_late_reminders_go_only_before_the_start(
+    store: Store, conference: Conference, now: str, expected: set[str]
+) -> None:
+    """Restart at `now`, after being down when the 15-minute reminders were due (14:45)."""
+    clock = SimulatedClock(parse_now(now, conference.tz))
+    recorder = Recorder()
+    reminders = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    person = await store.touch("telegram", "1", clock.now())
+    await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
+    reminders.scheduler.start()
+    try:
+        reminders.rebuild()
+        await asyncio.sleep(0.5)
+        sessions = {line for _chat, reply in recorder.sent for line in [reply.suggestions[0].question]}
+        titles = {conference.session(s).title for s in expected}  # type: ignore[union-attr]
+        assert sessions == titles
+    finally:
+        reminders.scheduler.shutdown(wait=False)
+
+
+async def test_rehearsal_clock_fires_reminders_by_the_simulated_time(
+    store: Store, conference: Conference
+) -> None:
+    """At 60x, the 15-minute reminders due at 14:45 fire about 2 real seconds after 14:43."""
+    clock = SimulatedClock(parse_now("2023-11-29 14:43", conference.tz), speed=60)
+    recorder = Recorder()
+    reminders = Reminders(store, recorder, lambda: conference, clock, fast_limiter())
+    person = await store.touch("telegram", "1", clock.now())
+    await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
+    reminders.scheduler.start()
+    try:
+        reminders.rebuild()
+        await asyncio.sleep(0.8)
+        assert recorder.sent == []  # 14:43:48 by the conference clock: not yet
+        for _ in range(60):
+            if len(recorder.sent) >= 3:
+                break
+            await asyncio.sleep(0.1)
+        assert len(recorder.sent) == 3  # the three 15:00 visits
+        assert (
+            "Za 15 minut" in recorder.sent[0][1].plain_text or "Za 14 minut" in recorder.sent[0][1].plain_text
+        )
+    finally:
+        reminders.scheduler.shutdown(wait=False)
+
+
+def test_limiter_spaces_sends_overall_and_per_chat() -> None:
+    now = [0.0]
+    limiter = RateLimiter(rate=30, per_chat=1.0, monotonic=lambda: now[0])
+    delays = [limiter._reserve(f"chat{i}") for i in range(60)]
+    assert delays[0] == 0 and delays[-1] == pytest.approx(59 / 30)
+    assert limiter._reserve("chat0") == pytest.approx(max(60 / 30, 1.0))
+    now[0] = 10.0
+    assert limiter._reserve("chat5") == 0  # long after: no wait
+
+
+def test_fast_limiter_helper_is_unlimited() -> None:
+    assert fast_limiter()._reserve("x") == 0
