@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -40,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["ics"], default="ics")
     export.add_argument("--output", "-o", type=Path, help="plik wynikowy (domyślnie stdout)")
     commands.add_parser("run", parents=[common], help="uruchom bota (Telegram: polling albo webhook)")
+    database = commands.add_parser("db", help="baza danych (DATABASE_URL)")
+    database.add_argument(
+        "action", choices=["upgrade", "current"], help="upgrade: migracje do najnowszej wersji"
+    )
     check = commands.add_parser("check-data", parents=[common], help="sprawdź plik z danymi")
     check.add_argument("path", nargs="?", type=Path, help="plik do sprawdzenia")
     return parser
@@ -68,6 +73,30 @@ def _summary(conference: Conference, path: Path) -> str:
     return "\n".join(lines)
 
 
+def _database(settings: Settings, action: str) -> int:
+    """`db upgrade` brings the schema to the newest migration; `db current` prints the revision."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.migrate import current_revision, head_revision
+    from bot.store.store import Store
+
+    async def work() -> str | None:
+        store = Store.open(settings.database_url)
+        try:
+            if action == "upgrade":
+                await store.migrate()
+            return await current_revision(store.engine)
+        finally:
+            await store.close()
+
+    try:
+        revision = asyncio.run(work())
+    except (SQLAlchemyError, OSError) as exc:
+        return _fail(f"DATABASE_URL: nie można otworzyć bazy danych ({type(exc).__name__})")
+    print(f"wersja bazy: {revision or 'pusta'} (najnowsza: {head_revision()})")
+    return 0
+
+
 def _run(settings: Settings, assistant: Assistant) -> int:
     """Serve the channels until Ctrl+C or SIGTERM; configuration problems exit 2 with the key named."""
     from handlers.serve import serve_forever  # the channels load only for `run`
@@ -89,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         s.get_secret_value() for s in (settings.telegram_bot_token, settings.telegram_webhook_secret) if s
     ]
     configure_logging(settings.bot_log_level, secrets)
+    if args.command == "db":
+        return _database(settings, args.action)
     path = getattr(args, "path", None) or args.data or settings.bot_data
     try:
         conference = load_conference(path)

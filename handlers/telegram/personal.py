@@ -25,9 +25,9 @@ class Personal:
         if conversation is None:
             reply = ReplyBuilder().line(NO_STORE).build()
         elif context.args:
-            reply = await conversation.respond(
-                CHANNEL, str(chat_id), "przypomnienia " + " ".join(context.args)
-            )
+            # "/przypomnienia wlacz 10": a bare number in the command is the lead time in minutes
+            words = [f"{arg} minut" if arg.isdigit() else arg for arg in context.args]
+            reply = await conversation.respond(CHANNEL, str(chat_id), "przypomnienia " + " ".join(words))
         else:
             reply = await conversation.show_reminders(CHANNEL, str(chat_id))
         await self.replier.send(context.bot, chat_id, reply, reply_to=quote)

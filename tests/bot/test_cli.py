@@ -64,3 +64,22 @@ def test_bot_now_from_the_environment(
     monkeypatch.setenv("BOT_NOW", "2023-12-05 10:00")
     assert main(["ask", "co teraz?"]) == 0
     assert "zakończyła się" in capsys.readouterr().out
+
+
+def test_db_upgrade_creates_the_schema_and_is_idempotent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert main(["db", "current"]) == 0
+    assert "wersja bazy: pusta" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+    assert "wersja bazy: 0001 (najnowsza: 0001)" in capsys.readouterr().out
+
+
+def test_db_with_a_bad_url_names_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://x")
+    assert main(["db", "upgrade"]) == 2
+    assert "DATABASE_URL" in capsys.readouterr().err

@@ -68,6 +68,9 @@ def test_runs_answers_and_stops_on_sigterm_never_logging_the_token(
     tmp_path: Path, fake_api: FakeBotApi, level: str
 ) -> None:
     """The token never appears in the output; message contents only at DEBUG, which asks for them."""
+    # Files, not pipes: a chatty process must never block on a full pipe while the test waits.
+    stdout_file = (tmp_path / "out.txt").open("w+")
+    stderr_file = (tmp_path / "err.txt").open("w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
@@ -78,21 +81,24 @@ def test_runs_answers_and_stops_on_sigterm_never_logging_the_token(
             BOT_NOW="2023-11-29 14:00",
             BOT_LOG_LEVEL=level,
         ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=stdout_file,
+        stderr=stderr_file,
         text=True,
     )
     try:
         fake_api.push(updates.message(ALICE, "co jest teraz?"))
         deadline = time.monotonic() + 30
         while not fake_api.sent(ALICE):
-            assert process.poll() is None, process.communicate()
+            assert process.poll() is None, (tmp_path / "err.txt").read_text()
             assert time.monotonic() < deadline, "no answer from the bot process"
             time.sleep(0.05)
         assert "15:00" in fake_api.sent(ALICE)[0].text
     finally:
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        out, err = (tmp_path / "out.txt").read_text(), (tmp_path / "err.txt").read_text()
+        stdout_file.close()
+        stderr_file.close()
     assert process.returncode == 0, err
     assert "running (long polling)" in err
     secret_part = TOKEN.split(":")[1]

@@ -13,7 +13,9 @@ import pytest
 from bot.assistant import Assistant
 from bot.clock import FixedClock, parse_now
 from bot.config import Settings, load_settings
+from bot.conversation import Conversation
 from bot.model import Conference
+from bot.store.store import Store
 from handlers.serve import run_polling
 from handlers.telegram.app import TelegramApp, build_application
 from tests.fakes.telegram_api import TOKEN, Call, FakeBotApi
@@ -55,9 +57,13 @@ class RunningBot:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(api: FakeBotApi, conference: Conference, now: str = NOW) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    api: FakeBotApi, conference: Conference, now: str = NOW, store: Store | None = None
+) -> AsyncIterator[RunningBot]:
     clock = FixedClock(parse_now(now, conference.tz))
-    application = build_application(settings_for(api), Assistant(conference, clock))
+    assistant = Assistant(conference, clock)
+    conversation = Conversation(lambda: assistant, store) if store is not None else None
+    application = build_application(settings_for(api), assistant, conversation=conversation)
     stop = asyncio.Event()
     task = asyncio.create_task(run_polling(application, stop, poll_timeout=1))
     try:
