@@ -7,15 +7,32 @@ for their commands and buttons.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from bot import texts
 from bot.assistant import Assistant
 from bot.intents import Intent
+from bot.model import Session
+from bot.polish import format_span
+from bot.programme import day_heading, session_line
 from bot.reminders import LEAD_TIMES, ReminderAction, ReminderRequest, Scope, parse_reminder_request
 from bot.reply import Reply, ReplyBuilder, bold
 from bot.store.store import DEFAULT_VISIT_LEAD, Person, Preferences, Store
+from bot.text import fold
+
+# "mój plan", "pokaż mój plan", "co mam w planie": the person's own plan, not the programme.
+_MY_PLAN = re.compile(r"\b(?:moj\w*|mam w)\s+plan\w*")
+
+
+def _overlap(first: Session, second: Session) -> str:
+    return texts.PLAN_OVERLAP.format(
+        first=first.title,
+        first_time=format_span(first.start, first.end),
+        second=second.title,
+        second_time=format_span(second.start, second.end),
+    )
 
 
 def visit_lead_for(lead: int) -> int:
@@ -37,6 +54,8 @@ class Conversation:
 
     async def respond(self, channel: str, chat_id: str, text: str) -> Reply:
         """Answer a message; reminder requests change the person's settings."""
+        if _MY_PLAN.search(fold(text)):
+            return await self.plan_reply(channel, chat_id)
         answer = self.assistant.ask(text)
         person = await self.person(channel, chat_id)
         if answer.intent is Intent.REMINDERS:
@@ -90,6 +109,61 @@ class Conversation:
 
     async def set_reminders(self, channel: str, chat_id: str, request: ReminderRequest) -> Reply:
         return await self.reminders(await self.person(channel, chat_id), request)
+
+    # The personal plan ------------------------------------------------------------------------
+
+    async def plan_sessions(self, channel: str, chat_id: str) -> list[Session]:
+        """The sessions in the person's plan that the programme still has, in time order."""
+        person = await self.person(channel, chat_id)
+        ids = await self.store.plan(person.id)
+        return [s for s in self.assistant.conference.sessions if s.id in ids]
+
+    async def in_plan(self, channel: str, chat_id: str, session_id: str) -> bool:
+        person = await self.person(channel, chat_id)
+        return session_id in await self.store.plan(person.id)
+
+    async def change_plan(self, channel: str, chat_id: str, session_id: str, add: bool) -> Reply:
+        """Add a session to the plan or take it out; adding warns about overlapping picks."""
+        session = self.assistant.conference.session(session_id)
+        if session is None:
+            return ReplyBuilder().line(texts.PLAN_GONE).build()
+        person = await self.person(channel, chat_id)
+        now = self.assistant.clock.now()
+        out = ReplyBuilder()
+        if add:
+            added = await self.store.add_to_plan(person.id, session_id, now)
+            out.line((texts.PLAN_ADDED if added else texts.PLAN_ALREADY).format(title=session.title))
+            others = [s for s in await self.plan_sessions(channel, chat_id) if s is not session]
+            for other in others:
+                if other.overlaps(session.start, session.end):
+                    out.line(_overlap(session, other))
+        else:
+            removed = await self.store.remove_from_plan(person.id, session_id)
+            out.line((texts.PLAN_REMOVED if removed else texts.PLAN_NOT_THERE).format(title=session.title))
+        out.suggest("Mój plan", "mój plan")
+        return out.build()
+
+    async def plan_reply(self, channel: str, chat_id: str) -> Reply:
+        """The plan by day, with overlaps and provisional times marked."""
+        sessions = await self.plan_sessions(channel, chat_id)
+        out = ReplyBuilder()
+        if not sessions:
+            out.line(texts.PLAN_EMPTY)
+            out.suggest("Wizyty studyjne", "jakie są wizyty studyjne?")
+            out.suggest("Program", "program konferencji")
+            return out.build()
+        conference = self.assistant.conference
+        today = self.assistant.clock.now().date()
+        out.line(bold(f"{texts.PLAN_TITLE} ({len(sessions)})"))
+        for day in sorted({s.start.date() for s in sessions}):
+            out.line(bold(day_heading(day, today)))
+            for session in (s for s in sessions if s.start.date() == day):
+                session_line(out, session, conference)
+        for i, first in enumerate(sessions):
+            for second in sessions[i + 1 :]:
+                if first.overlaps(second.start, second.end):
+                    out.line(_overlap(first, second))
+        return out.build()
 
     async def forget(self, channel: str, chat_id: str) -> Reply:
         """Delete everything stored about the person."""

@@ -340,6 +340,7 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
     _organisations_line(out, session.organisations)
     _meeting_point_lines(out, session)
     out.location = session_location(session)
+    out.subject = session.id
     if out.location is not None and out.location.approximate:
         out.line(italic(f"{texts.APPROXIMATE_PIN}."))
     if session.description:

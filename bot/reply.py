@@ -54,6 +54,7 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     location: Location | None = None
     links: tuple[Link, ...] = ()
+    subject: str | None = None  # the session this reply is about (channels offer "add to my plan")
 
     @property
     def plain_text(self) -> str:
@@ -80,6 +81,7 @@ class ReplyBuilder:
     suggestions: list[Suggestion] = field(default_factory=list)
     location: Location | None = None
     links: list[Link] = field(default_factory=list)
+    subject: str | None = None
 
     def line(self, *parts: str | Span) -> ReplyBuilder:
         self.lines.append(tuple(p if isinstance(p, Span) else Span(p) for p in parts if p != ""))
@@ -104,7 +106,7 @@ class ReplyBuilder:
         lines = list(self.lines)
         while lines and not lines[-1]:
             lines.pop()
-        return Reply(tuple(lines), tuple(self.suggestions), self.location, tuple(self.links))
+        return Reply(tuple(lines), tuple(self.suggestions), self.location, tuple(self.links), self.subject)
 
 
 def with_notice(reply: Reply, notice: str) -> Reply:

@@ -77,3 +77,18 @@ FORGET_NO = "Nie, zostaw"
 FORGOTTEN = "Usunięte. Nie mam już żadnych Twoich danych; jeśli napiszesz znowu, zaczniemy od zera."
 NOTHING_TO_FORGET = "Nie mam żadnych Twoich danych do usunięcia."
 FORGET_CANCELLED = "Dobrze, niczego nie usuwam."
+
+PLAN_EMPTY = (
+    "Twój plan jest pusty. Otwórz szczegóły sesji albo wizyty (np. /wizyty) i wybierz „➕ Dodaj do planu”."
+)
+PLAN_TITLE = "Twój plan"
+PLAN_ADDED = "➕ Dodano do Twojego planu: {title}."
+PLAN_ALREADY = "To już jest w Twoim planie: {title}."
+PLAN_REMOVED = "➖ Usunięto z Twojego planu: {title}."
+PLAN_NOT_THERE = "Tego nie było w Twoim planie: {title}."
+PLAN_OVERLAP = "⚠️ Nakładają się: {first} ({first_time}) i {second} ({second_time})."
+PLAN_GONE = "Tego punktu nie ma już w programie, więc nie ma go też w Twoim planie."
+PLAN_ADD_BUTTON = "➕ Dodaj do planu"
+PLAN_REMOVE_BUTTON = "➖ Usuń z planu"
+PLAN_ICS_BUTTON = "📅 Plan do kalendarza (.ics)"
+PLAN_ICS_CAPTION = "Twój plan jako plik kalendarza — otwórz go w telefonie albo w Outlooku."

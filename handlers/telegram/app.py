@@ -92,6 +92,7 @@ def build_application(
             CommandHandler("dojazd", commands.directions),
             CommandHandler("kontakt", commands.contact),
             CommandHandler("przypomnienia", personal.reminders),
+            CommandHandler("plan", personal.plan),
             CommandHandler("usun_dane", personal.forget),
             CallbackQueryHandler(buttons.on_tap),
             # Order matters below: free text before the catch-alls for commands and other messages.

@@ -55,6 +55,8 @@ class Buttons:
             await self._day(message, callback.payload)
         elif callback.action is Action.SESSION:
             await self._session(context, message, callback.payload)
+        elif callback.action is Action.PLAN:
+            await self.personal.plan_button(context, message, callback.payload)
         elif callback.action is Action.FORGET:
             await self.personal.confirmed_forget(context, message, callback.payload == "yes")
         else:

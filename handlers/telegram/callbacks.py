@@ -16,6 +16,7 @@ class Action(StrEnum):
     DAY = "d"  # show one day's programme (payload: day index)
     SESSION = "s"  # details of one session (payload: session id)
     FORGET = "f"  # delete my data, after confirming (payload: yes / no)
+    PLAN = "p"  # my plan: "+id" add, "-id" remove, "ics" the calendar file
 
 
 @dataclass(frozen=True, slots=True)

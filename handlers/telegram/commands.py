@@ -24,6 +24,7 @@ COMMANDS = (
     ("wizyty", "Wizyty studyjne"),
     ("dojazd", "Adres i dojazd"),
     ("kontakt", "Kontakt z organizatorami"),
+    ("plan", "Mój plan konferencji"),
     ("przypomnienia", "Przypomnienia przed sesjami"),
     ("usun_dane", "Usuń wszystko, co o mnie wiesz"),
     ("pomoc", "Jak ze mną rozmawiać"),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.ics import programme_ics
 from bot.reply import ReplyBuilder
 from handlers.telegram.callbacks import Action
 from handlers.telegram.commands import reply_target
 from handlers.telegram.replies import CHANNEL, Replier
 
+PLAN_FILE = "moj-plan.ics"
 NO_STORE = "Ta funkcja wymaga bazy danych, a ten bot działa bez niej."
 
 
@@ -54,3 +56,36 @@ class Personal:
         else:
             reply = await conversation.forget(CHANNEL, str(message.chat_id))
         await self.replier.edit(message, reply, markup=None)
+
+    async def plan(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/plan`: my picks by day, overlaps marked, and the plan as a calendar file."""
+        chat_id, quote = reply_target(update)
+        conversation = self.replier.conversation
+        if conversation is None:
+            reply = ReplyBuilder().line(NO_STORE).build()
+            await self.replier.send(context.bot, chat_id, reply, reply_to=quote)
+            return
+        reply = await conversation.plan_reply(CHANNEL, str(chat_id))
+        extra = None
+        if await conversation.plan_sessions(CHANNEL, str(chat_id)):
+            data = self.replier.codec.encode(Action.PLAN, "ics")
+            extra = InlineKeyboardMarkup([[InlineKeyboardButton(texts.PLAN_ICS_BUTTON, callback_data=data)]])
+        await self.replier.send(context.bot, chat_id, reply, reply_to=quote, extra=extra)
+
+    async def plan_button(self, context: ContextTypes.DEFAULT_TYPE, message: Message, payload: str) -> None:
+        """A tap on "Dodaj do planu", "Usuń z planu" or the calendar file button."""
+        conversation = self.replier.conversation
+        if conversation is None:
+            return
+        chat = str(message.chat_id)
+        if payload == "ics":
+            sessions = await conversation.plan_sessions(CHANNEL, chat)
+            document = programme_ics(conversation.assistant.conference, sessions)
+            await context.bot.send_document(
+                message.chat_id,
+                InputFile(document, filename=PLAN_FILE),
+                caption=texts.PLAN_ICS_CAPTION,
+            )
+            return
+        reply = await conversation.change_plan(CHANNEL, chat, payload[1:], add=payload.startswith("+"))
+        await self.replier.send(context.bot, message.chat_id, reply)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.conversation import Conversation
 from bot.reply import Link, Location, Reply, Suggestion
-from handlers.telegram.callbacks import HASHED, CallbackCodec
+from handlers.telegram.callbacks import HASHED, Action, CallbackCodec
 from handlers.telegram.render import join_keyboards, keyboard, split_html
 
 CHANNEL = "telegram"
@@ -49,6 +57,15 @@ class Replier:
             return self.assistant.ask(text).reply
         return await self.conversation.respond(CHANNEL, str(chat_id), text)
 
+    async def plan_button(self, chat_id: int, session_id: str) -> InlineKeyboardMarkup | None:
+        """ "➕ Dodaj do planu" or "➖ Usuń z planu" for the session a reply is about."""
+        if self.conversation is None:
+            return None
+        present = await self.conversation.in_plan(CHANNEL, str(chat_id), session_id)
+        label = texts.PLAN_REMOVE_BUTTON if present else texts.PLAN_ADD_BUTTON
+        data = self.codec.encode(Action.PLAN, ("-" if present else "+") + session_id)
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
     def markup(self, reply: Reply, extra: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
         if extra is not None:
             return join_keyboards(extra, keyboard(reply, self.codec))
@@ -74,6 +91,8 @@ class Replier:
     ) -> Message:
         """Send the reply's text (split if long), its buttons on the last part, then its pin."""
         chunks = split_html(reply.lines)
+        if reply.subject is not None and self.conversation is not None:
+            extra = join_keyboards(extra, await self.plan_button(chat_id, reply.subject))
         markup = self.markup(reply, extra)
         quote = quote_parameters(reply_to)
         last: Message | None = None

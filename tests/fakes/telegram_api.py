@@ -19,6 +19,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as email_policy
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -31,7 +33,7 @@ from starlette.routing import Route
 TOKEN = "123456:TEST-token-never-real"
 BOT_ID = 123456
 BOT_USERNAME = "MiejscaOtwarteBot"
-SENDING = frozenset({"sendMessage", "sendVenue", "sendLocation", "editMessageText"})
+SENDING = frozenset({"sendMessage", "sendVenue", "sendLocation", "editMessageText", "sendDocument"})
 
 
 def free_port() -> int:
@@ -48,6 +50,23 @@ def _value(raw: str) -> Any:
         except ValueError:
             return raw
     return raw
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """Fields of a multipart body; a file field becomes {"filename", "content"}."""
+    document = BytesParser(policy=email_policy).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    fields: dict[str, Any] = {}
+    for part in document.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        filename = part.get_filename()
+        if filename:
+            fields[str(name)] = {"filename": filename, "content": content}
+        else:
+            fields[str(name)] = _value(content.decode())
+    return fields
 
 
 @dataclass
@@ -213,7 +232,9 @@ class FakeBotApi:
         if content_type.startswith("application/json"):
             body = await request.json()
             return dict(body) if isinstance(body, dict) else {}
-        # PTB posts application/x-www-form-urlencoded unless it uploads a file (we never do).
+        if content_type.startswith("multipart/form-data"):  # a file upload (sendDocument)
+            return _multipart(content_type, await request.body())
+        # PTB posts application/x-www-form-urlencoded unless it uploads a file.
         body = (await request.body()).decode()
         return {k: _value(v) for k, v in parse_qsl(body, keep_blank_values=True)}
 
@@ -314,6 +335,12 @@ class FakeBotApi:
         location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
         venue = {"location": location, "title": params["title"], "address": params["address"]}
         return self._message(params, venue=venue, location=location)
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        upload = params.get("document")
+        name = upload["filename"] if isinstance(upload, dict) else "file"
+        document = {"file_id": "BQACAgIAAxk", "file_unique_id": "AgADBQ", "file_name": name}
+        return self._message(params, document=document, caption=params.get("caption"))
 
     async def _api_sendLocation(self, params: dict[str, Any]) -> dict[str, Any]:
         location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}

@@ -121,3 +121,39 @@ async def test_fallback_questions_are_kept_for_the_organisers(bot: RunningBot, s
     await bot.say(updates.message(ALICE, "gdzie jest najbliższa apteka?"), ALICE)
     stats = await store.statistics()
     assert stats.unanswered == [("gdzie jest najbliższa apteka?", 1)]
+
+
+async def test_plan_buttons_overlap_warning_listing_and_calendar_file(bot: RunningBot, store: Store) -> None:
+    [empty] = await bot.say(updates.message(ALICE, "/plan"), ALICE)
+    assert "pusty" in parse_telegram_html(empty.text)
+    [listing] = await bot.say(updates.message(ALICE, "/wizyty"), ALICE)
+    details = {}
+    for label in ("ℹ️ Na Kozłówce", "ℹ️ Nasza Ściana"):
+        sent = await bot.say(updates.callback(_button(listing, label), _message(listing)), ALICE)
+        details[label] = sent[0]
+        assert any(b["text"] == "➕ Dodaj do planu" for b in sent[0].buttons())
+    [added] = await bot.say(
+        updates.callback(_button(details["ℹ️ Na Kozłówce"], "➕"), _message(details["ℹ️ Na Kozłówce"])), ALICE
+    )
+    assert "Dodano do Twojego planu" in parse_telegram_html(added.text)
+    [second] = await bot.say(
+        updates.callback(_button(details["ℹ️ Nasza Ściana"], "➕"), _message(details["ℹ️ Nasza Ściana"])), ALICE
+    )
+    assert "⚠️ Nakładają się" in parse_telegram_html(second.text)  # 15:00–16:30 and 15:30–17:00
+
+    [plan] = await bot.say(updates.message(ALICE, "mój plan"), ALICE)
+    text = parse_telegram_html(plan.text)
+    assert "Twój plan (2)" in text and "Na Kozłówce" in text and "⚠️" in text
+    [plan] = await bot.say(updates.message(ALICE, "/plan"), ALICE)
+    [document] = await bot.say(updates.callback(_button(plan, "📅"), _message(plan)), ALICE)
+    assert document.method == "sendDocument"
+    upload = document.params["document"]
+    assert upload["filename"] == "moj-plan.ics"
+    assert upload["content"].count(b"BEGIN:VEVENT") == 2
+
+    again = await bot.say(updates.message(ALICE, "kiedy jest wizyta na Kozłówce?"), ALICE)
+    remove = _button(again[0], "➖ Usuń z planu")
+    [removed] = await bot.say(updates.callback(remove, _message(again[0])), ALICE)
+    assert "Usunięto" in parse_telegram_html(removed.text)
+    person = await store.find("telegram", str(ALICE))
+    assert person is not None and await store.plan(person.id) == {"wizyta-nasza-sciana"}
