@@ -97,12 +97,12 @@ def _database(settings: Settings, action: str) -> int:
     return 0
 
 
-def _run(settings: Settings, assistant: Assistant) -> int:
+def _run(settings: Settings, assistant: Assistant, data_path: Path) -> int:
     """Serve the channels until Ctrl+C or SIGTERM; configuration problems exit 2 with the key named."""
     from handlers.serve import serve_forever  # the channels load only for `run`
 
     try:
-        serve_forever(settings, assistant)
+        serve_forever(settings, assistant, data_path)
     except ConfigError as exc:
         return _fail(str(exc))
     return 0
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
     assistant = Assistant(conference, clock)
     if args.command == "run":
-        return _run(settings, assistant)
+        return _run(settings, assistant, path)
     if args.command == "ask":
         if args.question is not None:
             print(render_plain(assistant.ask(args.question).reply))

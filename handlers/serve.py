@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
@@ -129,7 +130,7 @@ async def run_webhook(
         await application.stop()
 
 
-def serve_forever(settings: Settings, assistant: Assistant) -> None:
+def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | None = None) -> None:
     """`python -m bot run`: Telegram by webhook if TELEGRAM_WEBHOOK_URL is set, else long polling.
 
     Opens the database (migrating it), and schedules reminders once the bot is up. Every start-up

@@ -9,7 +9,6 @@ and one for a session already under way does not.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,16 +21,16 @@ from bot.clock import Clock, real_seconds_until
 from bot.model import Conference, Session, SessionKind
 from bot.notices import reminder_reply
 from bot.reminders import LEAD_TIMES
-from bot.store.models import DeliveryKind, DeliveryStatus
-from bot.store.store import Claim, Store
+from bot.store.models import DeliveryKind
+from bot.store.store import Store
+from scheduler.fanout import FanOut, FanOutResult
 from scheduler.limiter import RateLimiter
-from scheduler.notifier import Notifier, Outcome
+from scheduler.notifier import Notifier
 
 logger = logging.getLogger(__name__)
 
 JOB_PREFIX = "reminder:"
 NOT_REMINDED = frozenset({SessionKind.BREAK})  # nobody needs a reminder for the coffee
-IN_FLIGHT = 64  # sends awaiting Telegram at once; the limiter sets the pace
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +47,6 @@ class ReminderJob:
     def key(self) -> str:
         """The ledger key: one reminder per user and session, whatever the lead time."""
         return self.session_id
-
-
-@dataclass
-class FanOutResult:
-    sent: int = 0
-    failed: int = 0
-    blocked: int = 0
-    skipped: bool = False
 
 
 def reminder_jobs(conference: Conference, now: datetime) -> list[ReminderJob]:
@@ -83,10 +74,9 @@ class Reminders:
         scheduler: AsyncIOScheduler | None = None,
     ) -> None:
         self.store = store
-        self.notifier = notifier
         self.conference = conference  # read at fire time: a reload takes effect at once
         self.clock = clock
-        self.limiter = limiter or RateLimiter()
+        self.fanout = FanOut(store, notifier, clock, limiter)
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
 
     def rebuild(self) -> int:
@@ -123,37 +113,5 @@ class Reminders:
         if session is None or session.start <= now:
             return FanOutResult(skipped=True)  # gone from the data, or already started
         people = await self.store.subscribers(session_id, lead_minutes, is_visit(session))
-        claims = await self.store.claim(people, DeliveryKind.REMINDER, session_id, now)
-        result = FanOutResult()
         reply = reminder_reply(self.conference(), session, now)
-        gate = asyncio.Semaphore(IN_FLIGHT)
-
-        async def deliver(claim: Claim) -> None:
-            async with gate:
-                await self.limiter.wait(f"{claim.person.channel}:{claim.person.chat_id}")
-                try:
-                    outcome = await self.notifier.send(claim.person, reply)
-                except Exception:  # one person's failure must not stop the others
-                    logger.exception("reminder %s: sending failed", session_id)
-                    outcome = Outcome.FAILED
-                finished = self.clock.now()
-                if outcome is Outcome.SENT:
-                    result.sent += 1
-                    await self.store.finish(claim.delivery_id, DeliveryStatus.SENT, finished)
-                    return
-                if outcome is Outcome.BLOCKED:
-                    result.blocked += 1
-                    await self.store.mark_blocked(claim.person.id, finished)
-                result.failed += 1
-                await self.store.finish(claim.delivery_id, DeliveryStatus.FAILED, finished, outcome.value)
-
-        await asyncio.gather(*(deliver(c) for c in claims))
-        logger.info(
-            "reminder %s (%d min): %d sent, %d failed, %d blocked",
-            session_id,
-            lead_minutes,
-            result.sent,
-            result.failed,
-            result.blocked,
-        )
-        return result
+        return await self.fanout.deliver(people, DeliveryKind.REMINDER, session_id, reply)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from bot.reminders import DEFAULT_LEAD, Scope
 from bot.store import migrate
 from bot.store.models import (
+    Announcement,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -280,6 +281,51 @@ class Store:
                 )
             )
             return {user_id: status for user_id, status in rows.all()}
+
+    # Announcements -------------------------------------------------------------------------
+
+    async def reachable(self) -> list[Person]:
+        """Everyone who has not blocked the bot: the audience of an announcement."""
+        async with self.sessions() as db:
+            users = await db.scalars(select(User).where(User.blocked_at.is_(None)).order_by(User.id))
+            return [_person(u) for u in users]
+
+    async def create_announcement(self, text: str, author: str, now: datetime) -> int:
+        async with self.sessions.begin() as db:
+            row = Announcement(text=text, author=author, created_at=now)
+            db.add(row)
+            await db.flush()
+            return row.id
+
+    async def announcement(self, announcement_id: int) -> Announcement | None:
+        async with self.sessions() as db:
+            return await db.get(Announcement, announcement_id)
+
+    async def confirm_announcement(self, announcement_id: int, now: datetime) -> bool:
+        """Mark a draft confirmed; False if it was already confirmed (a double tap sends once)."""
+        async with self.sessions.begin() as db:
+            result = await db.execute(
+                update(Announcement)
+                .where(Announcement.id == announcement_id, Announcement.confirmed_at.is_(None))
+                .values(confirmed_at=now)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def finish_announcement(self, announcement_id: int, now: datetime) -> None:
+        async with self.sessions.begin() as db:
+            await db.execute(
+                update(Announcement).where(Announcement.id == announcement_id).values(finished_at=now)
+            )
+
+    async def unfinished_announcements(self) -> list[Announcement]:
+        """Confirmed but not finished: a crash interrupted their sending."""
+        async with self.sessions() as db:
+            rows = await db.scalars(
+                select(Announcement)
+                .where(Announcement.confirmed_at.is_not(None), Announcement.finished_at.is_(None))
+                .order_by(Announcement.id)
+            )
+            return list(rows)
 
     # Statistics ----------------------------------------------------------------------------
 

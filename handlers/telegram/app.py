@@ -17,6 +17,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
@@ -24,10 +25,12 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.conversation import Conversation
+from handlers.operations import Operations
 from handlers.telegram.buttons import Buttons
 from handlers.telegram.commands import BOT_COMMANDS, Commands
 from handlers.telegram.errors import on_error
 from handlers.telegram.messages import ADDRESSED, Messages
+from handlers.telegram.organisers import Organisers
 from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 from handlers.telegram.request import RetryingRequest
@@ -54,6 +57,7 @@ def build_application(
     with_updater: bool = True,
     concurrent_updates: int = CONCURRENT_UPDATES,
     conversation: Conversation | None = None,
+    operations: Operations | None = None,
 ) -> TelegramApp:
     """The bot, wired: commands first, then buttons, then free text, then everything else."""
     base = settings.telegram_base_url
@@ -76,10 +80,15 @@ def build_application(
     replier = Replier(assistant, conversation=conversation)
     commands = Commands(replier)
     personal = Personal(replier)
-    buttons = Buttons(replier, commands, personal)
+    organisers = Organisers(replier, settings.admin_ids, operations)
+    buttons = Buttons(replier, commands, personal, organisers)
     messages = Messages(replier)
     application.bot_data["replier"] = replier
 
+    if conversation is not None:
+        # Group -1 runs before the others for every update: whoever writes is a known user from
+        # the first /start, so announcements reach them, and writing again lifts a block.
+        application.add_handler(TypeHandler(Update, personal.track), group=-1)
     application.add_handlers(
         [
             # CommandHandler answers "/teraz" and "/teraz@thisbot", never "/teraz@otherbot".
@@ -94,6 +103,10 @@ def build_application(
             CommandHandler("przypomnienia", personal.reminders),
             CommandHandler("plan", personal.plan),
             CommandHandler("usun_dane", personal.forget),
+            # Organisers' commands are not in the public menu; each checks ADMIN_IDS itself.
+            CommandHandler("statystyki", organisers.statistics),
+            CommandHandler("przeladuj", organisers.reload),
+            CommandHandler("ogloszenie", organisers.announce),
             CallbackQueryHandler(buttons.on_tap),
             # Order matters below: free text before the catch-alls for commands and other messages.
             MessageHandler(QUESTION & ADDRESSED, messages.on_text),

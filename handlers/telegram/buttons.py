@@ -12,6 +12,7 @@ from bot import texts
 from bot.reply import with_notice
 from handlers.telegram.callbacks import Action, Callback
 from handlers.telegram.commands import Commands
+from handlers.telegram.organisers import Organisers
 from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 
@@ -31,10 +32,13 @@ def button_label(query: CallbackQuery) -> str | None:
 
 
 class Buttons:
-    def __init__(self, replier: Replier, commands: Commands, personal: Personal) -> None:
+    def __init__(
+        self, replier: Replier, commands: Commands, personal: Personal, organisers: Organisers
+    ) -> None:
         self.replier = replier
         self.commands = commands
         self.personal = personal
+        self.organisers = organisers
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -55,6 +59,8 @@ class Buttons:
             await self._day(message, callback.payload)
         elif callback.action is Action.SESSION:
             await self._session(context, message, callback.payload)
+        elif callback.action is Action.ADMIN:
+            await self.organisers.on_button(update, context, message, callback.payload)
         elif callback.action is Action.PLAN:
             await self.personal.plan_button(context, message, callback.payload)
         elif callback.action is Action.FORGET:

@@ -16,6 +16,7 @@ class Action(StrEnum):
     DAY = "d"  # show one day's programme (payload: day index)
     SESSION = "s"  # details of one session (payload: session id)
     FORGET = "f"  # delete my data, after confirming (payload: yes / no)
+    ADMIN = "a"  # organisers: "send:<id>" / "cancel:<id>" an announcement
     PLAN = "p"  # my plan: "+id" add, "-id" remove, "ics" the calendar file
 
 

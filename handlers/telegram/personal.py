@@ -20,6 +20,12 @@ class Personal:
     def __init__(self, replier: Replier) -> None:
         self.replier = replier
 
+    async def track(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Register the chat (first contact) and note when it was last seen."""
+        chat = update.effective_chat
+        if self.replier.conversation is not None and chat is not None:
+            await self.replier.conversation.person(CHANNEL, str(chat.id))
+
     async def reminders(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`/przypomnienia` shows the settings; `/przypomnienia wlacz 10`, `… wylacz` change them."""
         chat_id, quote = reply_target(update)

@@ -16,6 +16,7 @@ from bot.config import Settings, load_settings
 from bot.conversation import Conversation
 from bot.model import Conference
 from bot.store.store import Store
+from handlers.operations import Operations
 from handlers.serve import run_polling
 from handlers.telegram.app import TelegramApp, build_application
 from tests.fakes.telegram_api import TOKEN, Call, FakeBotApi
@@ -58,12 +59,23 @@ class RunningBot:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    api: FakeBotApi, conference: Conference, now: str = NOW, store: Store | None = None
+    api: FakeBotApi,
+    conference: Conference,
+    now: str = NOW,
+    store: Store | None = None,
+    operations: Operations | None = None,
+    admins: frozenset[int] = frozenset(),
 ) -> AsyncIterator[RunningBot]:
     clock = FixedClock(parse_now(now, conference.tz))
     assistant = Assistant(conference, clock)
-    conversation = Conversation(lambda: assistant, store) if store is not None else None
-    application = build_application(settings_for(api), assistant, conversation=conversation)
+    conversation = Conversation(lambda: replier.assistant, store) if store is not None else None
+    application = build_application(
+        settings_for(api, admin_ids=admins),
+        assistant,
+        conversation=conversation,
+        operations=operations,
+    )
+    replier = application.bot_data["replier"]
     stop = asyncio.Event()
     task = asyncio.create_task(run_polling(application, stop, poll_timeout=1))
     try:

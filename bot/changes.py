@@ -1,0 +1,77 @@
+"""What changed in the programme between two versions of the data, told to whoever planned it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.model import Conference, Session
+from bot.polish import format_date, format_span
+from bot.programme import where
+from bot.reply import Reply, ReplyBuilder, bold
+
+
+class ChangeKind(StrEnum):
+    MOVED = "moved"  # new day or time
+    PLACE = "place"  # new place or room
+    CANCELLED = "cancelled"  # gone from the programme
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: ChangeKind
+    before: Session
+    after: Session | None
+
+    @property
+    def key(self) -> str:
+        """The ledger key: the same change is told once, a further change again."""
+        after = self.after
+        detail = "" if after is None else f"{after.start.isoformat()}|{after.end.isoformat()}|{_where(after)}"
+        return f"{self.before.id}|{self.kind.value}|{detail}"[:200]
+
+
+def _where(session: Session) -> str:
+    return f"{session.place.id if session.place else ''}|{session.at_venue}|{session.room or ''}"
+
+
+def programme_changes(old: Conference, new: Conference) -> list[Change]:
+    """Sessions moved in time, moved elsewhere, or removed (new sessions need no notice)."""
+    changes = []
+    for before in old.sessions:
+        after = new.session(before.id)
+        if after is None:
+            changes.append(Change(ChangeKind.CANCELLED, before, None))
+        elif (after.start, after.end) != (before.start, before.end):
+            changes.append(Change(ChangeKind.MOVED, before, after))
+        elif _where(after) != _where(before):
+            changes.append(Change(ChangeKind.PLACE, before, after))
+    return changes
+
+
+def _when(session: Session) -> str:
+    return f"{format_date(session.start.date())}, {format_span(session.start, session.end)}"
+
+
+def change_reply(change: Change, old: Conference, new: Conference) -> Reply:
+    """A notice to people who had the session in their plan."""
+    out = ReplyBuilder()
+    before, after = change.before, change.after
+    if change.kind is ChangeKind.CANCELLED or after is None:
+        out.line(
+            "❌ ", bold("Odwołane"), f": „{before.title}” ({_when(before)}) — nie ma go już w programie."
+        )
+    elif change.kind is ChangeKind.MOVED:
+        out.line("🔄 ", bold("Zmiana godziny"), f": „{after.title}” — teraz {_when(after)}.")
+        out.line(f"Było: {_when(before)}.")
+    else:
+        now_where = where(after, new) or after.room or "miejsce do potwierdzenia"
+        old_where = where(before, old) or before.room or "miejsce do potwierdzenia"
+        room = f", {after.room}" if after.room and after.room not in now_where else ""
+        out.line("🔄 ", bold("Zmiana miejsca"), f": „{after.title}” — teraz: {now_where}{room}.")
+        out.line(f"Było: {old_where}.")
+    if after is not None:
+        out.subject = after.id
+        out.suggest("Szczegóły", after.title)
+    out.suggest("Mój plan", "mój plan")
+    return out.build()

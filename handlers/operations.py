@@ -1,0 +1,72 @@
+"""What organisers can do, for any channel: reload the data, statistics, announcements."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.assistant import Assistant
+from bot.changes import change_reply, programme_changes
+from bot.loading import DataError, load_conference
+from bot.store.models import DeliveryKind
+from bot.store.store import Statistics, Store
+from scheduler.announcements import Announcements
+from scheduler.fanout import FanOut
+from scheduler.reminders import Reminders
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    error: DataError | None = None
+    sessions: int = 0
+    changes: int = 0
+    notified: int = 0
+    jobs: int = 0
+
+
+@dataclass
+class Operations:
+    data_path: Path
+    store: Store
+    current: Callable[[], Assistant]  # the assistant every channel answers with
+    swap: Callable[[Assistant], None]  # puts a new one in its place
+    reminders: Reminders | None = None  # set once the channels are up
+    fanout: FanOut | None = None
+    announcements: Announcements | None = None
+    _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def reload(self) -> ReloadResult:
+        """Read the data file again; a bad file changes nothing, a good one takes over at once."""
+        async with self._reloading:
+            old = self.current()
+            try:
+                conference = await asyncio.to_thread(load_conference, self.data_path)
+            except DataError as exc:
+                logger.warning("reload refused: %d problems in %s", len(exc.issues), self.data_path)
+                return ReloadResult(error=exc)
+            assistant = await asyncio.to_thread(Assistant, conference, old.clock)
+            self.swap(assistant)
+            jobs = self.reminders.rebuild() if self.reminders is not None else 0
+            changes = programme_changes(old.conference, conference)
+            notified = 0
+            for change in changes:
+                people = await self.store.planned_by(change.before.id)
+                if people and self.fanout is not None:
+                    reply = change_reply(change, old.conference, conference)
+                    result = await self.fanout.deliver(people, DeliveryKind.CHANGE, change.key, reply)
+                    notified += result.sent
+            logger.info(
+                "data reloaded: %d sessions, %d changes, %d notified",
+                len(conference.sessions),
+                len(changes),
+                notified,
+            )
+            return ReloadResult(None, len(conference.sessions), len(changes), notified, jobs)
+
+    async def statistics(self) -> Statistics:
+        return await self.store.statistics()

@@ -1,0 +1,49 @@
+"""Organisers' announcements: drafted, confirmed, then sent to everyone through the ledger.
+
+Sending is resumable: a confirmed announcement not marked finished (the process died while
+sending) is sent again at start, and the ledger skips everyone who already has it.
+"""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from bot.reply import Reply, ReplyBuilder, bold
+from bot.store.models import DeliveryKind
+from bot.store.store import Store
+from scheduler.fanout import FanOut, FanOutResult
+
+MAX_LENGTH = 3500  # leaves room for the heading within one Telegram message
+
+
+def announcement_reply(text: str) -> Reply:
+    return ReplyBuilder().line("📢 ", bold("Ogłoszenie organizatorów")).line(text).build()
+
+
+class Announcements:
+    def __init__(self, store: Store, fanout: FanOut, clock: Clock) -> None:
+        self.store = store
+        self.fanout = fanout
+        self.clock = clock
+
+    async def draft(self, text: str, author: str) -> int:
+        return await self.store.create_announcement(text[:MAX_LENGTH], author, self.clock.now())
+
+    async def send(self, announcement_id: int) -> FanOutResult | None:
+        """Confirm and send; None if it was already confirmed (a second tap)."""
+        if not await self.store.confirm_announcement(announcement_id, self.clock.now()):
+            return None
+        return await self._deliver(announcement_id)
+
+    async def resume(self) -> list[FanOutResult]:
+        """Finish every confirmed announcement a crash interrupted."""
+        return [await self._deliver(a.id) for a in await self.store.unfinished_announcements()]
+
+    async def _deliver(self, announcement_id: int) -> FanOutResult:
+        row = await self.store.announcement(announcement_id)
+        assert row is not None
+        people = await self.store.reachable()
+        result = await self.fanout.deliver(
+            people, DeliveryKind.ANNOUNCEMENT, str(announcement_id), announcement_reply(row.text)
+        )
+        await self.store.finish_announcement(announcement_id, self.clock.now())
+        return result
