@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     bot_now: str | None = Field(default=None, description="Simulated start time, YYYY-MM-DD HH:MM")
     bot_log_level: str = Field(default="INFO", description="Python logging level")
     bot_clock_speed: float = Field(default=1.0, gt=0, le=3600, description="Simulated clock speed")
+    bot_claim_timeout: float = Field(
+        default=60, gt=0, le=3600, description="Seconds after which an unfinished delivery claim is retried"
+    )
     database_url: str = Field(default="sqlite+aiosqlite:///bot.db", description="SQLAlchemy async URL")
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from bot import texts
 from bot.assistant import Assistant
@@ -35,6 +36,12 @@ def _overlap(first: Session, second: Session) -> str:
     )
 
 
+def stamp() -> datetime:
+    """Bookkeeping times (first contact, last seen, changes) are real time, not the conference
+    clock: a rehearsal restarts its clock, and Messenger's 24-hour window is real too."""
+    return datetime.now(UTC)
+
+
 def visit_lead_for(lead: int) -> int:
     """Site visits get at least half an hour's notice: people must travel there."""
     return max(lead, DEFAULT_VISIT_LEAD)
@@ -50,7 +57,7 @@ class Conversation:
         return self._assistant()
 
     async def person(self, channel: str, chat_id: str) -> Person:
-        return await self.store.touch(channel, chat_id, self.assistant.clock.now())
+        return await self.store.touch(channel, chat_id, stamp())
 
     async def respond(self, channel: str, chat_id: str, text: str) -> Reply:
         """Answer a message; reminder requests change the person's settings."""
@@ -62,12 +69,12 @@ class Conversation:
             analysis = self.assistant.understand(text)[0]
             return await self.reminders(person, parse_reminder_request(analysis))
         if answer.intent is Intent.FALLBACK and text.strip():
-            await self.store.record_unanswered(text.strip(), self.assistant.clock.now())
+            await self.store.record_unanswered(text.strip(), stamp())
         return answer.reply
 
     async def reminders(self, person: Person, request: ReminderRequest) -> Reply:
         """Turn reminders on or off, set the lead time and scope, or show the settings."""
-        now = self.assistant.clock.now()
+        now = stamp()
         prefs = await self.store.preferences(person.id)
         out = ReplyBuilder()
         if request.action is ReminderAction.OFF:
@@ -128,7 +135,7 @@ class Conversation:
         if session is None:
             return ReplyBuilder().line(texts.PLAN_GONE).build()
         person = await self.person(channel, chat_id)
-        now = self.assistant.clock.now()
+        now = stamp()
         out = ReplyBuilder()
         if add:
             added = await self.store.add_to_plan(person.id, session_id, now)

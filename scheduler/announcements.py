@@ -6,12 +6,16 @@ sending) is sent again at start, and the ledger skips everyone who already has i
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 from bot.clock import Clock
 from bot.reply import Reply, ReplyBuilder, bold
 from bot.store.models import DeliveryKind
 from bot.store.store import Store
 from scheduler.fanout import FanOut, FanOutResult
 
+MAX_PASSES = 5  # passes over claims a crashed process left behind
 MAX_LENGTH = 3500  # leaves room for the heading within one Telegram message
 
 
@@ -26,11 +30,11 @@ class Announcements:
         self.clock = clock
 
     async def draft(self, text: str, author: str) -> int:
-        return await self.store.create_announcement(text[:MAX_LENGTH], author, self.clock.now())
+        return await self.store.create_announcement(text[:MAX_LENGTH], author, datetime.now(UTC))
 
     async def send(self, announcement_id: int) -> FanOutResult | None:
         """Confirm and send; None if it was already confirmed (a second tap)."""
-        if not await self.store.confirm_announcement(announcement_id, self.clock.now()):
+        if not await self.store.confirm_announcement(announcement_id, datetime.now(UTC)):
             return None
         return await self._deliver(announcement_id)
 
@@ -41,9 +45,18 @@ class Announcements:
     async def _deliver(self, announcement_id: int) -> FanOutResult:
         row = await self.store.announcement(announcement_id)
         assert row is not None
-        people = await self.store.reachable()
-        result = await self.fanout.deliver(
-            people, DeliveryKind.ANNOUNCEMENT, str(announcement_id), announcement_reply(row.text)
-        )
-        await self.store.finish_announcement(announcement_id, self.clock.now())
-        return result
+        reply = announcement_reply(row.text)
+        total = FanOutResult()
+        for _attempt in range(MAX_PASSES):
+            people = await self.store.reachable()
+            result = await self.fanout.deliver(people, DeliveryKind.ANNOUNCEMENT, str(announcement_id), reply)
+            total.sent += result.sent
+            total.failed += result.failed
+            total.blocked += result.blocked
+            total.pending = result.pending
+            if not result.pending:
+                await self.store.finish_announcement(announcement_id, datetime.now(UTC))
+                break
+            # Claims left by a process that died mid-send: take them over once they are stale.
+            await asyncio.sleep(self.fanout.stale_after.total_seconds() + 1)
+        return total

@@ -22,7 +22,7 @@ from bot.model import Conference, Session, SessionKind
 from bot.notices import reminder_reply
 from bot.reminders import LEAD_TIMES
 from bot.store.models import DeliveryKind
-from bot.store.store import Store
+from bot.store.store import STALE_CLAIM, Store
 from scheduler.fanout import FanOut, FanOutResult
 from scheduler.limiter import RateLimiter
 from scheduler.notifier import Notifier
@@ -72,11 +72,12 @@ class Reminders:
         clock: Clock,
         limiter: RateLimiter | None = None,
         scheduler: AsyncIOScheduler | None = None,
+        stale_after: timedelta = STALE_CLAIM,
     ) -> None:
         self.store = store
         self.conference = conference  # read at fire time: a reload takes effect at once
         self.clock = clock
-        self.fanout = FanOut(store, notifier, clock, limiter)
+        self.fanout = FanOut(store, notifier, clock, limiter, stale_after)
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
 
     def rebuild(self) -> int:
@@ -114,4 +115,17 @@ class Reminders:
             return FanOutResult(skipped=True)  # gone from the data, or already started
         people = await self.store.subscribers(session_id, lead_minutes, is_visit(session))
         reply = reminder_reply(self.conference(), session, now)
-        return await self.fanout.deliver(people, DeliveryKind.REMINDER, session_id, reply)
+        result = await self.fanout.deliver(people, DeliveryKind.REMINDER, session_id, reply)
+        if result.pending and self.scheduler.running:
+            # Someone's claims are unfinished: another process still sending, or one that died.
+            # Look again once they would be stale; the ledger keeps this from sending twice.
+            retry_at = datetime.now(UTC) + self.fanout.stale_after + timedelta(seconds=1)
+            self.scheduler.add_job(
+                self.fire,
+                DateTrigger(run_date=retry_at),
+                args=[session_id, lead_minutes],
+                id=f"{JOB_PREFIX}{session_id}:{lead_minutes}:retry",
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
+        return result

@@ -25,7 +25,9 @@ from bot.store.models import (
 )
 
 DEFAULT_VISIT_LEAD = 30  # minutes: people must travel to a site visit
-STALE_CLAIM = timedelta(minutes=2)  # a claim not marked sent by then belonged to a crashed process
+# A claim not finished after this long belonged to a process that died while sending. Claims are
+# taken a small batch at a time, just before sending, so a live process finishes one in seconds.
+STALE_CLAIM = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,12 @@ class Store:
     # The ledger ----------------------------------------------------------------------------
 
     async def claim(
-        self, people: Sequence[Person], kind: DeliveryKind, key: str, now: datetime
+        self,
+        people: Sequence[Person],
+        kind: DeliveryKind,
+        key: str,
+        now: datetime,
+        stale_after: timedelta = STALE_CLAIM,
     ) -> list[Claim]:
         """Claim (user, kind, key) rows for whoever has none yet, plus claims stale from a crash.
 
@@ -251,7 +258,7 @@ class Store:
                     Delivery.kind == kind.value,
                     Delivery.key == key,
                     Delivery.status == DeliveryStatus.CLAIMED.value,
-                    Delivery.claimed_at < now - STALE_CLAIM,
+                    Delivery.claimed_at < now - stale_after,
                     Delivery.user_id.in_(list(by_id)),
                 )
                 .values(claimed_at=now, attempts=Delivery.attempts + 1)
@@ -271,6 +278,18 @@ class Store:
                     status=status.value, sent_at=now if status is DeliveryStatus.SENT else None, error=error
                 )
             )
+
+    async def unfinished(self, kind: DeliveryKind, key: str) -> int:
+        """Claims for this key still not finished: in flight elsewhere, or left by a crash."""
+        async with self.sessions() as db:
+            count = await db.scalar(
+                select(func.count()).where(
+                    Delivery.kind == kind.value,
+                    Delivery.key == key,
+                    Delivery.status == DeliveryStatus.CLAIMED.value,
+                )
+            )
+        return count or 0
 
     async def deliveries(self, kind: DeliveryKind, key: str) -> dict[int, str]:
         """user id → status, for one delivery key (tests and statistics)."""
