@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     bot_now: str | None = Field(default=None, description="Simulated start time, YYYY-MM-DD HH:MM")
     bot_log_level: str = Field(default="INFO", description="Python logging level")
     bot_clock_speed: float = Field(default=1.0, gt=0, le=3600, description="Simulated clock speed")
+    bot_send_rate: float = Field(
+        default=30, gt=0, le=10_000, description="Messages per second the bot sends on its own, overall"
+    )
     bot_claim_timeout: float = Field(
         default=60, gt=0, le=3600, description="Seconds after which an unfinished delivery claim is retried"
     )

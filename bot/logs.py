@@ -9,7 +9,7 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[ukryte]"
 # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token; APScheduler
 # logs every job it adds and runs (hundreds at start) — our own summary lines say enough.
-_CHATTY = ("httpx", "httpcore", "apscheduler")
+_CHATTY = ("httpx", "httpcore", "apscheduler", "alembic")
 
 
 class RedactingFormatter(logging.Formatter):

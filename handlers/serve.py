@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
@@ -22,9 +23,12 @@ from bot.assistant import Assistant
 from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.store.store import Store
+from handlers.operations import Operations
 from handlers.telegram.app import TelegramApp, build_application, telegram_routes, webhook_url
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.replies import Replier
+from scheduler.announcements import Announcements
+from scheduler.limiter import RateLimiter
 from scheduler.reminders import Reminders
 
 logger = logging.getLogger(__name__)
@@ -141,19 +145,38 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         settings.webhook_secret()
     store = Store.open(settings.database_url)
     conversation = Conversation(lambda: replier.assistant, store)
-    application = build_application(settings, assistant, with_updater=not webhook, conversation=conversation)
+    operations = Operations(
+        data_path or settings.bot_data,
+        store,
+        current=lambda: replier.assistant,
+        swap=lambda new: setattr(replier, "assistant", new),
+    )
+    application = build_application(
+        settings, assistant, with_updater=not webhook, conversation=conversation, operations=operations
+    )
     replier: Replier = application.bot_data["replier"]
     reminders = Reminders(
         store,
         TelegramNotifier(application.bot, replier),
         lambda: replier.assistant.conference,
         assistant.clock,
+        RateLimiter(rate=settings.bot_send_rate),
+        stale_after=timedelta(seconds=settings.bot_claim_timeout),
     )
+    operations.reminders = reminders
+    operations.fanout = reminders.fanout
+    operations.announcements = Announcements(store, reminders.fanout, assistant.clock)
     settle_heap()
+    background: set[asyncio.Task[object]] = set()
 
     async def start_reminders() -> None:
         reminders.scheduler.start()
         reminders.rebuild()
+        assert operations.announcements is not None
+        # An announcement a crash cut short goes on to whoever has not had it yet.
+        task: asyncio.Task[object] = asyncio.create_task(operations.announcements.resume())
+        background.add(task)
+        task.add_done_callback(background.discard)
 
     async def serve() -> None:
         stop = asyncio.Event()

@@ -120,6 +120,7 @@ class FakeBotApi:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
+        self.send_delay = 0.0  # seconds each sendMessage takes, to slow a fan-out down
 
     # Driving the fake from a test ------------------------------------------------------------
 
@@ -324,6 +325,8 @@ class FakeBotApi:
         }
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
         return self._message(params, text=str(params["text"]))
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
