@@ -80,6 +80,7 @@ def test_runs_answers_and_stops_on_sigterm_never_logging_the_token(
             TELEGRAM_BASE_URL=fake_api.base_url,
             BOT_NOW="2023-11-29 14:00",
             BOT_LOG_LEVEL=level,
+            ADMIN_IDS=str(ALICE),
         ),
         stdout=stdout_file,
         stderr=stderr_file,
@@ -93,6 +94,12 @@ def test_runs_answers_and_stops_on_sigterm_never_logging_the_token(
             assert time.monotonic() < deadline, "no answer from the bot process"
             time.sleep(0.05)
         assert "15:00" in fake_api.sent(ALICE)[0].text
+        # The organisers' commands are wired into `run` too (ADMIN_IDS, the database).
+        fake_api.push(updates.message(ALICE, "/statystyki"))
+        while len(fake_api.sent(ALICE)) < 2:
+            assert time.monotonic() < deadline, "no statistics from the bot process"
+            time.sleep(0.05)
+        assert "Użytkownicy: 1" in fake_api.sent(ALICE)[1].text
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

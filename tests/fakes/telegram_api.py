@@ -185,6 +185,8 @@ class FakeBotApi:
                 Route("/_fake/updates", self._push_updates, methods=["POST"]),
                 Route("/_fake/stats", self._stats, methods=["GET"]),
                 Route("/_fake/reset", self._reset, methods=["POST"]),
+                Route("/_fake/fail", self._fail_route, methods=["POST"]),
+                Route("/_fake/sent", self._sent_route, methods=["GET"]),
             ]
         )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off")
@@ -253,6 +255,7 @@ class FakeBotApi:
                 if failure.times <= 0:
                     queue.pop(0)  # type: ignore[union-attr]
         if failure is not None:
+            params["_failed"] = True
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": failure.status,
@@ -362,6 +365,18 @@ class FakeBotApi:
             for call in self.calls:
                 counts[call.method] = counts.get(call.method, 0) + 1
             return JSONResponse({"calls": counts, "pending_updates": len(self.updates)})
+
+    async def _fail_route(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.fail(body["method"], int(body["status"]), int(body.get("times", 1)), body.get("retry_after"))
+        return JSONResponse({"ok": True})
+
+    async def _sent_route(self, request: Request) -> JSONResponse:
+        """Chat ids of every successful sendMessage, in order (for counting losses and duplicates)."""
+        with self._lock:
+            failed_ids = {id(c) for c in self.calls if c.params.get("_failed")}
+            chats = [c.chat_id for c in self.calls if c.method == "sendMessage" and id(c) not in failed_ids]
+        return JSONResponse({"chats": chats})
 
     async def _reset(self, request: Request) -> JSONResponse:
         with self._lock:
