@@ -43,11 +43,6 @@ class ReminderJob:
     def id(self) -> str:
         return f"{JOB_PREFIX}{self.session_id}:{self.lead_minutes}"
 
-    @property
-    def key(self) -> str:
-        """The ledger key: one reminder per user and session, whatever the lead time."""
-        return self.session_id
-
 
 def reminder_jobs(conference: Conference, now: datetime) -> list[ReminderJob]:
     """Every (session, lead) whose session has not started yet: the programme times five."""
@@ -57,6 +52,12 @@ def reminder_jobs(conference: Conference, now: datetime) -> list[ReminderJob]:
         if s.kind not in NOT_REMINDED and s.start > now
         for lead in LEAD_TIMES
     ]
+
+
+def reminder_key(session: Session) -> str:
+    """The ledger key: one reminder per person and session, whatever the lead time; a session moved
+    to another time is a new one (the reminder for the old time said the wrong hour)."""
+    return f"{session.id}@{session.start.isoformat(timespec='minutes')}"
 
 
 def is_visit(session: Session) -> bool:
@@ -115,7 +116,7 @@ class Reminders:
             return FanOutResult(skipped=True)  # gone from the data, or already started
         people = await self.store.subscribers(session_id, lead_minutes, is_visit(session))
         reply = reminder_reply(self.conference(), session, now)
-        result = await self.fanout.deliver(people, DeliveryKind.REMINDER, session_id, reply)
+        result = await self.fanout.deliver(people, DeliveryKind.REMINDER, reminder_key(session), reply)
         if result.pending and self.scheduler.running:
             # Someone's claims are unfinished: another process still sending, or one that died.
             # Look again once they would be stale; the ledger keeps this from sending twice.

@@ -42,6 +42,7 @@ QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 # while replies are in flight; 16 and more only add scheduling overhead (see docs/benchmarks.md).
 CONCURRENT_UPDATES = 4
 CONNECTION_POOL = 16
+POOL_TIMEOUT = 10.0  # a reminder fan-out may queue for a connection; it must wait, not fail
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -66,7 +67,7 @@ def build_application(
         .token(settings.telegram_token())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .request(request or RetryingRequest(connection_pool_size=CONNECTION_POOL))
+        .request(request or RetryingRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT))
         .concurrent_updates(concurrent_updates)
         .job_queue(None)  # reminders have their own persistent scheduler (scheduler/)
         .post_init(_register_commands)

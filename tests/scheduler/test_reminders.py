@@ -15,7 +15,7 @@ from bot.store.models import DeliveryKind
 from bot.store.store import Person, Preferences, Store
 from scheduler.limiter import RateLimiter
 from scheduler.notifier import Outcome
-from scheduler.reminders import Reminders, reminder_jobs
+from scheduler.reminders import Reminders, reminder_jobs, reminder_key
 
 VISIT = "wizyta-na-kozlowce"  # 15:00 on day 1
 OPENING = "otwarcie"  # day 2, at the venue
@@ -79,7 +79,7 @@ async def test_fire_sends_to_matching_subscribers_once(store: Store, conference:
     again = await reminders.fire(VISIT, 30)
     assert again.sent == 0 and len(recorder.sent) == 2  # the ledger: never twice
     assert (await reminders.fire(VISIT, 60)).sent == 1  # the 60-minute subscriber's own job
-    statuses = await store.deliveries(DeliveryKind.REMINDER, VISIT)
+    statuses = await store.deliveries(DeliveryKind.REMINDER, reminder_key(conference.session(VISIT)))  # type: ignore[arg-type]
     assert set(statuses.values()) == {"sent"} and len(statuses) == 3
 
 
@@ -189,3 +189,29 @@ def test_limiter_spaces_sends_overall_and_per_chat() -> None:
 
 def test_fast_limiter_helper_is_unlimited() -> None:
     assert fast_limiter()._reserve("x") == 0
+
+
+async def test_a_session_moved_to_another_time_is_reminded_again(
+    store: Store, conference: Conference
+) -> None:
+    from bot.loading import parse_conference
+    from tests.conftest import DATA
+
+    text = DATA.read_text(encoding="utf-8")
+    at = text.index("id: wizyta-na-kozlowce")
+    moved = parse_conference(
+        text[:at]
+        + text[at:].replace('start: "15:00"', 'start: "15:30"', 1).replace('end: "16:30"', 'end: "17:00"', 1)
+    )
+    clock = FixedClock(parse_now("2023-11-29 14:45", conference.tz))
+    recorder = Recorder()
+    current = [conference]
+    reminders = Reminders(store, recorder, lambda: current[0], clock, fast_limiter())
+    person = await store.touch("telegram", "1", clock.now())
+    await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
+    assert (await reminders.fire(VISIT, 15)).sent == 1
+    assert (await reminders.fire(VISIT, 15)).sent == 0
+    current[0] = moved  # the organisers moved it by half an hour after the reminder went out
+    clock.moment = parse_now("2023-11-29 15:15", conference.tz)
+    assert (await reminders.fire(VISIT, 15)).sent == 1
+    assert "o 15:30" in recorder.sent[-1][1].plain_text
