@@ -31,7 +31,7 @@ from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.loading import load_conference, parse_conference  # noqa: E402
 from bot.store.models import Delivery, Preference, User  # noqa: E402
 from bot.store.store import Store  # noqa: E402
-from handlers.telegram.app import CONNECTION_POOL, POOL_TIMEOUT  # noqa: E402
+from handlers.telegram.app import FANOUT_POOL, POOL_TIMEOUT  # noqa: E402
 from handlers.telegram.notifier import TelegramNotifier  # noqa: E402
 from handlers.telegram.replies import Replier  # noqa: E402
 from handlers.telegram.request import RetryingRequest  # noqa: E402
@@ -80,7 +80,7 @@ async def fan_out(fake: FakeProcess, subscribers: int, rate: float, failures: in
         conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
         clock = FixedClock(parse_now(NOW, conference.tz))
         request = RetryingRequest(
-            connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT
+            connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT
         )  # as the bot
         bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=request)
         await bot.initialize()

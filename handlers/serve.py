@@ -24,7 +24,13 @@ from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.store.store import Store
 from handlers.operations import Operations
-from handlers.telegram.app import TelegramApp, build_application, telegram_routes, webhook_url
+from handlers.telegram.app import (
+    TelegramApp,
+    build_application,
+    fanout_telegram_bot,
+    telegram_routes,
+    webhook_url,
+)
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.replies import Replier
 from scheduler.announcements import Announcements
@@ -155,9 +161,10 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         settings, assistant, with_updater=not webhook, conversation=conversation, operations=operations
     )
     replier: Replier = application.bot_data["replier"]
+    fanout_bot = fanout_telegram_bot(settings)
     reminders = Reminders(
         store,
-        TelegramNotifier(application.bot, replier),
+        TelegramNotifier(fanout_bot, replier),
         lambda: replier.assistant.conference,
         assistant.clock,
         RateLimiter(rate=settings.bot_send_rate),
@@ -170,6 +177,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     background: set[asyncio.Task[object]] = set()
 
     async def start_reminders() -> None:
+        await fanout_bot.initialize()
         reminders.scheduler.start()
         reminders.rebuild()
         assert operations.announcements is not None
@@ -190,6 +198,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         finally:
             if reminders.scheduler.running:
                 reminders.scheduler.shutdown(wait=False)
+            await fanout_bot.shutdown()
             await store.close()
 
     try:

@@ -16,9 +16,9 @@ from scheduler.limiter import RateLimiter
 from scheduler.notifier import Notifier, Outcome
 
 logger = logging.getLogger(__name__)
-# Sends under way at once, under the pool of 16 connections; the limiter sets the pace. More
-# (32, 64, 128) measured no faster: httpcore scans its whole pool on every request.
-IN_FLIGHT = 12
+# Sends under way at once, one per connection of the fan-out bot's pool; the limiter sets the pace.
+# More measured slower, not faster (bench/bench_fanout.py): httpcore scans its pool per request.
+IN_FLIGHT = 4
 CLAIM_BATCH = 100  # people claimed at a time; a crash leaves at most two batches unrecorded
 
 
