@@ -79,7 +79,8 @@ class Reminders:
         self.conference = conference  # read at fire time: a reload takes effect at once
         self.clock = clock
         self.fanout = FanOut(store, notifier, clock, limiter, stale_after)
-        self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        # In the event's timezone (run dates are aware anyway; logs and naive inputs read locally).
+        self.scheduler = scheduler or AsyncIOScheduler(timezone=conference().tz)
 
     def rebuild(self) -> int:
         """Replace every reminder job with those the current data and clock call for (idempotent)."""
