@@ -79,9 +79,7 @@ async def fan_out(fake: FakeProcess, subscribers: int, rate: float, failures: in
         await add_subscribers(store, subscribers)
         conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
         clock = FixedClock(parse_now(NOW, conference.tz))
-        request = RetryingRequest(
-            connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT
-        )  # as the bot
+        request = RetryingRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)  # as the bot
         bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=request)
         await bot.initialize()
         fake.reset()
