@@ -111,6 +111,26 @@ async def fan_out(fake: FakeProcess, subscribers: int, rate: float, failures: in
     }
 
 
+async def send_floor(fake: FakeProcess, count: int = 2000) -> float:
+    """The library's own floor: PTB's send_message in a bare loop (no ledger, no limiter), same pool."""
+    request = RetryingRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)
+    bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=request)
+    await bot.initialize()
+    fake.reset()
+    gate = asyncio.Semaphore(32)
+    text = "⏰ <b>Za 15 minut, o 15:00</b>: <b>Wizyta studyjna</b>\nGdzie: Na Kozłówce"
+
+    async def one(i: int) -> None:
+        async with gate:
+            await bot.send_message(100_000 + i, text, parse_mode="HTML")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(count)))
+    elapsed = time.perf_counter() - started
+    await bot.shutdown()
+    return count / elapsed
+
+
 def synthetic_conference(sessions: int) -> str:
     """The shipped data with day 2 holding `sessions` extra ten-minute sessions."""
     text = (ROOT / "data" / "miejsca-otwarte-2023.yaml").read_text(encoding="utf-8")
@@ -172,6 +192,8 @@ async def main() -> None:
                 f"{subscribers:>11} {rate:>8.0f} {failures:>5} {r['seconds']:>8.2f} {r['per_second']:>8.1f} "
                 f"{r['fraction']:>9.3f} {r['lost']:>5.0f} {r['duplicated']:>4.0f}"
             )
+        floor = statistics.median([await send_floor(fake) for _ in range(3)])
+        print(f"PTB floor, send_message in a bare loop (32 at once, pool of {FANOUT_POOL}): {floor:.0f}/s")
     finally:
         fake.stop()
     users, sessions = (1000, 50) if args.quick else (10_000, 200)
