@@ -47,6 +47,7 @@ class Replier:
         self.assistant = assistant
         self.codec = codec or CallbackCodec()
         self.conversation = conversation  # None: no database, answers only (tests, benches)
+        self._last: tuple[Reply, list[str], InlineKeyboardMarkup | None] | None = None
         self._keyboards: dict[
             tuple[tuple[Suggestion, ...], tuple[Link, ...]], InlineKeyboardMarkup | None
         ] = {}
@@ -56,6 +57,17 @@ class Replier:
         if self.conversation is None:
             return self.assistant.ask(text).reply
         return await self.conversation.respond(CHANNEL, str(chat_id), text)
+
+    def _rendered(
+        self, reply: Reply, extra: InlineKeyboardMarkup | None
+    ) -> tuple[list[str], InlineKeyboardMarkup | None]:
+        """HTML parts and buttons; a fan-out sends one Reply object to thousands: render it once."""
+        if extra is None and self._last is not None and self._last[0] is reply:
+            return self._last[1], self._last[2]
+        chunks, markup = split_html(reply.lines), self.markup(reply, extra)
+        if extra is None:
+            self._last = (reply, chunks, markup)
+        return chunks, markup
 
     async def plan_button(self, chat_id: int, session_id: str) -> InlineKeyboardMarkup | None:
         """ "➕ Dodaj do planu" or "➖ Usuń z planu" for the session a reply is about."""
@@ -90,10 +102,9 @@ class Replier:
         extra: InlineKeyboardMarkup | None = None,
     ) -> Message:
         """Send the reply's text (split if long), its buttons on the last part, then its pin."""
-        chunks = split_html(reply.lines)
         if reply.subject is not None and self.conversation is not None:
             extra = join_keyboards(extra, await self.plan_button(chat_id, reply.subject))
-        markup = self.markup(reply, extra)
+        chunks, markup = self._rendered(reply, extra)
         quote = quote_parameters(reply_to)
         last: Message | None = None
         for i, chunk in enumerate(chunks):
