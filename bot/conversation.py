@@ -60,12 +60,16 @@ class Conversation:
         return await self.store.touch(channel, chat_id, stamp())
 
     async def respond(self, channel: str, chat_id: str, text: str) -> Reply:
-        """Answer a message; reminder requests change the person's settings."""
+        """Answer a message; reminder requests change the person's settings.
+
+        Recording the person as seen is the channel's job (it does it for every update, not only
+        for questions), so an ordinary answer costs no database write here.
+        """
         if _MY_PLAN.search(fold(text)):
             return await self.plan_reply(channel, chat_id)
         answer = self.assistant.ask(text)
-        person = await self.person(channel, chat_id)
         if answer.intent is Intent.REMINDERS:
+            person = await self.person(channel, chat_id)
             analysis = self.assistant.understand(text)[0]
             return await self.reminders(person, parse_reminder_request(analysis))
         if answer.intent is Intent.FALLBACK and text.strip():

@@ -95,14 +95,14 @@ PLAN_ICS_CAPTION = "Twój plan jako plik kalendarza — otwórz go w telefonie a
 
 ADMIN_ONLY = "Ta komenda jest tylko dla organizatorów."
 ANNOUNCE_USAGE = "Użycie: /ogloszenie TREŚĆ — pokażę podgląd i zapytam, czy wysłać."
-ANNOUNCE_PREVIEW = "Podgląd ogłoszenia — trafi do {count} osób:"
+ANNOUNCE_PREVIEW = "Podgląd ogłoszenia (odbiorcy: {count}):"
 ANNOUNCE_SEND = "📢 Wyślij do wszystkich"
 ANNOUNCE_CANCEL = "Anuluj"
 ANNOUNCE_CANCELLED = "Ogłoszenie anulowane — nic nie wysłałem."
-ANNOUNCE_DONE = "Ogłoszenie wysłane: doszło do {sent} osób, nie doszło do {failed}."
+ANNOUNCE_DONE = "Ogłoszenie wysłane. Doszło: {sent}, nie doszło: {failed}."
 ANNOUNCE_ALREADY = "To ogłoszenie już zostało wysłane."
 RELOAD_FAILED = "Plik z danymi ma błędy ({count}) — zostaje poprzedni program:"
 RELOAD_DONE = (
-    "Dane wczytane: {sessions} punktów programu, {jobs} przypomnień zaplanowanych. "
-    "Zmiany w programie: {changes}; powiadomiłem {notified} osób, które miały je w planie."
+    "Dane wczytane. Punkty programu: {sessions}, zaplanowane przypomnienia: {jobs}. "
+    "Zmiany w programie: {changes}; powiadomione osoby, które miały je w planie: {notified}."
 )

@@ -111,7 +111,7 @@ async def test_announcement_preview_then_send_once_to_everyone(organised: Organi
         updates.message(ADMIN, "/ogloszenie Obiad przesunięty na 13:30 <b>!</b>"), ADMIN
     )
     text = parse_telegram_html(preview.text)
-    assert "trafi do 4 osób" in text and "Obiad przesunięty na 13:30 <b>!</b>" in text
+    assert "odbiorcy: 4" in text and "Obiad przesunięty na 13:30 <b>!</b>" in text
     assert all(len(bot.api.sent(chat)) == 1 for chat in OTHERS)  # a preview sends nothing
     send = _button(preview, "📢")
     [refused] = await bot.say(updates.callback(send, _message(preview, GUEST), chat_id=GUEST), GUEST)
@@ -167,7 +167,9 @@ async def test_reload_applies_changes_and_tells_who_planned_them(organised: Orga
     organised.data.write_text(moved, encoding="utf-8")
     before = len(bot.api.sent(GUEST))
     [done] = await bot.say(updates.message(ADMIN, "/przeladuj"), ADMIN)
-    assert "Zmiany w programie: 1; powiadomiłem 1" in parse_telegram_html(done.text)
+    assert "Zmiany w programie: 1; powiadomione osoby, które miały je w planie: 1" in parse_telegram_html(
+        done.text
+    )
     notice = bot.api.sent(GUEST)[before]
     notice_text = parse_telegram_html(notice.text)
     assert "Zmiana godziny" in notice_text and "15:30–17:00" in notice_text and "Było:" in notice_text
