@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -35,7 +36,9 @@ from telegram.request import HTTPXRequest  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.config import load_settings  # noqa: E402
+from bot.conversation import Conversation  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
+from bot.store.store import Store  # noqa: E402
 from handlers.serve import settle_heap  # noqa: E402
 from handlers.telegram.app import CONNECTION_POOL, build_application  # noqa: E402
 from handlers.telegram.render import split_html  # noqa: E402
@@ -164,6 +167,9 @@ async def main() -> None:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16, 64])
+    parser.add_argument(
+        "--with-store", action="store_true", help="also run ours as `run` does: a SQLite database behind it"
+    )
     args = parser.parse_args()
 
     conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
@@ -174,6 +180,10 @@ async def main() -> None:
     fake = FakeProcess()
     settings = load_settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=fake.url)
     uncached = Assistant(conference, assistant.clock, cache_size=0)
+    folder = tempfile.TemporaryDirectory()
+    store = Store.open(f"sqlite+aiosqlite:///{folder.name}/bench.db")
+    await store.migrate()
+    conversation = Conversation(lambda: assistant, store)
     print(
         f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
         f"repeat {args.repeat}, python {sys.version.split()[0]}"
@@ -189,6 +199,10 @@ async def main() -> None:
                 "ours": lambda c=concurrency: build_application(settings, assistant, concurrent_updates=c),
                 "nocache": lambda c=concurrency: build_application(settings, uncached, concurrent_updates=c),
             }
+            if args.with_store:
+                bots["store"] = lambda c=concurrency: build_application(
+                    settings, assistant, concurrent_updates=c, conversation=conversation
+                )
             times: dict[str, list[float]] = {name: [] for name in bots}
             cpu: dict[str, list[float]] = {name: [] for name in bots}
             for i in range(args.repeat + 1):  # the first round warms up every bot
@@ -206,12 +220,19 @@ async def main() -> None:
             }
 
             per_update = "/".join(f"{1000 * statistics.median(cpu[n]) / args.updates:.2f}" for n in bots)
+            with_store = (
+                f"  with SQLite: {rate['store']:.0f} upd/s, ratio {ratio['store']:.2f}"
+                if "store" in rate
+                else ""
+            )
             print(
                 f"{concurrency:>5} {rate['echo']:>10.0f} {rate['ours']:>10.0f} {ratio['ours']:>6.2f} "
-                f"{rate['nocache']:>9.0f} {ratio['nocache']:>6.2f}  {per_update}"
+                f"{rate['nocache']:>9.0f} {ratio['nocache']:>6.2f}  {per_update}{with_store}"
             )
     finally:
         fake.stop()
+        await store.close()
+        folder.cleanup()
 
 
 if __name__ == "__main__":

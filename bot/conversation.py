@@ -8,6 +8,7 @@ for their commands and buttons.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -25,6 +26,10 @@ from bot.text import fold
 
 # "mój plan", "pokaż mój plan", "co mam w planie": the person's own plan, not the programme.
 _MY_PLAN = re.compile(r"\b(?:moj\w*|mam w)\s+plan\w*")
+
+
+SEEN_INTERVAL = 60.0  # seconds between "last seen" writes for one person
+SEEN_CACHE = 50_000
 
 
 def _overlap(first: Session, second: Session) -> str:
@@ -51,13 +56,28 @@ class Conversation:
     def __init__(self, assistant: Callable[[], Assistant], store: Store) -> None:
         self._assistant = assistant  # read per message: a data reload swaps the assistant
         self.store = store
+        self._seen: dict[tuple[str, str], tuple[Person, float]] = {}
 
     @property
     def assistant(self) -> Assistant:
         return self._assistant()
 
     async def person(self, channel: str, chat_id: str) -> Person:
-        return await self.store.touch(channel, chat_id, stamp())
+        """The person behind a chat, recorded as seen; at most one write a minute per person.
+
+        Every update passes here, and a database write per message was most of the cost of an
+        answer (bench/bench_telegram.py --with-store); "last seen" to the minute is plenty.
+        """
+        key = (channel, chat_id)
+        now = time.monotonic()
+        known = self._seen.get(key)
+        if known is not None and now - known[1] < SEEN_INTERVAL:
+            return known[0]
+        person = await self.store.touch(channel, chat_id, stamp())
+        if len(self._seen) > SEEN_CACHE:
+            self._seen.clear()
+        self._seen[key] = (person, now)
+        return person
 
     async def respond(self, channel: str, chat_id: str, text: str) -> Reply:
         """Answer a message; reminder requests change the person's settings.
@@ -178,5 +198,6 @@ class Conversation:
 
     async def forget(self, channel: str, chat_id: str) -> Reply:
         """Delete everything stored about the person."""
+        self._seen.pop((channel, chat_id), None)
         deleted = await self.store.forget(channel, chat_id)
         return ReplyBuilder().line(texts.FORGOTTEN if deleted else texts.NOTHING_TO_FORGET).build()
