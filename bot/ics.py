@@ -30,7 +30,7 @@ def _description(session: Session) -> str:
         lines.append("Prowadzi: " + ", ".join(o.name for o in session.organisations))
     if session.meeting_point is not None:
         given = session.meeting_point
-        point = ", ".join(x for x in (given.text, given.address) if x) or texts.PROVISIONAL
+        point = given.described or texts.PROVISIONAL
         lines.append(f"Miejsce zbiórki: {point}")
     if session.description:
         lines.append(session.description)

@@ -56,6 +56,11 @@ class MeetingPoint:
     address: str | None = None
     location: GeoPoint | None = None
 
+    @property
+    def described(self) -> str:
+        """The meeting point in words, as far as it is known ("" if not at all)."""
+        return ", ".join(x for x in (self.text, self.address) if x)
+
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
@@ -154,6 +159,11 @@ class Place:
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def locality(self) -> str:
+        """What is known of where it is: address, district, city ("" if nothing)."""
+        return ", ".join(x for x in (self.address, self.district, self.city) if x)
 
 
 @dataclass(frozen=True, slots=True)

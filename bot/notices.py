@@ -27,13 +27,12 @@ def reminder_reply(conference: Conference, session: Session, now: datetime) -> R
         out.line(f"Gdzie: {venue.name}, {venue.full_address} — {room}")
     elif session.place is not None:
         place = session.place
-        address = ", ".join(x for x in (place.address, place.district, place.city) if x)
-        out.line(f"Gdzie: {place.name}" + (f", {address}" if address else ""))
+        out.line(f"Gdzie: {place.name}" + (f", {place.locality}" if place.locality else ""))
     elif where(session, conference):
         out.line(f"Gdzie: {where(session, conference)}")
     point = session.meeting_point
     if point is not None:
-        described = ", ".join(x for x in (point.text, point.address) if x)
+        described = point.described
         mark = f" ({texts.PROVISIONAL})" if point.provisional else ""
         out.line(f"Miejsce zbiórki: {described}{mark}" if described else texts.UNKNOWN_MEETING_POINT)
     if session.provisional:

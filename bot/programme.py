@@ -278,7 +278,7 @@ def _organisations_line(out: ReplyBuilder, organisations: Iterable[Organisation]
 def _place_lines(out: ReplyBuilder, place: Place) -> None:
     if place.description:
         out.line(place.description)
-    where = ", ".join(x for x in (place.address, place.district, place.city) if x)
+    where = place.locality
     if place.address:
         out.line(f"Adres: {where}" + (f" ({texts.PROVISIONAL})" if place.provisional else ""))
     else:
@@ -291,7 +291,7 @@ def _meeting_point_lines(out: ReplyBuilder, session: Session) -> None:
     point = session.meeting_point
     if point is None:
         return
-    described = ", ".join(x for x in (point.text, point.address) if x)
+    described = point.described
     if described:
         mark = f" ({texts.PROVISIONAL})" if point.provisional else ""
         out.line(f"Miejsce zbiórki: {described}{mark}")
@@ -303,13 +303,13 @@ def session_location(session: Session) -> Location | None:
     """The pin to send with a session: its meeting point if it has one, else its place's."""
     point = session.meeting_point
     if point is not None and point.location is not None:
-        address = ", ".join(x for x in (point.text, point.address) if x)
+        address = point.described
         pin = point.location
         title = f"Zbiórka: {session.place.label if session.place else session.title}"
         return Location(pin.latitude, pin.longitude, title, address, pin.approximate or point.provisional)
     place = session.place
     if place is not None and place.location is not None:
-        address = ", ".join(x for x in (place.address, place.district, place.city) if x)
+        address = place.locality
         pin = place.location
         return Location(
             pin.latitude, pin.longitude, place.name, address, pin.approximate or place.provisional

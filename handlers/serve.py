@@ -172,7 +172,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     )
     operations.reminders = reminders
     operations.fanout = reminders.fanout
-    operations.announcements = Announcements(store, reminders.fanout, assistant.clock)
+    operations.announcements = Announcements(store, reminders.fanout)
     settle_heap()
     background: set[asyncio.Task[object]] = set()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from bot.clock import Clock
 from bot.reply import Reply, ReplyBuilder, bold
 from bot.store.models import DeliveryKind
 from bot.store.store import Store
@@ -24,10 +23,9 @@ def announcement_reply(text: str) -> Reply:
 
 
 class Announcements:
-    def __init__(self, store: Store, fanout: FanOut, clock: Clock) -> None:
+    def __init__(self, store: Store, fanout: FanOut) -> None:
         self.store = store
         self.fanout = fanout
-        self.clock = clock
 
     async def draft(self, text: str, author: str) -> int:
         return await self.store.create_announcement(text[:MAX_LENGTH], author, datetime.now(UTC))

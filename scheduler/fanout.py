@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import Clock
 from bot.reply import Reply
 from bot.store.models import DeliveryKind, DeliveryStatus
 from bot.store.store import STALE_CLAIM, Claim, Person, Store
@@ -38,13 +37,11 @@ class FanOut:
         self,
         store: Store,
         notifier: Notifier,
-        clock: Clock,
         limiter: RateLimiter | None = None,
         stale_after: timedelta = STALE_CLAIM,
     ) -> None:
         self.store = store
         self.notifier = notifier
-        self.clock = clock
         self.limiter = limiter or RateLimiter()
         self.stale_after = stale_after
 

@@ -78,7 +78,7 @@ class Reminders:
         self.store = store
         self.conference = conference  # read at fire time: a reload takes effect at once
         self.clock = clock
-        self.fanout = FanOut(store, notifier, clock, limiter, stale_after)
+        self.fanout = FanOut(store, notifier, limiter, stale_after)
         # In the event's timezone (run dates are aware anyway; logs and naive inputs read locally).
         self.scheduler = scheduler or AsyncIOScheduler(timezone=conference().tz)
 

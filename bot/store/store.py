@@ -271,14 +271,7 @@ class Store:
     async def finish(
         self, delivery_id: int, status: DeliveryStatus, now: datetime, error: str | None = None
     ) -> None:
-        async with self.sessions.begin() as db:
-            await db.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(
-                    status=status.value, sent_at=now if status is DeliveryStatus.SENT else None, error=error
-                )
-            )
+        await self.finish_many([(delivery_id, status, error)], [], now)
 
     async def finish_many(
         self,

@@ -73,12 +73,12 @@ async def organised(
         holder["replier"] = replier
         notifier = TelegramNotifier(bot.application.bot, replier)
         limiter = RateLimiter(rate=1000, per_chat=0)
-        fanout = FanOut(store, notifier, bot.clock, limiter)
+        fanout = FanOut(store, notifier, limiter)
         operations.fanout = fanout
         operations.reminders = Reminders(
             store, notifier, lambda: replier.assistant.conference, bot.clock, limiter
         )
-        operations.announcements = Announcements(store, fanout, bot.clock)
+        operations.announcements = Announcements(store, fanout)
         for chat in (ADMIN, GUEST, *OTHERS):
             await bot.say(updates.message(chat, "/start"), chat)
         yield Organised(bot, operations, data)
