@@ -40,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="eksport programu")
     export.add_argument("--format", choices=["ics"], default="ics")
     export.add_argument("--output", "-o", type=Path, help="plik wynikowy (domyślnie stdout)")
-    commands.add_parser("run", parents=[common], help="uruchom bota (Telegram: polling albo webhook)")
+    commands.add_parser("run", parents=[common], help="uruchom bota (Telegram i/lub Messenger)")
+    commands.add_parser(
+        "messenger-setup",
+        parents=[common],
+        help="ustaw w Messengerze przycisk „Rozpocznij”, powitanie i menu",
+    )
     database = commands.add_parser("db", help="baza danych (DATABASE_URL)")
     database.add_argument(
         "action", choices=["upgrade", "current"], help="upgrade: migracje do najnowszej wersji"
@@ -108,16 +113,31 @@ def _run(settings: Settings, assistant: Assistant, data_path: Path) -> int:
     return 0
 
 
+def _messenger_setup(settings: Settings, conference: Conference) -> int:
+    """Get Started, greeting and menu through the Messenger Profile API."""
+    from handlers.messenger.graph import GraphApi, GraphError
+    from handlers.messenger.profile import set_up
+
+    try:
+        credentials = settings.messenger_credentials()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    try:
+        asyncio.run(set_up(GraphApi(settings.messenger_graph_url, credentials.page_token), conference))
+    except GraphError as exc:
+        hint = " — sprawdź MESSENGER_PAGE_TOKEN" if exc.status in (400, 401, 403) else ""
+        return _fail(f"Messenger odrzucił ustawienia: {exc}{hint}")
+    print("Messenger: ustawiono przycisk „Rozpocznij”, powitanie i menu.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:
         return _fail(str(exc))
-    secrets = [
-        s.get_secret_value() for s in (settings.telegram_bot_token, settings.telegram_webhook_secret) if s
-    ]
-    configure_logging(settings.bot_log_level, secrets)
+    configure_logging(settings.bot_log_level, settings.secrets())
     if args.command == "db":
         return _database(settings, args.action)
     path = getattr(args, "path", None) or args.data or settings.bot_data
@@ -144,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.buffer.write(document)
         return 0
 
+    if args.command == "messenger-setup":
+        return _messenger_setup(settings, conference)
     assistant = Assistant(conference, clock)
     if args.command == "run":
         return _run(settings, assistant, path)

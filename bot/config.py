@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "miejsca-otwarte-2023.yaml"
 OFFICIAL_TELEGRAM_URL = "https://api.telegram.org"
+OFFICIAL_GRAPH_URL = "https://graph.facebook.com/v21.0"
 # Telegram accepts 1–256 characters A–Z, a–z, 0–9, _ and - in a webhook secret token.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -42,6 +44,13 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(default=None, description="Webhook secret token")
     bot_host: str = Field(default="127.0.0.1", description="Address the web server listens on")
     bot_port: int = Field(default=8080, ge=1, le=65535, description="Port the web server listens on")
+    messenger_page_token: SecretStr | None = Field(default=None, description="Page access token")
+    messenger_app_secret: SecretStr | None = Field(default=None, description="Meta app secret")
+    messenger_verify_token: SecretStr | None = Field(default=None, description="Webhook verify token")
+    messenger_graph_url: str = Field(default=OFFICIAL_GRAPH_URL, description="Graph API base, with version")
+    messenger_event_update_tag: bool = Field(
+        default=False, description="Send reminders outside the 24-hour window tagged CONFIRMED_EVENT_UPDATE"
+    )
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Telegram user ids of organisers, comma-separated"
     )
@@ -56,7 +65,7 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         return value
 
-    @field_validator("telegram_base_url", "telegram_webhook_url")
+    @field_validator("telegram_base_url", "telegram_webhook_url", "messenger_graph_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"https?://[^/\s]+", value):
@@ -98,6 +107,58 @@ class Settings(BaseSettings):
                 "którym Telegram podpisuje żądania (litery, cyfry, _ i -)"
             )
         return self.telegram_webhook_secret.get_secret_value()
+
+    @property
+    def telegram_configured(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    @property
+    def messenger_configured(self) -> bool:
+        return any(s is not None for s in self._messenger_secrets().values())
+
+    def _messenger_secrets(self) -> dict[str, SecretStr | None]:
+        return {
+            "MESSENGER_PAGE_TOKEN": self.messenger_page_token,
+            "MESSENGER_APP_SECRET": self.messenger_app_secret,
+            "MESSENGER_VERIFY_TOKEN": self.messenger_verify_token,
+        }
+
+    def messenger_credentials(self) -> MessengerCredentials:
+        """The three Messenger secrets, or `ConfigError` naming each one missing."""
+        values = self._messenger_secrets()
+        missing = [key for key, value in values.items() if value is None]
+        if missing:
+            raise ConfigError(
+                f"brak {', '.join(missing)} — Messenger potrzebuje tokenu strony, sekretu aplikacji "
+                "i tokenu weryfikacji webhooka (zob. docs/messenger.md)"
+            )
+        page, app, verify = (v.get_secret_value() for v in values.values() if v is not None)
+        return MessengerCredentials(page, app, verify)
+
+    def require_a_channel(self) -> None:
+        """`run` needs at least one channel; the error names the settings of each."""
+        if not self.telegram_configured and not self.messenger_configured:
+            raise ConfigError(
+                "nie skonfigurowano żadnego kanału — ustaw TELEGRAM_BOT_TOKEN (Telegram) albo "
+                "MESSENGER_PAGE_TOKEN, MESSENGER_APP_SECRET i MESSENGER_VERIFY_TOKEN (Messenger); "
+                "zob. .env.example"
+            )
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, for the log formatter to blank out."""
+        values = [
+            self.telegram_bot_token,
+            self.telegram_webhook_secret,
+            *self._messenger_secrets().values(),
+        ]
+        return [v.get_secret_value() for v in values if v is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class MessengerCredentials:
+    page_token: str
+    app_secret: str
+    verify_token: str
 
 
 def load_settings(**overrides: object) -> Settings:

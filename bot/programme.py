@@ -381,3 +381,12 @@ def answer_place(conference: Conference, place: Place, now: datetime) -> ReplyBu
     for s in sessions:
         out.suggest(s.title[:20], s.title)
     return out
+
+
+def visit_labels(visits: Sequence[Session], limit: int) -> list[str]:
+    """Short button labels: the place's name; a later visit at the same place goes by its title."""
+    labels: list[str] = []
+    for visit in visits:
+        label = visit.place.label if visit.place else visit.title
+        labels.append((visit.title if label in labels else label)[:limit])
+    return labels

@@ -33,6 +33,9 @@ GREETING = "Dzień dobry! Jestem asystentem konferencji {name}."
 GREETING_MORE = (
     "Pytaj o program, wizyty studyjne, dojazd albo kontakt — piszę po polsku, bez zbędnych formalności."
 )
+MESSENGER_GREETING = (
+    "Asystent konferencji {name}: program, wizyty studyjne, dojazd i przypomnienia. Pytaj po polsku."
+)
 THANKS = "Nie ma za co! Jeśli będziesz czegoś potrzebować, pisz śmiało."
 
 REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed sesjami"

@@ -28,7 +28,8 @@ class FanOutResult:
     sent: int = 0
     failed: int = 0
     blocked: int = 0
-    skipped: bool = False
+    skipped: bool = False  # the whole delivery was not due (the session has started, say)
+    withheld: int = 0  # people the channel may not be sent to now, or whose channel is not running
     pending: int = 0  # claims still unfinished after this run (another process, or a dead one)
 
 
@@ -78,6 +79,10 @@ class FanOut:
                     result.sent += 1
                     records.append((claim.delivery_id, DeliveryStatus.SENT, None))
                     continue
+                if outcome in (Outcome.WITHHELD, Outcome.NO_CHANNEL):
+                    result.withheld += 1
+                    records.append((claim.delivery_id, DeliveryStatus.SKIPPED, outcome.value))
+                    continue
                 result.failed += 1
                 if outcome is Outcome.BLOCKED:
                     result.blocked += 1
@@ -107,12 +112,13 @@ class FanOut:
         await flush()
         result.pending = await self.store.unfinished(kind, key)
         logger.info(
-            "%s %s: %d sent, %d failed, %d blocked, %d claimed elsewhere",
+            "%s %s: %d sent, %d failed, %d blocked, %d withheld, %d claimed elsewhere",
             kind.value,
             key,
             result.sent,
             result.failed,
             result.blocked,
+            result.withheld,
             result.pending,
         )
         return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ class Person:
     channel: str
     chat_id: str
     blocked: bool = False
+    last_seen: datetime | None = None  # their last message: Messenger's 24-hour window starts there
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +64,12 @@ class Statistics:
     failed: int
     skipped: int
     unanswered: list[tuple[str, int]]
+    channels: dict[str, int] = field(default_factory=dict)  # users per channel
+    withheld: int = 0  # messages of any kind not sent because of Messenger's 24-hour window
 
 
 def _person(user: User) -> Person:
-    return Person(user.id, user.channel, user.chat_id, user.blocked_at is not None)
+    return Person(user.id, user.channel, user.chat_id, user.blocked_at is not None, user.last_seen_at)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -111,7 +114,7 @@ class Store:
                 .returning(User.id)
             )
             user_id = (await db.execute(statement)).scalar_one()
-        return Person(user_id, channel, chat_id)
+        return Person(user_id, channel, chat_id, last_seen=now)
 
     async def find(self, channel: str, chat_id: str) -> Person | None:
         async with self.sessions() as db:
@@ -393,6 +396,17 @@ class Store:
                     )
                 ).all()
             )
+            channels = dict(
+                (await db.execute(select(User.channel, func.count()).group_by(User.channel))).all()
+            )
+            withheld = (
+                await db.scalar(
+                    select(func.count()).where(
+                        Delivery.status == DeliveryStatus.SKIPPED.value, Delivery.error == "withheld"
+                    )
+                )
+                or 0
+            )
             questions = (
                 await db.execute(
                     select(func.lower(UnansweredQuestion.text), func.count())
@@ -409,4 +423,6 @@ class Store:
             counts.get(DeliveryStatus.FAILED.value, 0),
             counts.get(DeliveryStatus.SKIPPED.value, 0),
             [(text, count) for text, count in questions],
+            channels,
+            withheld,
         )

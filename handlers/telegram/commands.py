@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.assistant import Assistant
-from bot.model import Session
 from bot.polish import format_date
+from bot.programme import visit_labels
 from handlers.telegram.callbacks import Action
 from handlers.telegram.replies import Replier, quote_parameters
 
@@ -39,15 +38,6 @@ def reply_target(update: Update) -> tuple[int, int | None]:
     chat = update.effective_chat
     assert chat is not None and message is not None
     return chat.id, (message.message_id if chat.type != chat.PRIVATE else None)
-
-
-def visit_labels(visits: Sequence[Session]) -> list[str]:
-    """Short button labels: the place's name; a later visit at the same place goes by its title."""
-    labels: list[str] = []
-    for visit in visits:
-        label = visit.place.label if visit.place else visit.title
-        labels.append((visit.title if label in labels else label)[:VISIT_LABEL])
-    return labels
 
 
 class Commands:
@@ -118,7 +108,7 @@ class Commands:
                     "ℹ️ " + label, callback_data=self.replier.codec.encode(Action.SESSION, visit.id)
                 )
             ]
-            for visit, label in zip(visits, visit_labels(visits), strict=True)
+            for visit, label in zip(visits, visit_labels(visits, VISIT_LABEL), strict=True)
         ]
         reply = dataclasses.replace(self.assistant.reply_visits(), suggestions=())
         await self.replier.send(

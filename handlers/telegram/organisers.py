@@ -44,8 +44,13 @@ class Organisers:
         stats = await self.operations.statistics()
         out = ReplyBuilder().line(bold("Statystyki"))
         out.line(f"Użytkownicy: {stats.users} (zablokowali bota: {stats.blocked})")
+        if len(stats.channels) > 1:
+            channels = sorted(stats.channels.items())
+            out.line("Kanały: " + ", ".join(f"{name} {count}" for name, count in channels))
         out.line(f"Przypomnienia włączone: {stats.subscribers}")
         out.line(f"Przypomnienia wysłane: {stats.sent}, nieudane: {stats.failed}, pominięte: {stats.skipped}")
+        if stats.withheld:
+            out.line(f"Niewysłane w Messengerze (poza oknem 24 godzin): {stats.withheld}")
         if stats.unanswered:
             out.line(bold("Pytania bez odpowiedzi (do uzupełnienia w FAQ):"))
             for question, count in stats.unanswered:

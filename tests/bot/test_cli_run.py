@@ -107,7 +107,7 @@ def test_runs_answers_and_stops_on_sigterm_never_logging_the_token(
         stdout_file.close()
         stderr_file.close()
     assert process.returncode == 0, err
-    assert "running (long polling)" in err
+    assert "Telegram (long polling)" in err
     secret_part = TOKEN.split(":")[1]
     assert TOKEN not in out + err and secret_part not in out + err
     if level == "INFO":

@@ -276,8 +276,9 @@ async def test_messages_after_stop_are_not_lost(fake_api: FakeBotApi, conference
 
 
 def test_visit_buttons_have_distinct_labels(conference: Conference) -> None:
-    from handlers.telegram.commands import visit_labels
+    from bot.programme import visit_labels
+    from handlers.telegram.commands import VISIT_LABEL
 
-    labels = visit_labels(conference.visits)
+    labels = visit_labels(conference.visits, VISIT_LABEL)
     assert len(set(labels)) == len(labels) == len(conference.visits)
     assert all(0 < len(label) <= 40 for label in labels)

@@ -1,0 +1,158 @@
+"""The composition root for Messenger: the Graph API client, the sender, commands, the webhook.
+
+Each person's events are answered one at a time, in the order they came (a quick second message
+must not be answered first); different people are answered concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from starlette.routing import Route
+
+from bot import texts
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.reply import Reply, ReplyBuilder
+from handlers.messenger.commands import Commands, Options
+from handlers.messenger.events import Incoming
+from handlers.messenger.graph import GraphApi, GraphError
+from handlers.messenger.notifier import MessengerNotifier
+from handlers.messenger.payloads import Kind, decode
+from handlers.messenger.sender import CHANNEL, Sender
+from handlers.messenger.webhook import messenger_routes
+
+logger = logging.getLogger(__name__)
+SEEN_MESSAGES = 2048  # message ids remembered, so a webhook Meta delivers twice is answered once
+DRAIN_SECONDS = 10.0
+
+
+class Messenger:
+    def __init__(
+        self,
+        api: GraphApi,
+        assistant: Callable[[], Assistant],
+        conversation: Conversation | None,
+        app_secret: str,
+        verify_token: str,
+        tag_allowed: bool = False,
+    ) -> None:
+        self.api = api
+        self.sender = Sender(api, assistant, conversation)
+        self.commands = Commands(self.sender)
+        self.conversation = conversation
+        self.notifier = MessengerNotifier(self.sender, tag_allowed)
+        self.routes: list[Route] = messenger_routes(self.dispatch, app_secret, verify_token)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        await self.api.start()
+
+    async def stop(self) -> None:
+        """Finish answering what has been acknowledged (within reason), then close the client."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+        await self.api.stop()
+
+    # Events in --------------------------------------------------------------------------------
+
+    def dispatch(self, events: Sequence[Incoming]) -> None:
+        """Start answering; returns at once so the webhook can acknowledge."""
+        for event in events:
+            if event.mid is not None:
+                if event.mid in self._seen:
+                    continue
+                self._seen[event.mid] = None
+                if len(self._seen) > SEEN_MESSAGES:
+                    self._seen.popitem(last=False)
+            task = asyncio.create_task(self.handle(event))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def handle(self, event: Incoming) -> None:
+        lock = self._locks.setdefault(event.sender, asyncio.Lock())
+        try:
+            async with lock:
+                await self._answer(event)
+        finally:
+            if not lock.locked() and self._locks.get(event.sender) is lock:
+                del self._locks[event.sender]
+
+    async def _answer(self, event: Incoming) -> None:
+        psid = event.sender
+        try:
+            if self.conversation is not None:
+                # Their message opens Meta's 24-hour window: reminders may follow without a tag.
+                await self.conversation.person(CHANNEL, psid)
+            await self.sender.typing(psid)
+            reply, options = await self.respond(event)
+            await self.sender.send(psid, reply, extra=options)
+        except GraphError as exc:
+            logger.warning("messenger event from user: %s", exc)
+        except Exception as exc:
+            logger.error("messenger event: %s", type(exc).__name__, exc_info=exc)
+            try:
+                await self.sender.send(psid, ReplyBuilder().line(texts.ERROR).build())
+            except GraphError as again:
+                logger.warning("could not apologise: %s", again)
+
+    async def respond(self, event: Incoming) -> tuple[Reply, Options]:
+        """The reply to one event, and quick replies beyond the reply's own follow-ups."""
+        if event.payload is not None:
+            return await self._payload(event.sender, event.payload)
+        if event.other is not None:
+            return self.sender.assistant.reply_other(event.other), []
+        text = (event.text or "").strip()
+        if not text:
+            return self.sender.assistant.reply_welcome(), []
+        if text.startswith("/") and len(text) > 1 and not text[1].isspace():
+            name, _, args = text[1:].partition(" ")
+            return await self.commands.run(name, event.sender, args.strip())
+        return await self._ask(event.sender, text), []
+
+    async def _ask(self, psid: str, text: str) -> Reply:
+        if self.conversation is not None:
+            return await self.conversation.respond(CHANNEL, psid, text)
+        return self.sender.assistant.ask(text).reply
+
+    async def _payload(self, psid: str, raw: str) -> tuple[Reply, Options]:
+        payload = decode(raw)
+        if payload is None:  # a payload from an older version of the bot, or made up
+            return self.sender.assistant.reply_help(), []
+        if payload.kind is Kind.ASK:
+            return await self._ask(psid, payload.value), []
+        if payload.kind is Kind.CMD:
+            return await self.commands.run(payload.value, psid)
+        if payload.kind is Kind.DAY:
+            return self.commands.day(payload.value), []
+        if payload.kind is Kind.SESSION:
+            reply = self.sender.assistant.reply_session(payload.value)
+            return (reply or ReplyBuilder().line(texts.PLAN_GONE).build()), []
+        if payload.kind is Kind.PLAN:
+            if self.conversation is None:
+                return self.sender.assistant.reply_help(), []
+            add, session_id = payload.value.startswith("+"), payload.value[1:]
+            return await self.conversation.change_plan(CHANNEL, psid, session_id, add=add), []
+        return await self.commands.confirmed_forget(psid, payload.value == "yes"), []
+
+
+def build_messenger(
+    settings: Settings, assistant: Callable[[], Assistant], conversation: Conversation | None = None
+) -> Messenger:
+    """Messenger from the settings; `ConfigError` names any of its three secrets that is missing."""
+    credentials = settings.messenger_credentials()
+    api = GraphApi(settings.messenger_graph_url, credentials.page_token)
+    return Messenger(
+        api,
+        assistant,
+        conversation,
+        credentials.app_secret,
+        credentials.verify_token,
+        tag_allowed=settings.messenger_event_update_tag,
+    )

@@ -1,0 +1,121 @@
+"""The Graph API as the bot uses it: the Send API and the Messenger Profile API, over httpx.
+
+Errors are sorted into what to do about them: a rate limit or a server hiccup is retried with
+backoff; a person who can no longer be reached is "gone"; a message outside the 24-hour window
+is "outside the window". The page token travels as the `access_token` parameter (as Meta
+documents) and never appears in a log line or an exception text of ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 5
+BACKOFF = 0.5  # seconds before the second attempt; doubled each time, with jitter
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Graph API error codes (developers.facebook.com/docs/messenger-platform/error-codes).
+_RETRY_CODES = frozenset({1, 2, 4, 17, 32, 613, 1200})  # temporary failures and rate limits
+_GONE_CODES = frozenset({551})  # "This person isn't available right now"
+_GONE_SUBCODES = frozenset({2018001})  # "No matching user found"
+_WINDOW_SUBCODES = frozenset({2018065, 2018278})  # "sent outside of allowed window"
+
+
+class Problem(StrEnum):
+    RETRY = "retry"
+    GONE = "gone"
+    OUTSIDE_WINDOW = "outside_window"
+    REFUSED = "refused"  # anything else: a bad request, a bad token
+
+
+class GraphError(Exception):
+    """A Graph API call that failed for good; `problem` says what kind of failure."""
+
+    def __init__(self, problem: Problem, status: int, code: int | None, subcode: int | None) -> None:
+        super().__init__(f"Graph API: {problem.value} (HTTP {status}, code {code}, subcode {subcode})")
+        self.problem = problem
+        self.status = status
+        self.code = code
+        self.subcode = subcode
+
+
+def classify(status: int, body: Any) -> Problem:
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    subcode = error.get("error_subcode") if isinstance(error, dict) else None
+    if code in _GONE_CODES or subcode in _GONE_SUBCODES:
+        return Problem.GONE
+    if subcode in _WINDOW_SUBCODES:
+        return Problem.OUTSIDE_WINDOW
+    if status == 429 or status >= 500 or code in _RETRY_CODES:
+        return Problem.RETRY
+    return Problem.REFUSED
+
+
+@dataclass
+class GraphApi:
+    base_url: str  # with the version: https://graph.facebook.com/v21.0
+    page_token: str
+    connections: int = 16
+    backoff: float = BACKOFF
+
+    def __post_init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
+
+    async def start(self) -> None:
+        if self._client is None:
+            size = self.connections
+            limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+            self._client = httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT, limits=limits)
+
+    async def stop(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def send(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /me/messages: a message or a sender action."""
+        return await self.post("/me/messages", body)
+
+    async def set_profile(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /me/messenger_profile: Get Started, greeting, persistent menu."""
+        return await self.post("/me/messenger_profile", body)
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One call, retried with jittered backoff on rate limits, 5xx and network errors."""
+        await self.start()
+        assert self._client is not None
+        delay = self.backoff
+        for attempt in range(1, ATTEMPTS + 1):
+            last = attempt == ATTEMPTS
+            try:
+                response = await self._client.post(path, params={"access_token": self.page_token}, json=body)
+            except httpx.HTTPError as exc:  # its text may carry the URL, token included: not logged
+                if last:
+                    raise GraphError(Problem.RETRY, 0, None, None) from None
+                logger.warning("Graph API %s: %s, retrying", path, type(exc).__name__)
+            else:
+                try:
+                    payload = response.json()
+                except ValueError:
+                    payload = None
+                if response.is_success:
+                    return payload if isinstance(payload, dict) else {}
+                problem = classify(response.status_code, payload)
+                error = payload.get("error", {}) if isinstance(payload, dict) else {}
+                code = error.get("code") if isinstance(error, dict) else None
+                subcode = error.get("error_subcode") if isinstance(error, dict) else None
+                if problem is not Problem.RETRY or last:
+                    raise GraphError(problem, response.status_code, code, subcode)
+                logger.warning("Graph API %s: HTTP %s code %s, retrying", path, response.status_code, code)
+            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
+            delay *= 2
+        raise AssertionError("unreachable")

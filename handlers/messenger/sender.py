@@ -1,0 +1,81 @@
+"""Sending a core `Reply` to one person on Messenger, with "add to my plan" when it is about a session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot import texts
+from bot.assistant import Assistant
+from bot.conversation import Conversation
+from bot.reply import Reply
+from handlers.messenger import payloads, render
+from handlers.messenger.graph import GraphApi
+
+CHANNEL = "messenger"
+# Why a message goes out (Send API `messaging_type`): an answer, or news inside the 24-hour window.
+RESPONSE = "RESPONSE"
+UPDATE = "UPDATE"
+MESSAGE_TAG = "MESSAGE_TAG"
+
+
+class Sender:
+    def __init__(
+        self,
+        api: GraphApi,
+        assistant: Callable[[], Assistant],
+        conversation: Conversation | None = None,
+    ) -> None:
+        self.api = api
+        self._assistant = assistant  # read per message: a data reload swaps the assistant
+        self.conversation = conversation  # None: answers only, no per-person state
+        self._last: tuple[Reply, list[dict[str, Any]]] | None = None
+
+    @property
+    def assistant(self) -> Assistant:
+        return self._assistant()
+
+    async def typing(self, psid: str) -> None:
+        """The "…" bubble while the answer is prepared (it disappears when the answer arrives)."""
+        await self.api.send({"recipient": {"id": psid}, "sender_action": "typing_on"})
+
+    async def plan_option(self, psid: str, session_id: str) -> tuple[str, str] | None:
+        """ "➕ Dodaj do planu" or "➖ Usuń z planu" for the session a reply is about."""
+        if self.conversation is None:
+            return None
+        present = await self.conversation.in_plan(CHANNEL, psid, session_id)
+        label = texts.PLAN_REMOVE_BUTTON if present else texts.PLAN_ADD_BUTTON
+        return label, payloads.Payload(payloads.Kind.PLAN, ("-" if present else "+") + session_id).encode()
+
+    def _messages(self, reply: Reply, extra: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Rendered once per reply object: a fan-out sends one reply to thousands."""
+        if extra:
+            return render.messages(reply, extra)
+        if self._last is None or self._last[0] is not reply:
+            self._last = (reply, render.messages(reply))
+        return self._last[1]
+
+    async def send(
+        self,
+        psid: str,
+        reply: Reply,
+        *,
+        extra: Sequence[tuple[str, str]] = (),
+        messaging_type: str = RESPONSE,
+        tag: str | None = None,
+    ) -> None:
+        """Every part of the reply in order; the quick replies come with the last part."""
+        options = list(extra)
+        if reply.subject is not None and messaging_type == RESPONSE:
+            option = await self.plan_option(psid, reply.subject)
+            if option is not None:
+                options.insert(0, option)
+        for message in self._messages(reply, options):
+            body: dict[str, Any] = {
+                "recipient": {"id": psid},
+                "messaging_type": messaging_type,
+                "message": message,
+            }
+            if tag is not None:
+                body["tag"] = tag
+            await self.api.send(body)
