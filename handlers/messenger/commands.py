@@ -10,13 +10,13 @@ from dataclasses import replace
 
 from bot import texts
 from bot.assistant import Assistant
-from bot.polish import format_date
+from bot.polish import WEEKDAYS
 from bot.programme import visit_labels
 from bot.reply import Reply, ReplyBuilder, with_notice
 from handlers.messenger.payloads import Kind, Payload
-from handlers.messenger.render import TITLE_LIMIT
 from handlers.messenger.sender import CHANNEL, Sender
 
+VISIT_LABEL = 60  # before the quick reply's own shortening at a word boundary
 NO_STORE = "Ta funkcja wymaga bazy danych, a ten bot działa bez niej."
 Options = list[tuple[str, str]]  # quick replies: (label, payload)
 Handler = Callable[[str, str], Awaitable[tuple[Reply, Options]]]
@@ -71,7 +71,9 @@ class Commands:
         today = self.assistant.clock.now().date()
         options: Options = []
         for day in conference.days:
-            label = "Dziś" if day.date == today else format_date(day.date)
+            # "Czwartek 30.11" fits a quick reply's 20 characters; "Dziś" says the most.
+            label = "Dziś" if day.date == today else f"{WEEKDAYS[day.date.weekday()]} {day.date:%d.%m}"
+            label = label[0].upper() + label[1:]
             options.append((label, Payload(Kind.DAY, str(day.index)).encode()))
         options.append((texts.ALL_DAYS, Payload(Kind.DAY, "-1").encode()))
         text = texts.PICK_DAY.format(name=f"„{conference.event.label}”")
@@ -85,7 +87,7 @@ class Commands:
         visits = self.assistant.conference.visits
         options = [
             (label, Payload(Kind.SESSION, visit.id).encode())
-            for visit, label in zip(visits, visit_labels(visits, TITLE_LIMIT), strict=True)
+            for visit, label in zip(visits, visit_labels(visits, VISIT_LABEL), strict=True)
         ]
         return replace(self.assistant.reply_visits(), suggestions=()), options
 

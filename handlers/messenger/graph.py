@@ -2,8 +2,9 @@
 
 Errors are sorted into what to do about them: a rate limit or a server hiccup is retried with
 backoff; a person who can no longer be reached is "gone"; a message outside the 24-hour window
-is "outside the window". The page token travels as the `access_token` parameter (as Meta
-documents) and never appears in a log line or an exception text of ours.
+is "outside the window". The page token travels in the `Authorization: Bearer` header, which the
+Graph API accepts like the `access_token` parameter: a URL is logged by httpx and shown in its
+exceptions, a header never is.
 """
 
 from __future__ import annotations
@@ -74,7 +75,12 @@ class GraphApi:
         if self._client is None:
             size = self.connections
             limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-            self._client = httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT, limits=limits)
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                timeout=TIMEOUT,
+                limits=limits,
+                headers={"Authorization": f"Bearer {self.page_token}"},
+            )
 
     async def stop(self) -> None:
         if self._client is not None:
@@ -89,16 +95,16 @@ class GraphApi:
         """POST /me/messenger_profile: Get Started, greeting, persistent menu."""
         return await self.post("/me/messenger_profile", body)
 
-    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def post(self, path: str, body: dict[str, Any], attempts: int = ATTEMPTS) -> dict[str, Any]:
         """One call, retried with jittered backoff on rate limits, 5xx and network errors."""
         await self.start()
         assert self._client is not None
         delay = self.backoff
-        for attempt in range(1, ATTEMPTS + 1):
-            last = attempt == ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
             try:
-                response = await self._client.post(path, params={"access_token": self.page_token}, json=body)
-            except httpx.HTTPError as exc:  # its text may carry the URL, token included: not logged
+                response = await self._client.post(path, json=body)
+            except httpx.HTTPError as exc:
                 if last:
                     raise GraphError(Problem.RETRY, 0, None, None) from None
                 logger.warning("Graph API %s: %s, retrying", path, type(exc).__name__)

@@ -71,14 +71,26 @@ def map_link(pin: Location) -> str:
     return f"https://www.google.com/maps/search/?api=1&query={pin.latitude:.6f},{pin.longitude:.6f}"
 
 
-def pin_text(pin: Location) -> str:
+def pin_text(pin: Location, said: str) -> str:
+    """The pin as a map link; named unless the text above already names the place."""
     where = f"{pin.title}, {pin.address}" if pin.address else pin.title
-    note = f" ({texts.APPROXIMATE_PIN.lower()})" if pin.approximate else ""
+    if pin.title and pin.title in said:
+        where = "Na mapie"
+    note = (
+        f" ({texts.APPROXIMATE_PIN.lower()})" if pin.approximate and texts.APPROXIMATE_PIN not in said else ""
+    )
     return f"📍 {where}{note}: {map_link(pin)}"
 
 
 def title(label: str) -> str:
-    return label if len(label) <= TITLE_LIMIT else label[: TITLE_LIMIT - 1].rstrip() + "…"
+    """A quick reply's title: at most 20 characters, shortened at a word boundary with "…"."""
+    if len(label) <= TITLE_LIMIT:
+        return label
+    head = label[: TITLE_LIMIT - 1]
+    cut = head.rfind(" ")
+    if cut >= TITLE_LIMIT // 2:
+        head = head[:cut]
+    return head.rstrip(' ,.:;–—-„"') + "…"
 
 
 def quick_replies(reply: Reply, extra: Sequence[tuple[str, str]] = ()) -> list[dict[str, str]]:
@@ -92,10 +104,12 @@ def quick_replies(reply: Reply, extra: Sequence[tuple[str, str]] = ()) -> list[d
 
 def reply_text(reply: Reply) -> str:
     """The whole reply as plain text: lines, then links, then the pin as a map link."""
-    parts = [render_plain(reply)]
-    parts.extend(f"🔗 {link.title}: {link.url}" for link in reply.links)
+    said = render_plain(reply)
+    parts = [said]
+    # A link the text already shows ("Mapa (https://…)") is not repeated.
+    parts.extend(f"🔗 {link.title}: {link.url}" for link in reply.links if link.url not in said)
     if reply.location is not None:
-        parts.append(pin_text(reply.location))
+        parts.append(pin_text(reply.location, said))
     return "\n".join(p for p in parts if p)
 
 

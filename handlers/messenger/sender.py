@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,8 +11,9 @@ from bot.assistant import Assistant
 from bot.conversation import Conversation
 from bot.reply import Reply
 from handlers.messenger import payloads, render
-from handlers.messenger.graph import GraphApi
+from handlers.messenger.graph import GraphApi, GraphError
 
+logger = logging.getLogger(__name__)
 CHANNEL = "messenger"
 # Why a message goes out (Send API `messaging_type`): an answer, or news inside the 24-hour window.
 RESPONSE = "RESPONSE"
@@ -36,8 +38,14 @@ class Sender:
         return self._assistant()
 
     async def typing(self, psid: str) -> None:
-        """The "…" bubble while the answer is prepared (it disappears when the answer arrives)."""
-        await self.api.send({"recipient": {"id": psid}, "sender_action": "typing_on"})
+        """The "…" bubble while the answer is prepared (it disappears when the answer arrives).
+
+        Only a nicety: one attempt, and a failure never holds up or stops the answer.
+        """
+        try:
+            await self.api.post("/me/messages", {"recipient": {"id": psid}, "sender_action": "typing_on"}, 1)
+        except GraphError as exc:
+            logger.info("typing indicator not shown: %s", exc)
 
     async def plan_option(self, psid: str, session_id: str) -> tuple[str, str] | None:
         """ "➕ Dodaj do planu" or "➖ Usuń z planu" for the session a reply is about."""
