@@ -103,6 +103,7 @@ ANNOUNCE_SEND = "📢 Wyślij do wszystkich"
 ANNOUNCE_CANCEL = "Anuluj"
 ANNOUNCE_CANCELLED = "Ogłoszenie anulowane — nic nie wysłałem."
 ANNOUNCE_DONE = "Ogłoszenie wysłane. Doszło: {sent}, nie doszło: {failed}."
+ANNOUNCE_WITHHELD = "Niewysłane (Messenger, ktoś nie pisał od ponad 24 godzin): {count}."
 ANNOUNCE_ALREADY = "To ogłoszenie już zostało wysłane."
 RELOAD_FAILED = "Plik z danymi ma błędy ({count}) — zostaje poprzedni program:"
 RELOAD_DONE = (

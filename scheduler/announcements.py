@@ -51,6 +51,7 @@ class Announcements:
             total.sent += result.sent
             total.failed += result.failed
             total.blocked += result.blocked
+            total.withheld += result.withheld
             total.pending = result.pending
             if not result.pending:
                 await self.store.finish_announcement(announcement_id, datetime.now(UTC))

@@ -135,5 +135,8 @@ class Organisers:
         if result is None:
             reply = _text(texts.ANNOUNCE_ALREADY)
         else:
-            reply = _text(texts.ANNOUNCE_DONE.format(sent=result.sent, failed=result.failed))
+            done = texts.ANNOUNCE_DONE.format(sent=result.sent, failed=result.failed)
+            if result.withheld:
+                done += " " + texts.ANNOUNCE_WITHHELD.format(count=result.withheld)
+            reply = _text(done)
         await self.replier.send(context.bot, message.chat_id, reply)

@@ -18,7 +18,9 @@ from tests.fakes.updates import ALICE
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "ADMIN_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "ADMIN_", "MESSENGER_"))
+    }
     env["PYTHONPATH"] = str(ROOT)
     env.update(values)
     return env

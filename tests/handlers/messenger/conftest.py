@@ -120,9 +120,11 @@ async def running_messenger(
     messenger.api.backoff = 0.05  # retries in tests take milliseconds, not seconds
     await messenger.start()
     try:
-        async with web_server(messenger.routes, "127.0.0.1", port):
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-                yield RunningMessenger(graph, messenger, client, clock)
+        async with (
+            web_server(messenger.routes, "127.0.0.1", port),
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client,
+        ):
+            yield RunningMessenger(graph, messenger, client, clock)
     finally:
         await messenger.stop()
 
