@@ -71,3 +71,30 @@ def test_env_example_lists_every_setting_and_loads() -> None:
     assert keys == {name.upper() for name in Settings.model_fields}
     settings = load_settings(_env_file=example)
     assert settings.telegram_bot_token is not None and settings.telegram_webhook_url is None
+
+
+def test_messenger_needs_all_three_secrets_and_names_the_missing() -> None:
+    from bot.config import ConfigError
+
+    settings = load_settings(_env_file=None, messenger_page_token="page", messenger_verify_token="v")
+    assert settings.messenger_configured and not settings.telegram_configured
+    with pytest.raises(ConfigError, match="MESSENGER_APP_SECRET") as caught:
+        settings.messenger_credentials()
+    assert "MESSENGER_PAGE_TOKEN" not in str(caught.value)
+    full = load_settings(
+        _env_file=None, messenger_page_token="p1", messenger_app_secret="a1", messenger_verify_token="v1"
+    )
+    credentials = full.messenger_credentials()
+    assert (credentials.page_token, credentials.app_secret, credentials.verify_token) == ("p1", "a1", "v1")
+    assert set(full.secrets()) == {"p1", "a1", "v1"}
+    assert full.messenger_event_update_tag is False
+
+
+def test_no_channel_is_an_error_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN.*MESSENGER_PAGE_TOKEN"):
+        load_settings(_env_file=None).require_a_channel()
+    monkeypatch.setenv("MESSENGER_GRAPH_URL", "graph.facebook.com")
+    with pytest.raises(ConfigError, match="MESSENGER_GRAPH_URL"):
+        load_settings(_env_file=None)
