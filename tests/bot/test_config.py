@@ -93,7 +93,7 @@ def test_messenger_needs_all_three_secrets_and_names_the_missing() -> None:
 def test_no_channel_is_an_error_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.config import ConfigError
 
-    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN.*MESSENGER_PAGE_TOKEN"):
+    with pytest.raises(ConfigError, match=r"TELEGRAM_BOT_TOKEN.*MESSENGER_PAGE_TOKEN"):
         load_settings(_env_file=None).require_a_channel()
     monkeypatch.setenv("MESSENGER_GRAPH_URL", "graph.facebook.com")
     with pytest.raises(ConfigError, match="MESSENGER_GRAPH_URL"):
