@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from telegram import Bot  # noqa: E402
+from telegram.request import BaseRequest, HTTPXRequest  # noqa: E402
 
 from bench.bench_telegram import FakeProcess  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
@@ -31,7 +32,7 @@ from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.loading import load_conference, parse_conference  # noqa: E402
 from bot.store.models import Delivery, Preference, User  # noqa: E402
 from bot.store.store import Store  # noqa: E402
-from handlers.telegram.app import FANOUT_POOL, POOL_TIMEOUT  # noqa: E402
+from handlers.telegram.app import FANOUT_POOL, fanout_transport  # noqa: E402
 from handlers.telegram.notifier import TelegramNotifier  # noqa: E402
 from handlers.telegram.replies import Replier  # noqa: E402
 from handlers.telegram.request import RetryingRequest  # noqa: E402
@@ -79,7 +80,7 @@ async def fan_out(fake: FakeProcess, subscribers: int, rate: float, failures: in
         await add_subscribers(store, subscribers)
         conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
         clock = FixedClock(parse_now(NOW, conference.tz))
-        request = RetryingRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)  # as the bot
+        request = RetryingRequest(fanout_transport(), flood_waits=False)  # as the bot's fan-out bot
         bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=request)
         await bot.initialize()
         fake.reset()
@@ -111,10 +112,9 @@ async def fan_out(fake: FakeProcess, subscribers: int, rate: float, failures: in
     }
 
 
-async def send_floor(fake: FakeProcess, count: int = 2000) -> float:
-    """The library's own floor: PTB's send_message in a bare loop (no ledger, no limiter), same pool."""
-    request = RetryingRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)
-    bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=request)
+async def send_floor(fake: FakeProcess, transport: BaseRequest, count: int = 2000) -> float:
+    """The library's own floor: PTB's send_message in a bare loop (no ledger, no limiter)."""
+    bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=transport)
     await bot.initialize()
     fake.reset()
     gate = asyncio.Semaphore(32)
@@ -192,8 +192,12 @@ async def main() -> None:
                 f"{subscribers:>11} {rate:>8.0f} {failures:>5} {r['seconds']:>8.2f} {r['per_second']:>8.1f} "
                 f"{r['fraction']:>9.3f} {r['lost']:>5.0f} {r['duplicated']:>4.0f}"
             )
-        floor = statistics.median([await send_floor(fake) for _ in range(3)])
-        print(f"PTB floor, send_message in a bare loop (32 at once, pool of {FANOUT_POOL}): {floor:.0f}/s")
+        for name, make in (
+            ("httpx (PTB's default)", lambda: HTTPXRequest(connection_pool_size=FANOUT_POOL)),
+            ("aiohttp (the fan-out bot's)", fanout_transport),
+        ):
+            floor = statistics.median([await send_floor(fake, make()) for _ in range(3)])
+            print(f"PTB floor, send_message in a bare loop, 32 at once, {name}: {floor:.0f}/s")
     finally:
         fake.stop()
     users, sessions = (1000, 50) if args.quick else (10_000, 200)

@@ -18,6 +18,18 @@ class Outcome(StrEnum):
     NO_CHANNEL = "no_channel"  # the person's channel is not configured in this process
 
 
+class FloodWait(Exception):
+    """The channel asks to wait `seconds` before this message is tried again (Telegram's 429).
+
+    Raised rather than waited out inside the channel, so the fan-out can wait without holding
+    one of its in-flight slots: a burst of 429s then does not stall everyone else's messages.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood wait {seconds:g} s")
+        self.seconds = seconds
+
+
 class Notifier(Protocol):
     async def send(self, person: Person, reply: Reply) -> Outcome: ...
 

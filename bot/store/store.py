@@ -236,25 +236,23 @@ class Store:
             return []
         by_id = {p.id: p for p in people}
         async with self.sessions.begin() as db:
+            # One statement with the rows as parameters (SQLAlchemy's "insertmanyvalues"), not the
+            # rows inlined into it: the statement is then compiled once and cached, not per batch.
             statement = (
-                self._insert(Delivery)
-                .values(
-                    [
-                        {
-                            "user_id": p.id,
-                            "kind": kind.value,
-                            "key": key,
-                            "status": DeliveryStatus.CLAIMED.value,
-                            "claimed_at": now,
-                            "attempts": 1,
-                        }
-                        for p in people
-                    ]
-                )
-                .on_conflict_do_nothing()
-                .returning(Delivery.id, Delivery.user_id)
+                self._insert(Delivery).on_conflict_do_nothing().returning(Delivery.id, Delivery.user_id)
             )
-            claimed = [(row.id, row.user_id) for row in await db.execute(statement)]
+            rows = [
+                {
+                    "user_id": p.id,
+                    "kind": kind.value,
+                    "key": key,
+                    "status": DeliveryStatus.CLAIMED.value,
+                    "claimed_at": now,
+                    "attempts": 1,
+                }
+                for p in people
+            ]
+            claimed = [(row.id, row.user_id) for row in await db.execute(statement, rows)]
             # A claim nobody finished (the process died mid-send): take it over, atomically.
             stale = (
                 update(Delivery)

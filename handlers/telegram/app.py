@@ -34,6 +34,7 @@ from handlers.telegram.organisers import Organisers
 from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 from handlers.telegram.request import RetryingRequest
+from handlers.telegram.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
@@ -42,7 +43,7 @@ QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 # while replies are in flight; 16 and more only add scheduling overhead (see docs/benchmarks.md).
 CONCURRENT_UPDATES = 4
 CONNECTION_POOL = 16
-FANOUT_POOL = 4  # connections of the bot that sends reminders and announcements
+FANOUT_POOL = 8  # connections of the bot that sends reminders and announcements (aiohttp)
 POOL_TIMEOUT = 10.0  # a reminder fan-out may queue for a connection; it must wait, not fail
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
 WEBHOOK_PATH = "/telegram/webhook"
@@ -68,7 +69,10 @@ def build_application(
         .token(settings.telegram_token())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .request(request or RetryingRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT))
+        .request(
+            request
+            or RetryingRequest(HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT))
+        )
         .concurrent_updates(concurrent_updates)
         .job_queue(None)  # reminders have their own persistent scheduler (scheduler/)
         .post_init(_register_commands)
@@ -126,15 +130,20 @@ async def _register_commands(application: TelegramApp) -> None:
     await application.bot.set_my_commands(BOT_COMMANDS)
 
 
+def fanout_transport() -> AiohttpRequest:
+    """The fan-out bot's transport: aiohttp, a few connections, willing to wait for one."""
+    return AiohttpRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)
+
+
 def fanout_telegram_bot(settings: Settings) -> Bot:
-    """A second Bot with its own small connection pool for reminders and announcements.
+    """A second Bot, on its own transport and connections, for reminders and announcements.
 
     A 10,000-message fan-out then never queues in front of the answers people are waiting for,
-    and a small pool is also faster: httpcore scans the whole pool on every request (measured in
-    bench/bench_fanout.py: pool of 4 ~450 msg/s, pool of 16 ~300 msg/s).
+    and it runs on aiohttp, which costs a fifth of httpx's CPU per request (handlers/telegram/
+    transport.py; bench/bench_fanout.py).
     """
     base = settings.telegram_base_url
-    request = RetryingRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)
+    request = RetryingRequest(fanout_transport(), flood_waits=False)
     return Bot(
         settings.telegram_token(), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot", request=request
     )

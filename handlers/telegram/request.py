@@ -7,10 +7,10 @@ import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import Any
 
+from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ def _retry_after(payload: bytes) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-class RetryingRequest(HTTPXRequest):
-    """`HTTPXRequest` plus bounded retries, so a reply survives a blip at Telegram.
+class RetryingRequest(BaseRequest):
+    """Bounded retries over any PTB transport, so a reply survives a blip at Telegram.
 
     Timeouts and network errors, 5xx and 429 are retried up to `MAX_ATTEMPTS` times; a 429
     waits the `retry_after` Telegram asks for. Other errors (400, 403, …) are returned at once
@@ -43,17 +43,33 @@ class RetryingRequest(HTTPXRequest):
     retry can rarely duplicate a message; losing the answer would be worse.
     """
 
-    def __init__(self, *args: Any, sleep: Sleep = asyncio.sleep, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, transport: BaseRequest, sleep: Sleep = asyncio.sleep, flood_waits: bool = True
+    ) -> None:
+        self.transport = transport
         self._sleep = sleep
+        # False: a 429 goes straight back (PTB raises RetryAfter) for the caller to wait out.
+        self.flood_waits = flood_waits
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.transport.read_timeout
+
+    async def initialize(self) -> None:
+        await self.transport.initialize()
+
+    async def shutdown(self) -> None:
+        await self.transport.shutdown()
 
     async def do_request(
         self,
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        *args: Any,
-        **kwargs: Any,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         attempts = 1 if api_method in _NOT_RETRIED else MAX_ATTEMPTS
@@ -61,7 +77,9 @@ class RetryingRequest(HTTPXRequest):
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             try:
-                status, payload = await super().do_request(url, method, request_data, *args, **kwargs)
+                status, payload = await self.transport.do_request(
+                    url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+                )
             except (TimedOut, NetworkError) as exc:
                 if last:
                     raise
@@ -69,7 +87,7 @@ class RetryingRequest(HTTPXRequest):
             else:
                 if status == 429:
                     wait = _retry_after(payload)
-                    if last or wait is None or wait > MAX_RETRY_AFTER:
+                    if last or wait is None or wait > MAX_RETRY_AFTER or not self.flood_waits:
                         return status, payload
                     logger.warning("%s: 429, waiting %.0f s (retry_after)", api_method, wait)
                     await self._sleep(wait)

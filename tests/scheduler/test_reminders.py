@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,7 +16,7 @@ from bot.reply import Reply
 from bot.store.models import DeliveryKind
 from bot.store.store import Person, Preferences, Store
 from scheduler.limiter import RateLimiter
-from scheduler.notifier import Outcome
+from scheduler.notifier import FloodWait, Outcome
 from scheduler.reminders import Reminders, reminder_jobs, reminder_key
 
 VISIT = "wizyta-na-kozlowce"  # 15:00 on day 1
@@ -215,3 +217,37 @@ async def test_a_session_moved_to_another_time_is_reminded_again(
     clock.moment = parse_now("2023-11-29 15:15", conference.tz)
     assert (await reminders.fire(VISIT, 15)).sent == 1
     assert "o 15:30" in recorder.sent[-1][1].plain_text
+
+
+@dataclass
+class Flooding:
+    """A channel that answers the first try for some chats with a flood wait (Telegram's 429)."""
+
+    flooded: set[str]
+    wait: float
+    sent: dict[str, float] = field(default_factory=dict)
+    tries: Counter[str] = field(default_factory=Counter)
+
+    async def send(self, person: Person, reply: Reply) -> Outcome:
+        self.tries[person.chat_id] += 1
+        if person.chat_id in self.flooded and self.tries[person.chat_id] == 1:
+            raise FloodWait(self.wait)
+        self.sent[person.chat_id] = time.monotonic()
+        return Outcome.SENT
+
+
+async def test_flood_waits_do_not_hold_up_everyone_else(store: Store, conference: Conference) -> None:
+    """40 people's first try is refused with a 0.5 s wait: the other 60 go meanwhile, then the 40."""
+    t = parse_now("2023-11-29 14:30", conference.tz)
+    people = [await store.touch("telegram", str(1000 + i), t) for i in range(100)]
+    for person in people:
+        await store.save_preferences(person.id, Preferences(True, 15, 30), t)
+    channel = Flooding({str(1000 + i) for i in range(40)}, wait=0.5)
+    reminders = Reminders(store, channel, lambda: conference, FixedClock(t), fast_limiter())
+    started = time.monotonic()
+    result = await reminders.fire(VISIT, 30)
+    assert result.sent == 100 and len(channel.sent) == 100
+    others = [at - started for chat, at in channel.sent.items() if chat not in channel.flooded]
+    assert max(others) < 0.45  # none of them waited behind the flooded ones
+    flooded = [at - started for chat, at in channel.sent.items() if chat in channel.flooded]
+    assert min(flooded) >= 0.5 and all(channel.tries[c] == 2 for c in channel.flooded)
