@@ -8,12 +8,16 @@ from collections.abc import Callable
 
 OVERALL_PER_SECOND = 30.0
 PER_CHAT_INTERVAL = 1.0
+BURST = 0.05  # seconds of sends a late sender may catch up: 50 at 1,000/s, one at 30/s
 
 
 class RateLimiter:
-    """Spaces sends evenly at `rate` per second overall, and `per_chat` seconds apart per chat.
+    """Spaces sends at `rate` per second overall, and `per_chat` seconds apart per chat.
 
-    Slots are handed out in order of arrival, so many waiting senders cannot burst past the rate.
+    Slots are handed out in order of arrival (a virtual schedule, GCRA), so many waiting senders
+    cannot burst past the rate. A sender that fell behind — a database write, a garbage
+    collection — may catch up by at most `burst` seconds' worth of sends; without that, every
+    stall of a busy fan-out would be time lost for good (measured: 0.90–0.97 of 1,000/s).
     """
 
     def __init__(
@@ -21,8 +25,10 @@ class RateLimiter:
         rate: float = OVERALL_PER_SECOND,
         per_chat: float = PER_CHAT_INTERVAL,
         monotonic: Callable[[], float] = time.monotonic,
+        burst: float = BURST,
     ) -> None:
         self.interval = 1.0 / rate
+        self.burst = burst
         self.per_chat = per_chat
         self._monotonic = monotonic
         self._next_slot = 0.0
@@ -30,8 +36,9 @@ class RateLimiter:
 
     def _reserve(self, chat: str) -> float:
         now = self._monotonic()
-        slot = max(now, self._next_slot, self._chat_next.get(chat, 0.0))
-        self._next_slot = slot + self.interval
+        earliest = max(now, self._next_slot - self.burst)
+        slot = max(earliest, self._chat_next.get(chat, 0.0))
+        self._next_slot = max(self._next_slot, slot) + self.interval
         self._chat_next[chat] = slot + self.per_chat
         if len(self._chat_next) > 100_000:  # forget chats whose spacing has long passed
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}

@@ -181,12 +181,27 @@ async def test_rehearsal_clock_fires_reminders_by_the_simulated_time(
 
 def test_limiter_spaces_sends_overall_and_per_chat() -> None:
     now = [0.0]
-    limiter = RateLimiter(rate=30, per_chat=1.0, monotonic=lambda: now[0])
+    limiter = RateLimiter(rate=30, per_chat=1.0, monotonic=lambda: now[0], burst=0)
     delays = [limiter._reserve(f"chat{i}") for i in range(60)]
     assert delays[0] == 0 and delays[-1] == pytest.approx(59 / 30)
     assert limiter._reserve("chat0") == pytest.approx(max(60 / 30, 1.0))
     now[0] = 10.0
     assert limiter._reserve("chat5") == 0  # long after: no wait
+
+
+def test_limiter_lets_a_late_sender_catch_up_only_a_little() -> None:
+    """After a stall, at most `burst` seconds' worth of sends go at once; then the rate again."""
+    now = [0.0]
+    limiter = RateLimiter(rate=1000, per_chat=0, monotonic=lambda: now[0], burst=0.05)
+    assert [limiter._reserve(f"c{i}") for i in range(10)] == pytest.approx([0.0] * 10)
+    now[0] = 1.0  # a one-second stall (a long database write, say)
+    delays = [limiter._reserve(f"d{i}") for i in range(200)]
+    immediate = sum(1 for d in delays if d == 0)
+    assert 50 <= immediate <= 51  # the burst, not the whole second that was lost
+    assert delays[-1] == pytest.approx(200 / 1000 - 0.05, abs=0.002)
+    # Over any window the count stays within rate x window + burst.
+    slots = sorted(1.0 + d for d in delays)
+    assert all(slots[i + 100] - slots[i] >= 0.1 - 0.05 - 1e-9 for i in range(len(slots) - 100))
 
 
 def test_fast_limiter_helper_is_unlimited() -> None:
