@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.reminders import DEFAULT_LEAD, Scope
 from bot.store import migrate
@@ -77,7 +79,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")  # ON DELETE CASCADE for /usun_dane
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: survives a process crash, far fewer fsyncs
-    cursor.execute("PRAGMA busy_timeout=5000")  # several processes on one file wait, not fail
+    cursor.execute("PRAGMA busy_timeout=30000")  # several processes on one file wait, not fail
     cursor.close()
 
 
@@ -86,6 +88,21 @@ class Store:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        # SQLite has one writer at a time. Its busy handler retries with sleeps, unfairly: under a
+        # burst (hundreds of answers at once) a write could starve past busy_timeout and fail with
+        # "database is locked" (measured, bench/bench_messenger.py). In one process, writers queue
+        # here in order instead; several processes on one file still rely on busy_timeout.
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction (committed at the end), queued behind others on SQLite."""
+        if self._write_lock is None:
+            async with self.sessions.begin() as db:
+                yield db
+            return
+        async with self._write_lock, self.sessions.begin() as db:
+            yield db
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -104,7 +121,7 @@ class Store:
 
     async def touch(self, channel: str, chat_id: str, now: datetime) -> Person:
         """The user behind a chat, created on first contact; writing again lifts a block."""
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             statement = (
                 self._insert(User)
                 .values(channel=channel, chat_id=chat_id, created_at=now, last_seen_at=now)
@@ -122,12 +139,12 @@ class Store:
         return _person(user) if user is not None else None
 
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             await db.execute(update(User).where(User.id == user_id).values(blocked_at=now))
 
     async def forget(self, channel: str, chat_id: str) -> bool:
         """Delete everything stored about a user (plan, preferences, ledger rows by cascade)."""
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             result = await db.execute(delete(User).where(User.channel == channel, User.chat_id == chat_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -148,7 +165,7 @@ class Store:
             "scope": prefs.scope.value,
             "updated_at": now,
         }
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             statement = (
                 self._insert(Preference)
                 .values(user_id=user_id, **values)
@@ -162,7 +179,7 @@ class Store:
         return set(rows)
 
     async def add_to_plan(self, user_id: int, session_id: str, now: datetime) -> bool:
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             statement = (
                 self._insert(PlanItem)
                 .values(user_id=user_id, session_id=session_id, added_at=now)
@@ -172,7 +189,7 @@ class Store:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def remove_from_plan(self, user_id: int, session_id: str) -> bool:
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             result = await db.execute(
                 delete(PlanItem).where(PlanItem.user_id == user_id, PlanItem.session_id == session_id)
             )
@@ -235,7 +252,7 @@ class Store:
         if not people:
             return []
         by_id = {p.id: p for p in people}
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             # One statement with the rows as parameters (SQLAlchemy's "insertmanyvalues"), not the
             # rows inlined into it: the statement is then compiled once and cached, not per batch.
             statement = (
@@ -283,7 +300,7 @@ class Store:
         """Record a batch of outcomes (and people who blocked the bot) in one transaction."""
         if not outcomes and not blocked:
             return
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             for status in DeliveryStatus:
                 for error in {e for _, st, e in outcomes if st is status}:
                     ids = [i for i, st, e in outcomes if st is status and e == error]
@@ -330,7 +347,7 @@ class Store:
             return [_person(u) for u in users]
 
     async def create_announcement(self, text: str, author: str, now: datetime) -> int:
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             row = Announcement(text=text, author=author, created_at=now)
             db.add(row)
             await db.flush()
@@ -342,7 +359,7 @@ class Store:
 
     async def confirm_announcement(self, announcement_id: int, now: datetime) -> bool:
         """Mark a draft confirmed; False if it was already confirmed (a double tap sends once)."""
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             result = await db.execute(
                 update(Announcement)
                 .where(Announcement.id == announcement_id, Announcement.confirmed_at.is_(None))
@@ -351,7 +368,7 @@ class Store:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def finish_announcement(self, announcement_id: int, now: datetime) -> None:
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             await db.execute(
                 update(Announcement).where(Announcement.id == announcement_id).values(finished_at=now)
             )
@@ -369,7 +386,7 @@ class Store:
     # Statistics ----------------------------------------------------------------------------
 
     async def record_unanswered(self, text: str, now: datetime) -> None:
-        async with self.sessions.begin() as db:
+        async with self._writing() as db:
             db.add(UnansweredQuestion(text=text[:300], asked_at=now))
 
     async def statistics(self, top: int = 10) -> Statistics:

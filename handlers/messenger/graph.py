@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 BACKOFF = 0.5  # seconds before the second attempt; doubled each time, with jitter
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# No pool timeout: in a burst, answers wait their turn for a connection rather than fail.
+TIMEOUT = httpx.Timeout(10.0, connect=5.0, pool=None)
 # Graph API error codes (developers.facebook.com/docs/messenger-platform/error-codes).
 _RETRY_CODES = frozenset({1, 2, 4, 17, 32, 613, 1200})  # temporary failures and rate limits
 _GONE_CODES = frozenset({551})  # "This person isn't available right now"
@@ -70,6 +71,9 @@ class GraphApi:
 
     def __post_init__(self) -> None:
         self._client: httpx.AsyncClient | None = None
+        # Requests wait here, not in httpcore's pool: httpcore scans every waiter on each
+        # request, so a burst of queued answers made each send slower (bench/bench_messenger.py).
+        self._gate = asyncio.Semaphore(self.connections)
 
     async def start(self) -> None:
         if self._client is None:
@@ -103,7 +107,8 @@ class GraphApi:
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             try:
-                response = await self._client.post(path, json=body)
+                async with self._gate:
+                    response = await self._client.post(path, json=body)
             except httpx.HTTPError as exc:
                 if last:
                     raise GraphError(Problem.RETRY, 0, None, None) from None

@@ -7,6 +7,7 @@ of a path. uvicorn runs in a thread with its own loop, so the bot under test run
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import threading
@@ -66,9 +67,9 @@ class GraphFailure:
 
 
 class FakeGraphApi:
-    def __init__(self, token: str = PAGE_TOKEN) -> None:
+    def __init__(self, token: str = PAGE_TOKEN, port: int | None = None) -> None:
         self.token = token
-        self.port = free_port()
+        self.port = port or free_port()
         self.calls: list[GraphCall] = []
         self.failures: dict[str, list[GraphFailure]] = {}
         self.tokens_seen: set[str] = set()
@@ -119,7 +120,13 @@ class FakeGraphApi:
     # Serving ---------------------------------------------------------------------------------
 
     def start(self) -> FakeGraphApi:
-        app = Starlette(routes=[Route(f"/{VERSION}/{{path:path}}", self._handle, methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route(f"/{VERSION}/{{path:path}}", self._handle, methods=["POST"]),
+                Route("/_fake/stats", self._stats, methods=["GET"]),
+                Route("/_fake/reset", self._reset, methods=["POST"]),
+            ]
+        )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off")
         self._server = uvicorn.Server(config)
         server = self._server
@@ -143,6 +150,17 @@ class FakeGraphApi:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    async def _stats(self, request: Request) -> JSONResponse:
+        """For a benchmark in another process: messages delivered so far, and to how many people."""
+        messages = self.messages()
+        return JSONResponse({"messages": len(messages), "people": len({m.recipient for m in messages})})
+
+    async def _reset(self, request: Request) -> JSONResponse:
+        with self._lock:
+            self.calls.clear()
+            self.failures.clear()
+        return JSONResponse({"ok": True})
 
     @staticmethod
     def _error(status: int, code: int, subcode: int | None, message: str) -> JSONResponse:
@@ -212,3 +230,19 @@ def _message_problem(message: dict[str, Any]) -> str | None:
         if len(reply.get("payload", "")) > 1000:
             return "(#100) quick reply payload must be at most 1000 characters"
     return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Fake Graph API (Messenger) on 127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    api = FakeGraphApi(port=args.port).start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        api.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -134,3 +136,31 @@ async def test_statistics(store: Store) -> None:
     stats = await store.statistics()
     assert (stats.users, stats.subscribers, stats.sent, stats.failed) == (2, 1, 1, 1)
     assert stats.unanswered[0] == ("gdzie jest apteka?", 2)
+
+
+async def test_a_burst_of_writes_on_sqlite_queues_instead_of_failing(tmp_path: Path) -> None:
+    """Hundreds of answers at once all write (seen, unanswered questions); SQLite has one writer.
+
+    With SQLite's busy handler cut to 20 ms, unqueued writers fail with "database is locked";
+    the store queues its own writers, so none fails.
+    """
+    from sqlalchemy import event
+
+    store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'burst.db'}")
+
+    def short_busy_timeout(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=20")
+        cursor.close()
+
+    event.listen(store.engine.sync_engine, "connect", short_busy_timeout)
+    await store.migrate()
+    try:
+        now = datetime.now(UTC)
+        writes = [store.touch("messenger", str(i), now) for i in range(300)]
+        writes += [store.record_unanswered(f"pytanie {i}", now) for i in range(300)]
+        await asyncio.gather(*writes)
+        stats = await store.statistics()
+        assert stats.users == 300 and sum(count for _, count in stats.unanswered) == 10  # top 10 shown
+    finally:
+        await store.close()
