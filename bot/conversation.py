@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -53,9 +53,16 @@ def visit_lead_for(lead: int) -> int:
 
 
 class Conversation:
-    def __init__(self, assistant: Callable[[], Assistant], store: Store) -> None:
+    def __init__(
+        self,
+        assistant: Callable[[], Assistant],
+        store: Store,
+        reminder_notes: Mapping[str, str] | None = None,
+    ) -> None:
         self._assistant = assistant  # read per message: a data reload swaps the assistant
         self.store = store
+        # A channel's caveat shown with reminder settings (Messenger's 24-hour window).
+        self.reminder_notes = dict(reminder_notes or {})
         self._seen: dict[tuple[str, str], tuple[Person, float]] = {}
 
     @property
@@ -111,6 +118,9 @@ class Conversation:
             await self.store.save_preferences(person.id, prefs, now)
             out.line(texts.REMINDERS_TURNED_ON)
         self._describe(out, prefs)
+        note = self.reminder_notes.get(person.channel)
+        if prefs.reminders and note:
+            out.line(note)
         return out.build()
 
     def _describe(self, out: ReplyBuilder, prefs: Preferences) -> None:

@@ -66,6 +66,10 @@ PICK_DAY = "Program konferencji {name}: wybierz dzień."
 ALL_DAYS = "Wszystkie dni"
 VISIT_DETAILS = "Szczegóły wizyty — wybierz poniżej."
 
+MESSENGER_WINDOW_NOTE = (
+    "ℹ️ W Messengerze mogę napisać do Ciebie sam tylko w ciągu 24 godzin od Twojej ostatniej "
+    "wiadomości. Napisz do mnie cokolwiek każdego dnia konferencji, a przypomnienia dojdą."
+)
 REMINDERS_TURNED_ON = "✅ Przypomnienia włączone."
 REMINDERS_TURNED_OFF = "🔕 Przypomnienia wyłączone — nie wyślę już żadnego."
 REMINDERS_STATUS_OFF = "Przypomnienia są wyłączone. Włącz je, a napiszę przed każdą sesją."
@@ -103,6 +107,10 @@ ANNOUNCE_SEND = "📢 Wyślij do wszystkich"
 ANNOUNCE_CANCEL = "Anuluj"
 ANNOUNCE_CANCELLED = "Ogłoszenie anulowane — nic nie wysłałem."
 ANNOUNCE_DONE = "Ogłoszenie wysłane. Doszło: {sent}, nie doszło: {failed}."
+ANNOUNCE_SILENT = (
+    "W tym {count} w Messengerze, którzy nie pisali od ponad 24 godzin — do nich nie wyślę "
+    "(chyba że włączysz MESSENGER_EVENT_UPDATE_TAG)."
+)
 ANNOUNCE_WITHHELD = "Niewysłane (Messenger, ktoś nie pisał od ponad 24 godzin): {count}."
 ANNOUNCE_ALREADY = "To ogłoszenie już zostało wysłane."
 RELOAD_FAILED = "Plik z danymi ma błędy ({count}) — zostaje poprzedni program:"

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.assistant import Assistant
@@ -13,6 +14,8 @@ from bot.changes import change_reply, programme_changes
 from bot.loading import DataError, load_conference
 from bot.store.models import DeliveryKind
 from bot.store.store import Statistics, Store
+from handlers.messenger.notifier import WINDOW
+from handlers.messenger.sender import CHANNEL
 from scheduler.announcements import Announcements
 from scheduler.fanout import FanOut
 from scheduler.reminders import Reminders
@@ -38,6 +41,7 @@ class Operations:
     reminders: Reminders | None = None  # set once the channels are up
     fanout: FanOut | None = None
     announcements: Announcements | None = None
+    messenger_window: bool = False  # Messenger runs without the event tag: silent people are skipped
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def reload(self) -> ReloadResult:
@@ -67,6 +71,17 @@ class Operations:
                 notified,
             )
             return ReloadResult(None, len(conference.sessions), len(changes), notified, jobs)
+
+    async def audience(self) -> tuple[int, int]:
+        """Who an announcement would reach, and how many of them Messenger's 24-hour rule skips."""
+        people = await self.store.reachable()
+        if not self.messenger_window:
+            return len(people), 0
+        cutoff = datetime.now(UTC) - WINDOW
+        silent = sum(
+            1 for p in people if p.channel == CHANNEL and (p.last_seen is None or p.last_seen <= cutoff)
+        )
+        return len(people), silent
 
     async def statistics(self) -> Statistics:
         return await self.store.statistics()

@@ -25,7 +25,7 @@ from bot.assistant import Assistant
 from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.store.store import Store
-from handlers.messenger.app import Messenger, build_messenger
+from handlers.messenger.app import Messenger, build_messenger, reminder_notes, skips_silent_people
 from handlers.messenger.sender import CHANNEL as MESSENGER
 from handlers.operations import Operations
 from handlers.telegram.app import (
@@ -204,8 +204,14 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         settings.messenger_credentials()
     store = Store.open(settings.database_url)
     current = CurrentAssistant(assistant)
-    conversation = Conversation(current, store)
-    operations = Operations(data_path or settings.bot_data, store, current=current, swap=current.swap)
+    conversation = Conversation(current, store, reminder_notes=reminder_notes(settings))
+    operations = Operations(
+        data_path or settings.bot_data,
+        store,
+        current=current,
+        swap=current.swap,
+        messenger_window=skips_silent_people(settings),
+    )
     channels: dict[str, Notifier] = {}
 
     application: TelegramApp | None = None

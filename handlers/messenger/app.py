@@ -142,6 +142,16 @@ class Messenger:
         return await self.commands.confirmed_forget(psid, payload.value == "yes"), []
 
 
+def skips_silent_people(settings: Settings) -> bool:
+    """Messenger runs without the event tag: who has not written for 24 hours gets no reminders."""
+    return settings.messenger_configured and not settings.messenger_event_update_tag
+
+
+def reminder_notes(settings: Settings) -> dict[str, str]:
+    """What Messenger users are told with their reminder settings, when the window applies."""
+    return {CHANNEL: texts.MESSENGER_WINDOW_NOTE} if skips_silent_people(settings) else {}
+
+
 def build_messenger(
     settings: Settings, assistant: Callable[[], Assistant], conversation: Conversation | None = None
 ) -> Messenger:

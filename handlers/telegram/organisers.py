@@ -94,9 +94,12 @@ class Organisers:
             return
         user = update.effective_user
         announcement_id = await self.operations.announcements.draft(text, str(user.id if user else ""))
-        audience = len(await self.operations.store.reachable())
+        audience, silent = await self.operations.audience()
         preview = announcement_reply(text)
-        reply = with_notice(preview, texts.ANNOUNCE_PREVIEW.format(count=audience))
+        heading = texts.ANNOUNCE_PREVIEW.format(count=audience)
+        if silent:
+            heading += " " + texts.ANNOUNCE_SILENT.format(count=silent)
+        reply = with_notice(preview, heading)
         codec = self.replier.codec
         buttons = InlineKeyboardMarkup(
             [

@@ -20,7 +20,7 @@ from bot.config import Settings, load_settings
 from bot.conversation import Conversation
 from bot.model import Conference
 from bot.store.store import Store
-from handlers.messenger.app import Messenger, build_messenger
+from handlers.messenger.app import Messenger, build_messenger, reminder_notes
 from handlers.messenger.webhook import SIGNATURE_HEADER, WEBHOOK_PATH
 from handlers.serve import CurrentAssistant, web_server
 from tests.fakes.graph_api import PAGE_TOKEN, FakeGraphApi
@@ -113,9 +113,10 @@ async def running_messenger(
 ) -> AsyncIterator[RunningMessenger]:
     clock = FixedClock(parse_now(now, conference.tz))
     current = CurrentAssistant(Assistant(conference, clock))
-    conversation = Conversation(current, store) if store is not None else None
     port = free_port()
     settings = messenger_settings(graph, bot_port=port, **overrides)
+    notes = reminder_notes(settings)  # as `run` wires it
+    conversation = Conversation(current, store, reminder_notes=notes) if store is not None else None
     messenger = build_messenger(settings, current, conversation)
     messenger.api.backoff = 0.05  # retries in tests take milliseconds, not seconds
     await messenger.start()

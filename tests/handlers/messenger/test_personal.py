@@ -81,3 +81,18 @@ async def test_forget_asks_first_then_deletes_everything(bot: RunningMessenger, 
     [gone] = await bot.say(quick_reply(ANNA, yes["title"], yes["payload"]))
     assert "usun" in gone.text.lower() or "usuń" in gone.text.lower()
     assert await store.find("messenger", ANNA) is None
+
+
+async def test_turning_reminders_on_explains_the_24_hour_window(bot: RunningMessenger) -> None:
+    [on] = await bot.say(text(ANNA, "włącz przypomnienia"))
+    assert "24 godzin" in on.text and "Przypomnienia włączone" in on.text
+    [off] = await bot.say(text(ANNA, "wyłącz przypomnienia"))
+    assert "24 godzin" not in off.text
+
+
+async def test_with_the_event_tag_there_is_no_window_to_explain(
+    graph: FakeGraphApi, conference: Conference, store: Store
+) -> None:
+    async with running_messenger(graph, conference, store=store, messenger_event_update_tag=True) as bot:
+        [on] = await bot.say(text(ANNA, "włącz przypomnienia"))
+    assert "Przypomnienia włączone" in on.text and "24 godzin" not in on.text

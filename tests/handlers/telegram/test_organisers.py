@@ -178,3 +178,22 @@ async def test_reload_applies_changes_and_tells_who_planned_them(organised: Orga
     # Reloading the same file again tells nobody twice.
     [again] = await bot.say(updates.message(ADMIN, "/przeladuj"), ADMIN)
     assert "Zmiany w programie: 0" in parse_telegram_html(again.text)
+
+
+async def test_preview_counts_messenger_people_outside_the_24_hour_window(organised: Organised) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    bot = organised.bot
+    store = organised.operations.store
+    now = datetime.now(UTC)
+    await store.touch("messenger", "m-recent", now - timedelta(hours=2))
+    await store.touch("messenger", "m-silent", now - timedelta(hours=30))
+    organised.operations.messenger_window = True
+    [preview] = await bot.say(updates.message(ADMIN, "/ogloszenie Sala zmieniona"), ADMIN)
+    text = parse_telegram_html(preview.text)
+    assert "odbiorcy: 6" in text and "W tym 1 w Messengerze" in text
+    organised.operations.messenger_window = False  # the tag is on: everyone can be reached
+    [again] = await bot.say(updates.message(ADMIN, "/ogloszenie Sala zmieniona"), ADMIN)
+    assert "Messengerze" not in parse_telegram_html(again.text)
+    [stats] = await bot.say(updates.message(ADMIN, "/statystyki"), ADMIN)
+    assert "Kanały: messenger 2, telegram 4" in parse_telegram_html(stats.text)
