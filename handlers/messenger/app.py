@@ -18,7 +18,7 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.reply import Reply, ReplyBuilder
-from handlers.messenger.commands import Commands, Options
+from handlers.messenger.commands import CALENDAR, Commands, Options
 from handlers.messenger.events import Incoming
 from handlers.messenger.graph import GraphApi, GraphError
 from handlers.messenger.notifier import MessengerNotifier
@@ -137,6 +137,8 @@ class Messenger:
         if payload.kind is Kind.PLAN:
             if self.conversation is None:
                 return self.sender.assistant.reply_help(), []
+            if payload.value == CALENDAR:
+                return await self.commands.calendar(psid), []
             add, session_id = payload.value.startswith("+"), payload.value[1:]
             return await self.conversation.change_plan(CHANNEL, psid, session_id, add=add), []
         return await self.commands.confirmed_forget(psid, payload.value == "yes"), []

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from bot import texts
 from bot.assistant import Assistant
+from bot.ics import programme_ics
 from bot.polish import WEEKDAYS
 from bot.programme import visit_labels
 from bot.reply import Reply, ReplyBuilder, with_notice
@@ -17,6 +18,9 @@ from handlers.messenger.payloads import Kind, Payload
 from handlers.messenger.sender import CHANNEL, Sender
 
 VISIT_LABEL = 60  # before the quick reply's own shortening at a word boundary
+PLAN_FILE = "moj-plan.ics"
+CALENDAR = "ics"  # PLAN:ics
+CALENDAR_LABEL = "📅 Do kalendarza"
 NO_STORE = "Ta funkcja wymaga bazy danych, a ten bot działa bez niej."
 Options = list[tuple[str, str]]  # quick replies: (label, payload)
 Handler = Callable[[str, str], Awaitable[tuple[Reply, Options]]]
@@ -98,10 +102,26 @@ class Commands:
         return self.assistant.reply_contact(), []
 
     async def plan(self, psid: str, args: str) -> tuple[Reply, Options]:
+        """My plan by day, with the plan as a calendar file one tap away."""
         conversation = self.sender.conversation
         if conversation is None:
             return ReplyBuilder().line(NO_STORE).build(), []
-        return await conversation.plan_reply(CHANNEL, psid), []
+        reply = await conversation.plan_reply(CHANNEL, psid)
+        if not await conversation.plan_sessions(CHANNEL, psid):
+            return reply, []
+        return reply, [(CALENDAR_LABEL, Payload(Kind.PLAN, CALENDAR).encode())]
+
+    async def calendar(self, psid: str) -> Reply:
+        """The plan as an .ics file (sent here), and a line saying what it is."""
+        conversation = self.sender.conversation
+        if conversation is None:
+            return ReplyBuilder().line(NO_STORE).build()
+        sessions = await conversation.plan_sessions(CHANNEL, psid)
+        if not sessions:
+            return await conversation.plan_reply(CHANNEL, psid)
+        document = programme_ics(self.assistant.conference, sessions)
+        await self.sender.send_file(psid, PLAN_FILE, document, "text/calendar")
+        return ReplyBuilder().line(texts.PLAN_ICS_CAPTION).build()
 
     async def reminders(self, psid: str, args: str) -> tuple[Reply, Options]:
         """Settings, or "/przypomnienia wlacz 10" in one step (a bare number is minutes)."""

@@ -10,6 +10,7 @@ exceptions, a header never is.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from dataclasses import dataclass
@@ -95,11 +96,26 @@ class GraphApi:
         """POST /me/messages: a message or a sender action."""
         return await self.post("/me/messages", body)
 
+    async def send_file(self, psid: str, filename: str, content: bytes, mimetype: str) -> dict[str, Any]:
+        """POST /me/messages as multipart: a file attachment uploaded with the message."""
+        fields = {
+            "recipient": json.dumps({"id": psid}),
+            "messaging_type": "RESPONSE",
+            "message": json.dumps({"attachment": {"type": "file", "payload": {"is_reusable": False}}}),
+        }
+        return await self.post("/me/messages", fields, files={"filedata": (filename, content, mimetype)})
+
     async def set_profile(self, body: dict[str, Any]) -> dict[str, Any]:
         """POST /me/messenger_profile: Get Started, greeting, persistent menu."""
         return await self.post("/me/messenger_profile", body)
 
-    async def post(self, path: str, body: dict[str, Any], attempts: int = ATTEMPTS) -> dict[str, Any]:
+    async def post(
+        self,
+        path: str,
+        body: dict[str, Any],
+        attempts: int = ATTEMPTS,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> dict[str, Any]:
         """One call, retried with jittered backoff on rate limits, 5xx and network errors."""
         await self.start()
         assert self._client is not None
@@ -108,7 +124,10 @@ class GraphApi:
             last = attempt == attempts
             try:
                 async with self._gate:
-                    response = await self._client.post(path, json=body)
+                    if files is None:
+                        response = await self._client.post(path, json=body)
+                    else:  # multipart: the other fields go as form fields beside the file
+                        response = await self._client.post(path, data=body, files=files)
             except httpx.HTTPError as exc:
                 if last:
                     raise GraphError(Problem.RETRY, 0, None, None) from None

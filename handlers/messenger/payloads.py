@@ -2,7 +2,7 @@
 
 Payloads are ours alone (Messenger echoes them verbatim, up to 1,000 characters), so they are
 plain prefixed strings: `ASK:<question>`, `CMD:<command>`, `DAY:<index>`, `SES:<session id>`,
-`PLAN:+<session id>`, `PLAN:-<session id>`, `FORGET:yes|no`.
+`PLAN:+<session id>`, `PLAN:-<session id>`, `PLAN:ics` (the plan as a file), `FORGET:yes|no`.
 """
 
 from __future__ import annotations

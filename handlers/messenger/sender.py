@@ -55,6 +55,9 @@ class Sender:
         label = texts.PLAN_REMOVE_BUTTON if present else texts.PLAN_ADD_BUTTON
         return label, payloads.Payload(payloads.Kind.PLAN, ("-" if present else "+") + session_id).encode()
 
+    async def send_file(self, psid: str, filename: str, content: bytes, mimetype: str) -> None:
+        await self.api.send_file(psid, filename, content, mimetype)
+
     def _messages(self, reply: Reply, extra: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         """Rendered once per reply object: a fan-out sends one reply to thousands."""
         if extra:

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.telegram_api import free_port
+from tests.fakes.telegram_api import _multipart, free_port
 
 PAGE_TOKEN = "EAAB-page-token-never-real"
 VERSION = "v21.0"
@@ -52,6 +52,12 @@ class GraphCall:
     @property
     def quick_replies(self) -> list[dict[str, Any]]:
         return list((self.message or {}).get("quick_replies", []))
+
+    @property
+    def file(self) -> dict[str, Any] | None:
+        """An uploaded attachment: {"filename", "content"}."""
+        value = self.body.get("filedata")
+        return value if isinstance(value, dict) else None
 
     @property
     def titles(self) -> list[str]:
@@ -179,8 +185,12 @@ class FakeGraphApi:
             self.tokens_seen.add(token)
         if token != self.token:
             return self._error(400, 190, None, "Invalid OAuth access token.")
+        content_type = request.headers.get("content-type", "")
         try:
-            body = await request.json()
+            if content_type.startswith("multipart/form-data"):  # an attachment upload
+                body = _multipart(content_type, await request.body())
+            else:
+                body = await request.json()
         except ValueError:
             return self._error(400, 100, None, "Invalid JSON")
         call = GraphCall(path, body if isinstance(body, dict) else {})
@@ -216,6 +226,9 @@ class FakeGraphApi:
 
 def _message_problem(message: dict[str, Any]) -> str | None:
     """What Meta would refuse in a message: the limits the channel must keep."""
+    attachment = message.get("attachment")
+    if isinstance(attachment, dict):
+        return None if attachment.get("type") in ("file", "image", "audio", "video") else "(#100) bad type"
     text = message.get("text")
     if not isinstance(text, str) or not text:
         return "(#100) message text is required"

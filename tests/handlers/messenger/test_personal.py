@@ -96,3 +96,21 @@ async def test_with_the_event_tag_there_is_no_window_to_explain(
     async with running_messenger(graph, conference, store=store, messenger_event_update_tag=True) as bot:
         [on] = await bot.say(text(ANNA, "włącz przypomnienia"))
     assert "Przypomnienia włączone" in on.text and "24 godzin" not in on.text
+
+
+async def test_the_plan_comes_as_a_calendar_file_too(bot: RunningMessenger, conference: Conference) -> None:
+    from icalendar import Calendar
+
+    [empty] = await bot.say(postback(ANNA, "CMD:plan"))
+    assert not any(q["payload"] == "PLAN:ics" for q in empty.quick_replies)  # nothing to export yet
+    await bot.say(quick_reply(ANNA, "➕", f"PLAN:+{VISIT}"))
+    [plan] = await bot.say(postback(ANNA, "CMD:plan"))
+    calendar = option(plan, "📅")
+    [file_message, caption] = await bot.say(
+        quick_reply(ANNA, calendar["title"], calendar["payload"]), count=2
+    )
+    assert file_message.message == {"attachment": {"type": "file", "payload": {"is_reusable": False}}}
+    assert file_message.file is not None and file_message.file["filename"] == "moj-plan.ics"
+    events = [c for c in Calendar.from_ical(file_message.file["content"]).walk("VEVENT")]
+    assert len(events) == 1 and "Kozłówce" in str(events[0]["SUMMARY"])
+    assert "plik kalendarza" in caption.text
