@@ -77,14 +77,19 @@ def _post_signed(port: int, body: dict[str, object]) -> httpx.Response:
     )
 
 
-@pytest.mark.parametrize("with_telegram", [False, True], ids=["messenger-alone", "with-telegram"])
+@pytest.mark.parametrize(
+    "telegram", ["", "polling", "webhook"], ids=["messenger-alone", "with-telegram", "with-telegram-webhook"]
+)
 def test_run_serves_messenger_and_stops_on_sigterm(
-    tmp_path: Path, graph: FakeGraphApi, fake_api: FakeBotApi, with_telegram: bool
+    tmp_path: Path, graph: FakeGraphApi, fake_api: FakeBotApi, telegram: str
 ) -> None:
     port = free_port()
     values = messenger_env(graph, BOT_PORT=str(port), BOT_NOW="2023-11-29 14:00", BOT_LOG_LEVEL="DEBUG")
+    with_telegram = bool(telegram)
     if with_telegram:
         values.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_api.base_url)
+    if telegram == "webhook":  # both webhooks on one web server
+        values.update(TELEGRAM_WEBHOOK_URL="https://bot.example.org", TELEGRAM_WEBHOOK_SECRET="hook-secret")
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(
@@ -103,8 +108,15 @@ def test_run_serves_messenger_and_stops_on_sigterm(
             )
             assert handshake.text == "77"
             assert _post_signed(port, envelope(text(ANNA, "co jest teraz?"))).status_code == 200
-            if with_telegram:
+            if telegram == "polling":
                 fake_api.push(updates.message(ALICE, "co jest teraz?"))
+            elif telegram == "webhook":
+                hook = httpx.post(
+                    f"http://127.0.0.1:{port}/telegram/webhook",
+                    json=updates.message(ALICE, "co jest teraz?"),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"},
+                )
+                assert hook.status_code == 200
             deadline = time.monotonic() + 30
             while not graph.messages(ANNA) or (with_telegram and not fake_api.sent(ALICE)):
                 assert process.poll() is None, err.read_text()
@@ -117,7 +129,8 @@ def test_run_serves_messenger_and_stops_on_sigterm(
     log = err.read_text() + out.read_text()
     assert process.returncode == 0, log
     assert "Messenger (webhook)" in log
-    assert ("Telegram (long polling)" in log) == with_telegram
+    assert ("Telegram (long polling)" in log) == (telegram == "polling")
+    assert ("Telegram (webhook)" in log) == (telegram == "webhook")
     for secret in (PAGE_TOKEN, APP_SECRET, VERIFY_TOKEN, TOKEN.split(":")[1]):
         assert secret not in log  # even at DEBUG
 
