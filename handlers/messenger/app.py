@@ -47,7 +47,7 @@ class Messenger:
         self.conversation = conversation
         self.notifier = MessengerNotifier(self.sender, tag_allowed)
         self.routes: list[Route] = messenger_routes(self.dispatch, app_secret, verify_token)
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # person → (lock, events using it)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -76,13 +76,19 @@ class Messenger:
             task.add_done_callback(self._tasks.discard)
 
     async def handle(self, event: Incoming) -> None:
-        lock = self._locks.setdefault(event.sender, asyncio.Lock())
+        """Answer one event, after any earlier ones from the same person."""
+        lock, users = self._locks.get(event.sender, (asyncio.Lock(), 0))
+        self._locks[event.sender] = (lock, users + 1)
         try:
             async with lock:
                 await self._answer(event)
         finally:
-            if not lock.locked() and self._locks.get(event.sender) is lock:
+            # The lock goes only when no later event of this person holds or awaits it.
+            lock, users = self._locks[event.sender]
+            if users == 1:
                 del self._locks[event.sender]
+            else:
+                self._locks[event.sender] = (lock, users - 1)
 
     async def _answer(self, event: Incoming) -> None:
         psid = event.sender

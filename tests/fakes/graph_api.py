@@ -79,6 +79,7 @@ class FakeGraphApi:
         self.calls: list[GraphCall] = []
         self.failures: dict[str, list[GraphFailure]] = {}
         self.tokens_seen: set[str] = set()
+        self.delay = 0.0  # seconds each me/messages call takes, to make answers overlap
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._server: uvicorn.Server | None = None
@@ -206,6 +207,8 @@ class FakeGraphApi:
         if failure is not None:
             return self._error(failure.status, failure.code, failure.subcode, "injected failure")
         if path == "me/messages":
+            if self.delay:
+                await asyncio.sleep(self.delay)
             if call.recipient is None:
                 return self._error(400, 100, None, "(#100) The parameter recipient is required")
             message = call.message

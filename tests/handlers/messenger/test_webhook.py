@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from bot.model import Conference
 from handlers.messenger.webhook import WEBHOOK_PATH, signature_valid
 from tests.handlers.messenger.conftest import (
     ANNA,
@@ -152,3 +153,22 @@ def test_signature_check_is_exact() -> None:
     assert not signature_valid(body + b" ", sign(body), APP_SECRET)
     assert not signature_valid(body, None, APP_SECRET)
     assert not signature_valid(body, "sha256=", APP_SECRET)
+
+
+async def test_one_persons_quick_messages_are_answered_in_their_order(
+    bot: RunningMessenger, conference: Conference
+) -> None:
+    from bot.assistant import Assistant
+
+    bot.graph.delay = 0.03  # every Graph call takes a while: the answers overlap in time
+    asked = ["kontakt", "jak dojechać?", "co dalej", "pomoc", "kto organizuje", "co jest teraz?"]
+    for question in asked:  # each call is acknowledged before its answer is sent
+        assert (await bot.post(text(ANNA, question))).status_code == 200
+    await bot.post(text(BARTEK, "kontakt"))
+    answers = await bot.graph.wait_messages(ANNA, len(asked))
+    assistant = Assistant(conference, bot.clock)
+    expected = [assistant.ask(q).reply.plain_text.splitlines()[0] for q in asked]
+    assert [a.text.splitlines()[0] for a in answers] == expected
+    await bot.graph.wait_messages(BARTEK, 1)
+    await asyncio.sleep(0.1)
+    assert bot.messenger._locks == {}  # nothing kept per person once answered
