@@ -6,21 +6,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.reply import Reply, ReplyBuilder, bold, with_notice
 from handlers.operations import Operations
+from handlers.reports import preview_reply, reload_reply, sent_reply, statistics_reply, text_reply
 from handlers.telegram.callbacks import Action
 from handlers.telegram.commands import reply_target
 from handlers.telegram.replies import Replier
-from scheduler.announcements import announcement_reply
 
-MAX_ERRORS_SHOWN = 10
-
-
-def _text(*lines: str) -> Reply:
-    out = ReplyBuilder()
-    for line in lines:
-        out.line(line)
-    return out.build()
+_text = text_reply
 
 
 class Organisers:
@@ -41,40 +33,15 @@ class Organisers:
         if not self._allowed(update):
             return await self._refuse(update, context)
         assert self.operations is not None
-        stats = await self.operations.statistics()
-        out = ReplyBuilder().line(bold("Statystyki"))
-        out.line(f"Użytkownicy: {stats.users} (zablokowali bota: {stats.blocked})")
-        if len(stats.channels) > 1:
-            channels = sorted(stats.channels.items())
-            out.line("Kanały: " + ", ".join(f"{name} {count}" for name, count in channels))
-        out.line(f"Przypomnienia włączone: {stats.subscribers}")
-        out.line(f"Przypomnienia wysłane: {stats.sent}, nieudane: {stats.failed}, pominięte: {stats.skipped}")
-        if stats.withheld:
-            out.line(f"Niewysłane w Messengerze (poza oknem 24 godzin): {stats.withheld}")
-        if stats.unanswered:
-            out.line(bold("Pytania bez odpowiedzi (do uzupełnienia w FAQ):"))
-            for question, count in stats.unanswered:
-                out.line(f"• {question} — {count}×")
+        reply = statistics_reply(await self.operations.statistics())
         chat_id, quote = reply_target(update)
-        await self.replier.send(context.bot, chat_id, out.build(), reply_to=quote)
+        await self.replier.send(context.bot, chat_id, reply, reply_to=quote)
 
     async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not self._allowed(update):
             return await self._refuse(update, context)
         assert self.operations is not None
-        result = await self.operations.reload()
-        if result.error is not None:
-            issues = [str(issue) for issue in result.error.issues[:MAX_ERRORS_SHOWN]]
-            reply = _text(texts.RELOAD_FAILED.format(count=len(result.error.issues)), *issues)
-        else:
-            reply = _text(
-                texts.RELOAD_DONE.format(
-                    sessions=result.sessions,
-                    jobs=result.jobs,
-                    changes=result.changes,
-                    notified=result.notified,
-                )
-            )
+        reply = reload_reply(await self.operations.reload())
         self.replier.assistant = self.operations.current()
         chat_id, quote = reply_target(update)
         await self.replier.send(context.bot, chat_id, reply, reply_to=quote)
@@ -94,12 +61,7 @@ class Organisers:
             return
         user = update.effective_user
         announcement_id = await self.operations.announcements.draft(text, str(user.id if user else ""))
-        audience, silent = await self.operations.audience()
-        preview = announcement_reply(text)
-        heading = texts.ANNOUNCE_PREVIEW.format(count=audience)
-        if silent:
-            heading += " " + texts.ANNOUNCE_SILENT.format(count=silent)
-        reply = with_notice(preview, heading)
+        reply = preview_reply(text, *await self.operations.audience())
         codec = self.replier.codec
         buttons = InlineKeyboardMarkup(
             [
@@ -135,11 +97,4 @@ class Organisers:
             return
         await self.replier.edit(message, _text("📢 Wysyłam…"), markup=None)
         result = await self.operations.announcements.send(int(number))
-        if result is None:
-            reply = _text(texts.ANNOUNCE_ALREADY)
-        else:
-            done = texts.ANNOUNCE_DONE.format(sent=result.sent, failed=result.failed)
-            if result.withheld:
-                done += " " + texts.ANNOUNCE_WITHHELD.format(count=result.withheld)
-            reply = _text(done)
-        await self.replier.send(context.bot, message.chat_id, reply)
+        await self.replier.send(context.bot, message.chat_id, sent_reply(result))

@@ -1,0 +1,65 @@
+"""What organisers are told, for any channel: statistics, a reload's result, an announcement."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.reply import Reply, ReplyBuilder, bold, with_notice
+from bot.store.store import Statistics
+from handlers.operations import ReloadResult
+from scheduler.announcements import announcement_reply
+from scheduler.fanout import FanOutResult
+
+MAX_ERRORS_SHOWN = 10
+
+
+def text_reply(*lines: str) -> Reply:
+    out = ReplyBuilder()
+    for line in lines:
+        out.line(line)
+    return out.build()
+
+
+def statistics_reply(stats: Statistics) -> Reply:
+    out = ReplyBuilder().line(bold("Statystyki"))
+    out.line(f"Użytkownicy: {stats.users} (zablokowali bota: {stats.blocked})")
+    if len(stats.channels) > 1:
+        channels = sorted(stats.channels.items())
+        out.line("Kanały: " + ", ".join(f"{name} {count}" for name, count in channels))
+    out.line(f"Przypomnienia włączone: {stats.subscribers}")
+    out.line(f"Przypomnienia wysłane: {stats.sent}, nieudane: {stats.failed}, pominięte: {stats.skipped}")
+    if stats.withheld:
+        out.line(f"Niewysłane w Messengerze (poza oknem 24 godzin): {stats.withheld}")
+    if stats.unanswered:
+        out.line(bold("Pytania bez odpowiedzi (do uzupełnienia w FAQ):"))
+        for question, count in stats.unanswered:
+            out.line(f"• {question} — {count}×")
+    return out.build()
+
+
+def reload_reply(result: ReloadResult) -> Reply:
+    if result.error is not None:
+        issues = [str(issue) for issue in result.error.issues[:MAX_ERRORS_SHOWN]]
+        return text_reply(texts.RELOAD_FAILED.format(count=len(result.error.issues)), *issues)
+    return text_reply(
+        texts.RELOAD_DONE.format(
+            sessions=result.sessions, jobs=result.jobs, changes=result.changes, notified=result.notified
+        )
+    )
+
+
+def preview_reply(text: str, audience: int, silent: int) -> Reply:
+    """The announcement as people will see it, under who it will reach."""
+    heading = texts.ANNOUNCE_PREVIEW.format(count=audience)
+    if silent:
+        heading += " " + texts.ANNOUNCE_SILENT.format(count=silent)
+    return with_notice(announcement_reply(text), heading)
+
+
+def sent_reply(result: FanOutResult | None) -> Reply:
+    """How an announcement went; None: it had been sent already (a second tap)."""
+    if result is None:
+        return text_reply(texts.ANNOUNCE_ALREADY)
+    done = texts.ANNOUNCE_DONE.format(sent=result.sent, failed=result.failed)
+    if result.withheld:
+        done += " " + texts.ANNOUNCE_WITHHELD.format(count=result.withheld)
+    return text_reply(done)
