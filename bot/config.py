@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Telegram user ids of organisers, comma-separated"
     )
+    messenger_admin_ids: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), description="Messenger ids (PSIDs) of organisers, comma-separated"
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -63,6 +66,16 @@ class Settings(BaseSettings):
             if not all(re.fullmatch(r"-?\d+", p) for p in parts):
                 raise ValueError("oczekiwano liczb (identyfikatorów) oddzielonych przecinkami")
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("messenger_admin_ids", mode="before")
+    @classmethod
+    def _split_psids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s;]+", value) if p]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("oczekiwano identyfikatorów (cyfr) oddzielonych przecinkami — zob. /moje_id")
+            return frozenset(parts)
         return value
 
     @field_validator("telegram_base_url", "telegram_webhook_url", "messenger_graph_url")

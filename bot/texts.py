@@ -104,6 +104,12 @@ ADMIN_ONLY = "Ta komenda jest tylko dla organizatorów."
 ANNOUNCE_USAGE = "Użycie: /ogloszenie TREŚĆ — pokażę podgląd i zapytam, czy wysłać."
 ANNOUNCE_PREVIEW = "Podgląd ogłoszenia (odbiorcy: {count}):"
 ANNOUNCE_SEND = "📢 Wyślij do wszystkich"
+ANNOUNCE_SEND_SHORT = "📢 Wyślij"  # a Messenger quick reply has 20 characters
+ANNOUNCE_SENDING = "📢 Wysyłam…"
+YOUR_ID = (
+    "Twój identyfikator w tej rozmowie: {id}. Organizatorzy wpisują go do MESSENGER_ADMIN_IDS, "
+    "żeby mieć tu polecenia organizatorów (/statystyki, /przeladuj, /ogloszenie)."
+)
 ANNOUNCE_CANCEL = "Anuluj"
 ANNOUNCE_CANCELLED = "Ogłoszenie anulowane — nic nie wysłałem."
 ANNOUNCE_DONE = "Ogłoszenie wysłane. Doszło: {sent}, nie doszło: {failed}."

@@ -226,7 +226,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         channels[TELEGRAM] = TelegramNotifier(fanout_bot, replier)
     messenger: Messenger | None = None
     if settings.messenger_configured:
-        messenger = build_messenger(settings, current, conversation)
+        messenger = build_messenger(settings, current, conversation, operations)
         channels[MESSENGER] = messenger.notifier
 
     reminders = Reminders(

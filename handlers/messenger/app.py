@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from starlette.routing import Route
 
@@ -22,9 +23,11 @@ from handlers.messenger.commands import CALENDAR, Commands, Options
 from handlers.messenger.events import Incoming
 from handlers.messenger.graph import GraphApi, GraphError
 from handlers.messenger.notifier import MessengerNotifier
+from handlers.messenger.organisers import Organisers
 from handlers.messenger.payloads import Kind, decode
 from handlers.messenger.sender import CHANNEL, Sender
 from handlers.messenger.webhook import messenger_routes
+from handlers.operations import Operations
 
 logger = logging.getLogger(__name__)
 SEEN_MESSAGES = 2048  # message ids remembered, so a webhook Meta delivers twice is answered once
@@ -40,10 +43,13 @@ class Messenger:
         app_secret: str,
         verify_token: str,
         tag_allowed: bool = False,
+        admins: frozenset[str] = frozenset(),
+        operations: Operations | None = None,
     ) -> None:
         self.api = api
         self.sender = Sender(api, assistant, conversation)
-        self.commands = Commands(self.sender)
+        self.organisers = Organisers(self.sender, admins, operations, self.spawn)
+        self.commands = Commands(self.sender, self.organisers)
         self.conversation = conversation
         self.notifier = MessengerNotifier(self.sender, tag_allowed)
         self.routes: list[Route] = messenger_routes(self.dispatch, app_secret, verify_token)
@@ -60,6 +66,12 @@ class Messenger:
             await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
         await self.api.stop()
 
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run in the background, tracked: `stop` waits for it (within reason)."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     # Events in --------------------------------------------------------------------------------
 
     def dispatch(self, events: Sequence[Incoming]) -> None:
@@ -71,9 +83,7 @@ class Messenger:
                 self._seen[event.mid] = None
                 if len(self._seen) > SEEN_MESSAGES:
                     self._seen.popitem(last=False)
-            task = asyncio.create_task(self.handle(event))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.spawn(self.handle(event))
 
     async def handle(self, event: Incoming) -> None:
         """Answer one event, after any earlier ones from the same person."""
@@ -147,6 +157,8 @@ class Messenger:
                 return await self.commands.calendar(psid), []
             add, session_id = payload.value.startswith("+"), payload.value[1:]
             return await self.conversation.change_plan(CHANNEL, psid, session_id, add=add), []
+        if payload.kind is Kind.ADMIN:
+            return await self.organisers.on_tap(psid, payload.value), []
         return await self.commands.confirmed_forget(psid, payload.value == "yes"), []
 
 
@@ -161,7 +173,10 @@ def reminder_notes(settings: Settings) -> dict[str, str]:
 
 
 def build_messenger(
-    settings: Settings, assistant: Callable[[], Assistant], conversation: Conversation | None = None
+    settings: Settings,
+    assistant: Callable[[], Assistant],
+    conversation: Conversation | None = None,
+    operations: Operations | None = None,
 ) -> Messenger:
     """Messenger from the settings; `ConfigError` names any of its three secrets that is missing."""
     credentials = settings.messenger_credentials()
@@ -173,4 +188,6 @@ def build_messenger(
         credentials.app_secret,
         credentials.verify_token,
         tag_allowed=settings.messenger_event_update_tag,
+        admins=settings.messenger_admin_ids,
+        operations=operations,
     )

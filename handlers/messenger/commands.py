@@ -14,6 +14,7 @@ from bot.ics import programme_ics
 from bot.polish import WEEKDAYS
 from bot.programme import visit_labels
 from bot.reply import Reply, ReplyBuilder, with_notice
+from handlers.messenger.organisers import Organisers
 from handlers.messenger.payloads import Kind, Payload
 from handlers.messenger.sender import CHANNEL, Sender
 
@@ -27,8 +28,9 @@ Handler = Callable[[str, str], Awaitable[tuple[Reply, Options]]]
 
 
 class Commands:
-    def __init__(self, sender: Sender) -> None:
+    def __init__(self, sender: Sender, organisers: Organisers) -> None:
         self.sender = sender
+        self.organisers = organisers
         self.table: dict[str, Handler] = {
             "start": self.start,
             "pomoc": self.help,
@@ -41,6 +43,10 @@ class Commands:
             "plan": self.plan,
             "przypomnienia": self.reminders,
             "usun_dane": self.forget,
+            "moje_id": self.your_id,
+            "statystyki": organisers.statistics,
+            "przeladuj": organisers.reload,
+            "ogloszenie": organisers.announce,
         }
 
     @property
@@ -54,6 +60,9 @@ class Commands:
             notice = texts.UNKNOWN_COMMAND.format(command="/" + name[:40])
             return with_notice(self.assistant.reply_help(), notice), []
         return await handler(psid, args)
+
+    async def your_id(self, psid: str, args: str) -> tuple[Reply, Options]:
+        return self.organisers.your_id(psid), []
 
     async def start(self, psid: str, args: str) -> tuple[Reply, Options]:
         return self.assistant.reply_welcome(), []

@@ -2,7 +2,8 @@
 
 Payloads are ours alone (Messenger echoes them verbatim, up to 1,000 characters), so they are
 plain prefixed strings: `ASK:<question>`, `CMD:<command>`, `DAY:<index>`, `SES:<session id>`,
-`PLAN:+<session id>`, `PLAN:-<session id>`, `PLAN:ics` (the plan as a file), `FORGET:yes|no`.
+`PLAN:+<session id>`, `PLAN:-<session id>`, `PLAN:ics` (the plan as a file), `FORGET:yes|no`,
+`ADM:send|cancel:<announcement id>`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Kind(StrEnum):
     SESSION = "SES"
     PLAN = "PLAN"
     FORGET = "FORGET"
+    ADMIN = "ADM"  # an organiser's tap on an announcement preview
 
 
 _KINDS = frozenset(k.value for k in Kind)

@@ -95,6 +95,6 @@ class Organisers:
         if action == "cancel":
             await self.replier.edit(message, _text(texts.ANNOUNCE_CANCELLED), markup=None)
             return
-        await self.replier.edit(message, _text("📢 Wysyłam…"), markup=None)
+        await self.replier.edit(message, _text(texts.ANNOUNCE_SENDING), markup=None)
         result = await self.operations.announcements.send(int(number))
         await self.replier.send(context.bot, message.chat_id, sent_reply(result))

@@ -22,7 +22,13 @@ from bot.model import Conference
 from bot.store.store import Store
 from handlers.messenger.app import Messenger, build_messenger, reminder_notes
 from handlers.messenger.webhook import SIGNATURE_HEADER, WEBHOOK_PATH
+from handlers.operations import Operations
 from handlers.serve import CurrentAssistant, web_server
+from scheduler.announcements import Announcements
+from scheduler.fanout import FanOut
+from scheduler.limiter import RateLimiter
+from scheduler.notifier import ChannelNotifier
+from tests.conftest import DATA
 from tests.fakes.graph_api import PAGE_TOKEN, FakeGraphApi
 from tests.fakes.telegram_api import free_port
 
@@ -109,15 +115,23 @@ async def running_messenger(
     conference: Conference,
     now: str = NOW,
     store: Store | None = None,
+    organisers: frozenset[str] = frozenset(),
     **overrides: object,
 ) -> AsyncIterator[RunningMessenger]:
     clock = FixedClock(parse_now(now, conference.tz))
     current = CurrentAssistant(Assistant(conference, clock))
     port = free_port()
-    settings = messenger_settings(graph, bot_port=port, **overrides)
+    settings = messenger_settings(graph, bot_port=port, messenger_admin_ids=organisers, **overrides)
     notes = reminder_notes(settings)  # as `run` wires it
     conversation = Conversation(current, store, reminder_notes=notes) if store is not None else None
-    messenger = build_messenger(settings, current, conversation)
+    operations = Operations(DATA, store, current=current, swap=current.swap) if store is not None else None
+    messenger = build_messenger(settings, current, conversation, operations)
+    if operations is not None:  # as `run` wires them, with an unthrottled limiter
+        assert store is not None
+        limiter = RateLimiter(rate=100_000, per_chat=0)
+        channels = ChannelNotifier({"messenger": messenger.notifier})
+        operations.fanout = FanOut(store, channels, limiter)
+        operations.announcements = Announcements(store, operations.fanout)
     messenger.api.backoff = 0.05  # retries in tests take milliseconds, not seconds
     await messenger.start()
     try:
