@@ -107,17 +107,17 @@ ANNOUNCE_SEND = "📢 Wyślij do wszystkich"
 ANNOUNCE_SEND_SHORT = "📢 Wyślij"  # a Messenger quick reply has 20 characters
 ANNOUNCE_SENDING = "📢 Wysyłam…"
 YOUR_ID = (
-    "Twój identyfikator w tej rozmowie: {id}. Organizatorzy wpisują go do MESSENGER_ADMIN_IDS, "
-    "żeby mieć tu polecenia organizatorów (/statystyki, /przeladuj, /ogloszenie)."
+    "Twój identyfikator w tej rozmowie: {id}. Jeśli organizujesz wydarzenie, dopisz go do "
+    "MESSENGER_ADMIN_IDS — będziesz mieć tu polecenia organizatorów (/statystyki, /przeladuj, /ogloszenie)."
 )
 ANNOUNCE_CANCEL = "Anuluj"
 ANNOUNCE_CANCELLED = "Ogłoszenie anulowane — nic nie wysłałem."
 ANNOUNCE_DONE = "Ogłoszenie wysłane. Doszło: {sent}, nie doszło: {failed}."
 ANNOUNCE_SILENT = (
-    "W tym {count} w Messengerze, którzy nie pisali od ponad 24 godzin — do nich nie wyślę "
+    "Osoby w Messengerze, które nie pisały od ponad 24 godzin: {count} — do nich nie wyślę "
     "(chyba że włączysz MESSENGER_EVENT_UPDATE_TAG)."
 )
-ANNOUNCE_WITHHELD = "Niewysłane (Messenger, ktoś nie pisał od ponad 24 godzin): {count}."
+ANNOUNCE_WITHHELD = "Niewysłane w Messengerze (poza oknem 24 godzin): {count}."
 ANNOUNCE_ALREADY = "To ogłoszenie już zostało wysłane."
 RELOAD_FAILED = "Plik z danymi ma błędy ({count}) — zostaje poprzedni program:"
 RELOAD_DONE = (

@@ -24,7 +24,7 @@ def statistics_reply(stats: Statistics) -> Reply:
     out.line(f"Użytkownicy: {stats.users} (zablokowali bota: {stats.blocked})")
     if len(stats.channels) > 1:
         channels = sorted(stats.channels.items())
-        out.line("Kanały: " + ", ".join(f"{name} {count}" for name, count in channels))
+        out.line("Kanały: " + ", ".join(f"{name.capitalize()} {count}" for name, count in channels))
     out.line(f"Przypomnienia włączone: {stats.subscribers}")
     out.line(f"Przypomnienia wysłane: {stats.sent}, nieudane: {stats.failed}, pominięte: {stats.skipped}")
     if stats.withheld:

@@ -191,9 +191,9 @@ async def test_preview_counts_messenger_people_outside_the_24_hour_window(organi
     organised.operations.messenger_window = True
     [preview] = await bot.say(updates.message(ADMIN, "/ogloszenie Sala zmieniona"), ADMIN)
     text = parse_telegram_html(preview.text)
-    assert "odbiorcy: 6" in text and "W tym 1 w Messengerze" in text
+    assert "odbiorcy: 6" in text and "które nie pisały od ponad 24 godzin: 1" in text
     organised.operations.messenger_window = False  # the tag is on: everyone can be reached
     [again] = await bot.say(updates.message(ADMIN, "/ogloszenie Sala zmieniona"), ADMIN)
     assert "Messengerze" not in parse_telegram_html(again.text)
     [stats] = await bot.say(updates.message(ADMIN, "/statystyki"), ADMIN)
-    assert "Kanały: messenger 2, telegram 4" in parse_telegram_html(stats.text)
+    assert "Kanały: Messenger 2, Telegram 4" in parse_telegram_html(stats.text)
