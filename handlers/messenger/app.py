@@ -128,8 +128,8 @@ class Messenger:
         if not text:
             return self.sender.assistant.reply_welcome(), []
         if text.startswith("/") and len(text) > 1 and not text[1].isspace():
-            name, _, args = text[1:].partition(" ")
-            return await self.commands.run(name, event.sender, args.strip())
+            name, *rest = text[1:].split(maxsplit=1)  # "/ogloszenie\nTreść…" keeps its lines
+            return await self.commands.run(name, event.sender, rest[0].strip() if rest else "")
         return await self._ask(event.sender, text), []
 
     async def _ask(self, psid: str, text: str) -> Reply:

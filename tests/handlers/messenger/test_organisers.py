@@ -67,6 +67,11 @@ async def test_an_announcement_is_previewed_then_sent_once_in_the_background(bot
     assert sum("Obiad" in m.text for m in bot.graph.messages(ANNA)) == 1
 
 
+async def test_a_multi_line_announcement_keeps_its_lines(bot: RunningMessenger) -> None:
+    [preview] = await bot.say(text(ORGANISER, "/ogloszenie\nZmiana sali.\nPanel w sali B."))
+    assert "Zmiana sali.\nPanel w sali B." in preview.text
+
+
 async def test_a_cancelled_announcement_sends_nothing(bot: RunningMessenger) -> None:
     [preview] = await bot.say(text(ORGANISER, "/ogloszenie Test"))
     cancel = preview.quick_replies[1]
