@@ -70,18 +70,19 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+def _wait_answering(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Poll `url` until it answers; fail early if the process behind it has exited."""
+    deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"the bot exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
-            _get(f"http://127.0.0.1:{port}/healthz")
+            _get(url)
             return
         except OSError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            time.sleep(0.05)
 
 
 def start_bot(kind: str, graph_url: str, folder: str) -> tuple[subprocess.Popen[bytes], int]:
@@ -107,7 +108,7 @@ def start_bot(kind: str, graph_url: str, folder: str) -> tuple[subprocess.Popen[
             *("--port", str(port), "--graph", graph_url, "--token", PAGE_TOKEN, "--secret", SECRET),
         ]
     process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL)
-    _wait_healthy(port, process)
+    _wait_answering(f"http://127.0.0.1:{port}/healthz", process, 60)
     return process, port
 
 
@@ -176,15 +177,7 @@ async def main() -> None:
     fake_url = f"http://127.0.0.1:{graph_port}"
     results: dict[str, list[dict[str, float]]] = {"echo": [], "ours": []}
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                _get(f"{fake_url}/_fake/stats")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        _wait_answering(f"{fake_url}/_fake/stats", fake, 10)
         with tempfile.TemporaryDirectory() as folder:
             for _round in range(args.repeat):
                 for kind in ("echo", "ours"):
