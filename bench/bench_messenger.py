@@ -181,7 +181,7 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             for _round in range(args.repeat):
                 for kind in ("echo", "ours"):
-                    process, port = start_bot(kind, f"{fake_url}/v21.0", folder)
+                    process, port = start_bot(kind, f"{fake_url}/v26.0", folder)
                     try:
                         # A short warm-up (first answers load dateparser's tables), not measured.
                         await load(port, fake_url, asked, 100, args.concurrency, process.pid)

@@ -12,7 +12,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "miejsca-otwarte-2023.yaml"
 OFFICIAL_TELEGRAM_URL = "https://api.telegram.org"
-OFFICIAL_GRAPH_URL = "https://graph.facebook.com/v21.0"
+# Meta serves each Graph API version for about two years; v26.0 came out on 29 July 2026
+# (docs/messenger.md says when it expires and how to move on).
+OFFICIAL_GRAPH_URL = "https://graph.facebook.com/v26.0"
 # Telegram accepts 1–256 characters A–Z, a–z, 0–9, _ and - in a webhook secret token.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -36,7 +38,13 @@ class Settings(BaseSettings):
     bot_claim_timeout: float = Field(
         default=60, gt=0, le=3600, description="Seconds after which an unfinished delivery claim is retried"
     )
+    bot_data_max_mb: float = Field(
+        default=5, gt=0, le=1024, description="Largest data file read, in megabytes (10^6 bytes)"
+    )
     database_url: str = Field(default="sqlite+aiosqlite:///bot.db", description="SQLAlchemy async URL")
+    bot_db_wait: float = Field(
+        default=60, ge=0, le=3600, description="Seconds `run` waits for an unreachable database at start"
+    )
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
     telegram_base_url: str = Field(default=OFFICIAL_TELEGRAM_URL, description="Bot API server")
@@ -102,6 +110,10 @@ class Settings(BaseSettings):
         if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("dozwolone są tylko litery A–Z, a–z, cyfry, _ i - (1–256 znaków)")
         return value
+
+    @property
+    def data_max_bytes(self) -> int:
+        return int(self.bot_data_max_mb * 1_000_000)
 
     def telegram_token(self) -> str:
         """The bot token, or `ConfigError` naming the variable when it is not set."""

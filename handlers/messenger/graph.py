@@ -65,7 +65,7 @@ def classify(status: int, body: Any) -> Problem:
 
 @dataclass
 class GraphApi:
-    base_url: str  # with the version: https://graph.facebook.com/v21.0
+    base_url: str  # with the version: https://graph.facebook.com/v26.0
     page_token: str
     connections: int = 16
     backoff: float = BACKOFF

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from tests.fakes.telegram_api import _multipart, free_port
 
 PAGE_TOKEN = "EAAB-page-token-never-real"
-VERSION = "v21.0"
+VERSION = "v26.0"
 
 
 @dataclass
