@@ -148,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-data":
         print(_summary(conference, path))
         return 0
+    if args.now is not None and not args.now.strip():
+        # An empty --now is a mistake (a variable that expanded to nothing), not a request for
+        # the real clock: leave the flag out for that.
+        return _fail('--now: pusta wartość — podaj czas "RRRR-MM-DD GG:MM" albo pomiń --now')
     try:
         clock = make_clock(args.now or settings.bot_now, conference.tz, settings.bot_clock_speed)
     except ClockError as exc:

@@ -40,6 +40,8 @@ def test_export_writes_ics(tmp_path: Path) -> None:
     ("argv", "message"),
     [
         (["ask", "x", "--now", "wczoraj"], "RRRR-MM-DD"),
+        (["ask", "x", "--now", ""], "--now: pusta wartość"),
+        (["run", "--now", "  "], "--now: pusta wartość"),
         (["ask", "x", "--data", "/nie/ma/pliku.yaml"], "nie ma takiego pliku"),
         (["export", "--format", "pdf"], "invalid choice"),
         (["nieznana-komenda"], "błąd"),
