@@ -29,12 +29,15 @@ HELP_EXAMPLES = (
     ("kontakt", "osoba kontaktowa"),
 )
 
-GREETING = "Dzień dobry! Jestem asystentem konferencji {name}."
+# Meta's policy (and plain honesty) asks an automated chat to say so before anything else.
+AUTOMATED = "automatycznym asystentem"
+GREETING = "Dzień dobry! Jestem " + AUTOMATED + " konferencji {name} (botem, nie człowiekiem)."
 GREETING_MORE = (
     "Pytaj o program, wizyty studyjne, dojazd albo kontakt — piszę po polsku, bez zbędnych formalności."
 )
 MESSENGER_GREETING = (
-    "Asystent konferencji {name}: program, wizyty studyjne, dojazd i przypomnienia. Pytaj po polsku."
+    "Automatyczny asystent (bot) konferencji {name}: program, wizyty studyjne, dojazd i przypomnienia. "
+    "Pytaj po polsku."
 )
 THANKS = "Nie ma za co! Jeśli będziesz czegoś potrzebować, pisz śmiało."
 

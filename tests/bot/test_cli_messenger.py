@@ -151,6 +151,7 @@ def test_messenger_setup_sets_get_started_greeting_and_menu(tmp_path: Path, grap
     assert body["get_started"] == {"payload": "CMD:start"}
     [greeting] = body["greeting"]
     assert "Miejsca Otwarte" in greeting["text"] and len(greeting["text"]) <= 160
+    assert greeting["text"].startswith("Automatyczny asystent")
     [menu] = body["persistent_menu"]
     actions = menu["call_to_actions"]
     assert 1 <= len(actions) <= 20 and all(len(a["title"]) <= 30 for a in actions)

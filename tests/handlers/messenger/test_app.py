@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.intents import Intent
 from bot.model import Conference
@@ -88,6 +89,7 @@ async def test_get_started_and_every_menu_item_answer(bot: RunningMessenger, con
 
     [welcome] = await bot.say(postback(ANNA, "CMD:start", "Rozpocznij"))
     assert conference.event.label in welcome.text and welcome.quick_replies
+    assert texts.AUTOMATED in welcome.text  # Meta's policy: an automated chat says so
     for title, name in MENU:
         [answer] = await bot.say(postback(ANNA, f"CMD:{name}", title))
         check_message(answer)

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from bot import texts
 from bot.model import Conference
 from handlers.telegram.callbacks import CALLBACK_LIMIT
 from handlers.telegram.commands import COMMANDS
@@ -38,6 +39,7 @@ async def test_start_welcomes_with_quick_buttons(bot: RunningBot) -> None:
     [sent] = await bot.say(updates.message(ALICE, "/start"), ALICE)
     assert sent.params["parse_mode"] == "HTML"
     assert "Miejsca Otwarte" in _visible(sent.text)
+    assert texts.AUTOMATED in _visible(sent.text)  # an automated chat says so first
     buttons = sent.buttons()
     assert len(buttons) >= 3
     assert all(len(b["callback_data"].encode()) <= CALLBACK_LIMIT for b in buttons)
