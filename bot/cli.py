@@ -190,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         return 0
 
-    from handlers.console import prompt_lines, run_console
+    from handlers.console import history_file, prompt_lines, run_console
 
-    lines = prompt_lines() if sys.stdin.isatty() else iter(sys.stdin)
+    lines = prompt_lines(history=history_file()) if sys.stdin.isatty() else iter(sys.stdin)
     run_console(assistant, lines, print)
     return 0

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.reply import Reply, render_plain
 
 PROMPT = "ty> "
+HISTORY_LENGTH = 1000  # questions kept between chats
 EXIT_WORDS = frozenset({"/koniec", "/exit", "/quit", "koniec", "exit", "quit"})
 WELCOME = (
     "Asystent konferencji {name} — czat w konsoli. Pisz pytania po polsku; "
@@ -29,13 +33,45 @@ def render(reply: Reply) -> str:
     return "\n".join(parts)
 
 
-def prompt_lines(prompt: str = PROMPT) -> Iterator[str]:
-    """Lines typed at an interactive prompt, until Ctrl+D."""
-    while True:
-        try:
-            yield input(prompt)
-        except EOFError:
-            return
+def history_file() -> Path:
+    """Where typed questions are kept between chats: the XDG state folder, as shells do."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "asystent" / "historia"
+
+
+@contextlib.contextmanager
+def line_editing(history: Path | None) -> Iterator[None]:
+    """The standard library's readline under input(): arrows, editing, and history (↑/↓, Ctrl+R).
+
+    Without it the up arrow types "^[[A". History is best-effort: an unreadable or unwritable
+    file only means no history, never a failed chat.
+    """
+    try:
+        import readline
+    except ImportError:  # a Python built without readline: plain input()
+        yield
+        return
+    readline.set_history_length(HISTORY_LENGTH)
+    if history is not None:
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
+    try:
+        yield
+    finally:
+        if history is not None:
+            with contextlib.suppress(OSError):
+                history.parent.mkdir(parents=True, exist_ok=True)
+                readline.write_history_file(history)
+
+
+def prompt_lines(prompt: str = PROMPT, history: Path | None = None) -> Iterator[str]:
+    """Lines typed at an interactive prompt, with line editing and history, until Ctrl+D."""
+    with line_editing(history):
+        while True:
+            try:
+                yield input(prompt)
+            except EOFError:
+                return
 
 
 def run_console(assistant: Assistant, lines: Iterable[str], write: Callable[[str], None]) -> None:
