@@ -3,13 +3,17 @@
 Every POST must carry `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` made with
 the app secret; anything else is refused before the body is even parsed. Events are acknowledged
 at once (Meta expects a 200 within seconds and retries otherwise) and answered afterwards.
+
+Anyone on the internet can reach this endpoint, so nothing it is sent may cost more than the body
+cap in memory, raise, or be answered with a 5xx: a body over 1 MB is refused with 413 while it
+streams in, a signed body that is not JSON gets 400, and a signed JSON body of any other shape is
+acknowledged with 200 and yields only the events that make sense (events.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
@@ -18,12 +22,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from handlers.body import BodyRefused, parse_json, read_body
 from handlers.messenger.events import Incoming, incoming
 
 logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/messenger/webhook"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
-MAX_BODY = 1_000_000  # bytes; Meta batches events, but never anywhere near this
 
 
 def signature_valid(body: bytes, header: str | None, app_secret: str) -> bool:
@@ -51,18 +55,18 @@ def messenger_routes(
         return Response(status_code=HTTPStatus.FORBIDDEN)
 
     async def receive(request: Request) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY:
-            return Response(status_code=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return Response(status_code=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            body = await read_body(request)
+        except BodyRefused as refused:
+            logger.warning("Messenger webhook: body refused (%s), dropped", refused.reason)
+            return refused.response
         if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), app_secret):
             logger.warning("Messenger webhook: missing or wrong signature, dropped")
             return Response(status_code=HTTPStatus.FORBIDDEN)
         try:
-            data = json.loads(body)
+            data = parse_json(body)
         except ValueError:
+            logger.warning("Messenger webhook: signed body is not JSON (%d bytes), dropped", len(body))
             return Response(status_code=HTTPStatus.BAD_REQUEST)
         dispatch(incoming(data))
         return PlainTextResponse("EVENT_RECEIVED")

@@ -25,10 +25,12 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.conversation import Conversation
+from handlers.body import BodyRefused, parse_json, read_body, refusal
 from handlers.operations import Operations
 from handlers.telegram.buttons import Buttons
 from handlers.telegram.commands import BOT_COMMANDS, Commands
 from handlers.telegram.errors import on_error
+from handlers.telegram.incoming import read_update
 from handlers.telegram.messages import ADDRESSED, Messages
 from handlers.telegram.organisers import Organisers
 from handlers.telegram.personal import Personal
@@ -159,18 +161,33 @@ def webhook_url(settings: Settings) -> str:
 
 
 def telegram_routes(application: TelegramApp, secret: str) -> list[Route]:
-    """`POST /telegram/webhook`: check Telegram's secret header, queue the update, answer at once."""
+    """`POST /telegram/webhook`: check Telegram's secret header, queue the update, answer at once.
+
+    Anyone can post here: without the secret the body is not even read (403); a body over 1 MB
+    is refused as it streams in (413); one that is not a JSON object gets 400; an object that is
+    not an update our handlers can take is acknowledged and dropped (200), so Telegram does not
+    deliver it again and again.
+    """
 
     async def webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             logger.warning("webhook: request without the right secret token dropped")
-            return PlainTextResponse("forbidden", status_code=HTTPStatus.FORBIDDEN)
+            return refusal(HTTPStatus.FORBIDDEN, "forbidden")
         try:
-            update = Update.de_json(await request.json(), application.bot)
-        except (ValueError, TypeError, KeyError):
+            data = parse_json(await read_body(request))
+        except BodyRefused as refused:
+            logger.warning("Telegram webhook: body refused (%s), dropped", refused.reason)
+            return refused.response
+        except ValueError:
+            logger.warning("Telegram webhook: body is not JSON, dropped")
             return PlainTextResponse("bad request", status_code=HTTPStatus.BAD_REQUEST)
-        await application.update_queue.put(update)
+        if not isinstance(data, dict):
+            logger.warning("Telegram webhook: body is not a JSON object, dropped")
+            return PlainTextResponse("bad request", status_code=HTTPStatus.BAD_REQUEST)
+        update = read_update(data, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
         return PlainTextResponse("ok")
 
     return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]
