@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import ValidationError
 
 from bot import schema
+from bot.document import (
+    DEFAULT_MAX_BYTES,
+    DataError,
+    DataIssue,
+    Document,
+    PathKey,
+    format_path,
+    fragment,
+    number,
+    read_text,
+)
 from bot.model import (
     Building,
     Conference,
@@ -30,100 +40,25 @@ from bot.model import (
     Stop,
     Venue,
 )
+from bot.polish import plural
 
 VENUE_PLACE_ID = "venue"
-PathKey = tuple[str | int, ...]
+MAX_KNOWN_SHOWN = 5  # known ids listed when a reference points at none of them
+# Different words in names and FAQ keywords: the assistant learns every one at start (morfeusz2,
+# ~0.3 ms a word), so this bounds its start-up to a few seconds. A 2,000-session programme has a few
+# thousand.
+MAX_NAME_WORDS = 15_000
+_WORD = re.compile(r"\w+")
+_TOP_KEYS = frozenset(schema.DataFile.model_fields)
 
-
-@dataclass(frozen=True, slots=True)
-class DataIssue:
-    """One problem in a data file: where it is and why it is wrong."""
-
-    file: str
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path or '(cały plik)'}: {self.message}"
-
-
-class DataError(Exception):
-    """The data file cannot be used; `issues` says why, each with its place in the file."""
-
-    def __init__(self, issues: list[DataIssue]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
-class _Document:
-    """Plain Python data from YAML, every scalar kept as a string, plus the line of each path."""
-
-    def __init__(self, file: str, text: str) -> None:
-        self.file = file
-        self.lines: dict[PathKey, int] = {}
-        self.issues: list[DataIssue] = []
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise DataError([DataIssue(file, "", line, f"błąd składni YAML: {problem}")]) from None
-        if root is None:
-            raise DataError([DataIssue(file, "", None, "plik jest pusty")])
-        try:
-            self.data = self._convert(root, ())
-        except RecursionError:
-            raise DataError(
-                [DataIssue(file, "", None, "błąd YAML: odwołanie (alias) do samego siebie")]
-            ) from None
-
-    def _convert(self, node: yaml.Node, path: PathKey) -> Any:
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                child = (*path, key)
-                if key in result:
-                    self.issues.append(
-                        DataIssue(
-                            self.file,
-                            format_path(child),
-                            key_node.start_mark.line + 1,
-                            "klucz powtórzony w tym samym miejscu",
-                        )
-                    )
-                self.lines[child] = key_node.start_mark.line + 1
-                result[key] = self._convert(value_node, child)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self._convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        value = node.value
-        style = getattr(node, "style", None)
-        # Scalars stay strings (pydantic casts them), so "15:00" never becomes YAML 1.1's 900.
-        if style is None and value in ("", "~", "null", "Null", "NULL"):
-            return None
-        return value
-
-    def line_of(self, path: PathKey) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DataError",
+    "DataIssue",
+    "format_path",
+    "load_conference",
+    "parse_conference",
+]
 
 
 _MESSAGES = {
@@ -160,15 +95,15 @@ def _message(error: Any) -> str:
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         expected = str(expected).replace(" or ", " lub ")
-        return f"niedozwolona wartość {error.get('input')!r}; dozwolone: {expected}"
+        return f"niedozwolona wartość {fragment(error.get('input'))}; dozwolone: {expected}"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if base and kind.endswith("_parsing") and error.get("input") is not None:
-        return f"{base}: {error['input']!r}"
+        return f"{base}: {fragment(error['input'])}"
     return base or error["msg"]
 
 
-def _pydantic_issues(doc: _Document, exc: ValidationError) -> list[DataIssue]:
+def _pydantic_issues(doc: Document, exc: ValidationError) -> list[DataIssue]:
     issues = []
     for error in exc.errors():
         loc: PathKey = tuple("from" if part == "from_" else part for part in error["loc"])
@@ -176,23 +111,28 @@ def _pydantic_issues(doc: _Document, exc: ValidationError) -> list[DataIssue]:
     return issues
 
 
-def load_conference(path: str | Path) -> Conference:
-    """Read, validate and build the conference; raise `DataError` listing every problem."""
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError([DataIssue(file, "", None, "nie ma takiego pliku")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([DataIssue(file, "", None, f"nie można odczytać pliku: {exc}")]) from None
-    return parse_conference(text, file)
+def load_conference(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Conference:
+    """Read (at most `max_bytes`), validate and build the conference; `DataError` lists every problem."""
+    return parse_conference(read_text(path, max_bytes), str(path))
 
 
 def parse_conference(text: str, file: str = "<dane>") -> Conference:
     """Validate YAML text and build the conference; `file` names it in errors."""
-    doc = _Document(file, text)
+    doc = Document(file, text)
     if not isinstance(doc.data, dict):
         raise DataError([DataIssue(file, "", 1, "plik musi być sekcją z kluczami (event, venue, days…)")])
+    if doc.data and not _TOP_KEYS & doc.data.keys():
+        # None of the keys is ours: this is some other file, so its keys are not quoted back.
+        raise DataError(
+            [
+                DataIssue(
+                    file,
+                    "",
+                    doc.line_of(()),
+                    "to nie wygląda na plik z danymi wydarzenia: brak kluczy event, venue i days",
+                )
+            ]
+        )
     try:
         spec = schema.DataFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -227,7 +167,7 @@ def _point(spec: schema.GeoPointSpec | None) -> GeoPoint | None:
 class _Builder:
     """Cross-checks the validated spec (ids, references, times) and builds domain objects."""
 
-    def __init__(self, doc: _Document, spec: schema.DataFile) -> None:
+    def __init__(self, doc: Document, spec: schema.DataFile) -> None:
         self.doc = doc
         self.spec = spec
 
@@ -239,7 +179,7 @@ class _Builder:
         for path, ident in items:
             if ident in seen:
                 first = format_path(seen[ident])
-                self.issue(path, f"{what} {ident!r} już jest użyty w {first}")
+                self.issue(path, f"{what} {fragment(ident)} już jest użyty w {first}")
             else:
                 seen[ident] = path
 
@@ -261,7 +201,7 @@ class _Builder:
         for i, p in enumerate(spec.places):
             if p.id == VENUE_PLACE_ID:
                 self.issue(
-                    ("places", i, "id"), f"{VENUE_PLACE_ID!r} jest zarezerwowane dla miejsca konferencji"
+                    ("places", i, "id"), f"'{VENUE_PLACE_ID}' jest zarezerwowane dla miejsca konferencji"
                 )
             org = self.ref(organisations, p.organisation, ("places", i, "organisation"), "organizacji")
             places[p.id] = Place(
@@ -291,6 +231,7 @@ class _Builder:
         days = tuple(self.day(d, day, tz, places, organisations) for d, day in enumerate(spec.days))
         self.unique(((("faq", i, "id"), f.id) for i, f in enumerate(spec.faq)), "identyfikator pytania")
 
+        self.vocabulary()
         sessions = tuple(sorted((s for day in days for s in day.sessions), key=lambda s: (s.start, s.end)))
         return Conference(
             event=EventInfo(
@@ -322,20 +263,42 @@ class _Builder:
             sessions=sessions,
         )
 
+    def vocabulary(self) -> None:
+        """Refuse names with more different words than the assistant can learn in a few seconds."""
+        spec = self.spec
+        names: list[str | None] = [spec.event.name, spec.event.short_name, spec.venue.name]
+        names += [spec.venue.short_name, *spec.venue.aliases, spec.contact.name if spec.contact else None]
+        for o in spec.organisations:
+            names += [o.name, o.short_name, *o.aliases]
+        for p in spec.places:
+            names += [p.name, p.short_name, *p.aliases]
+        names += [text for day in spec.days for s in day.sessions for text in (s.title, *s.aliases)]
+        names += [keyword for entry in spec.faq for keyword in entry.keywords]
+        words = {word for name in names if name for word in _WORD.findall(name.lower())}
+        if len(words) > MAX_NAME_WORDS:
+            self.issue(
+                (),
+                f"za dużo różnych słów w nazwach i słowach kluczowych FAQ: {number(len(words))} "
+                f"(najwyżej {number(MAX_NAME_WORDS)}) — asystent uczy się każdego przy starcie",
+            )
+
     def timezone(self) -> ZoneInfo:
         name = self.spec.event.timezone
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory of zones
-            self.issue(("event", "timezone"), f"nieznana strefa czasowa {name!r} (np. Europe/Warsaw)")
+            self.issue(("event", "timezone"), f"nieznana strefa czasowa {fragment(name)} (np. Europe/Warsaw)")
             return ZoneInfo("UTC")
 
     def ref(self, table: dict[str, Any], ident: str | None, path: PathKey, what: str) -> Any:
         if ident is None:
             return None
         if ident not in table:
-            known = ", ".join(sorted(table)) or "brak"
-            self.issue(path, f"nie ma {what} o identyfikatorze {ident!r} (znane: {known})")
+            known = ", ".join(fragment(k).strip("'") for k in sorted(table)[:MAX_KNOWN_SHOWN]) or "brak"
+            if len(table) > MAX_KNOWN_SHOWN:
+                rest = len(table) - MAX_KNOWN_SHOWN
+                known += f" i {rest} {plural(rest, 'inny', 'inne', 'innych')}"
+            self.issue(path, f"nie ma {what} o identyfikatorze {fragment(ident)} (znane: {known})")
             return None
         return table[ident]
 
