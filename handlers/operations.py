@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.changes import change_reply, programme_changes
-from bot.loading import DataError, load_conference
+from bot.loading import DEFAULT_MAX_BYTES, DataError, load_conference
 from bot.store.models import DeliveryKind
 from bot.store.store import Statistics, Store
 from handlers.messenger.notifier import WINDOW
@@ -42,21 +42,28 @@ class Operations:
     fanout: FanOut | None = None
     announcements: Announcements | None = None
     messenger_window: bool = False  # Messenger runs without the event tag: silent people are skipped
+    data_max_bytes: int = DEFAULT_MAX_BYTES  # settings.data_max_bytes (BOT_DATA_MAX_MB)
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def reload(self) -> ReloadResult:
-        """Read the data file again; a bad file changes nothing, a good one takes over at once."""
+        """Read the data file again; a bad file changes nothing, a good one takes over at once.
+
+        Reading, checking and building run in a thread, so answers go on meanwhile; a hostile
+        file is refused there within its limits (size, nesting, aliases: docs/data-format.md).
+        """
         async with self._reloading:
             old = self.current()
             try:
-                conference = await asyncio.to_thread(load_conference, self.data_path)
+                conference = await asyncio.to_thread(load_conference, self.data_path, self.data_max_bytes)
             except DataError as exc:
                 logger.warning("reload refused: %d problems in %s", len(exc.issues), self.data_path)
                 return ReloadResult(error=exc)
             assistant = await asyncio.to_thread(Assistant, conference, old.clock)
             self.swap(assistant)
             jobs = self.reminders.rebuild() if self.reminders is not None else 0
-            changes = programme_changes(old.conference, conference)
+            # Compares every session with every other (bot/changes.py): a thread keeps a big
+            # programme from holding up answers.
+            changes = await asyncio.to_thread(programme_changes, old.conference, conference)
             notified = 0
             for change in changes:
                 people = await self.store.planned_by(change.before.id)

@@ -38,7 +38,8 @@ def statistics_reply(stats: Statistics) -> Reply:
 
 def reload_reply(result: ReloadResult) -> Reply:
     if result.error is not None:
-        issues = [str(issue) for issue in result.error.issues[:MAX_ERRORS_SHOWN]]
+        # The first few, then "…i N innych problemów": a file with thousands of errors stays one message.
+        issues = result.error.lines(MAX_ERRORS_SHOWN)
         return text_reply(texts.RELOAD_FAILED.format(count=len(result.error.issues)), *issues)
     return text_reply(
         texts.RELOAD_DONE.format(
