@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         return _database(settings, args.action)
     path = getattr(args, "path", None) or args.data or settings.bot_data
     try:
-        conference = load_conference(path)
+        conference = load_conference(path, settings.data_max_bytes)
     except DataError as exc:
         return _fail(f"Błędny plik z danymi ({len(exc.issues)}):\n{exc}")
     if args.command == "check-data":
