@@ -74,13 +74,14 @@ def _finite(text: str) -> float:
 
 
 def parse_json(body: bytes) -> Any:
-    """Plain JSON, or `ValueError`: also for bad UTF-8, NaN, 1e999, huge integers and deep nesting.
+    """Plain JSON in UTF-8, or `ValueError`: also for NaN, 1e999, huge integers and deep nesting.
 
     NULs and lone surrogates in strings become U+FFFD, so any text that came in can be stored
     and sent on.
     """
     try:
-        value = json.loads(body, parse_constant=_reject_constant, parse_float=_finite)
+        # UTF-8 only, strictly (RFC 8259): json.loads would also take UTF-16 and encoded surrogates.
+        value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite)
     except RecursionError:  # [[[[…]]]] deeper than the interpreter's recursion limit
         raise ValueError("nested too deeply") from None
     return _cleaned(value)

@@ -103,6 +103,9 @@ def test_a_refusal_closes_the_connection() -> None:
         b"NaN",
         b"[Infinity]",
         b'"\xff\xfe"',  # not UTF-8
+        b'"\xed\xa0\x80"',  # a surrogate encoded in UTF-8 (json.loads alone takes it)
+        '{"a": 1}'.encode("utf-16"),  # json.loads alone takes UTF-16 too
+        b'\xef\xbb\xbf{"a": 1}',  # a byte order mark
         b"\xc3\x28",
         b"",
         b"{not json",
