@@ -1,7 +1,9 @@
 """The webhook's JSON as the few things we act on: a text, a payload, an attachment.
 
 Echoes of our own messages, delivery and read receipts, and anything not from a page are
-dropped here, so the rest of the channel never sees them.
+dropped here, so the rest of the channel never sees them. The body is anyone's JSON (a signature
+proves only who sent it, not what shape it has): whatever it holds, this yields well-typed events
+or none, and never raises.
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.assistant import OtherMessage
+from handlers.messenger.payloads import PAYLOAD_LIMIT
+
+MAX_ID_DIGITS = 32  # page-scoped ids are numbers of about 16 digits, sent as strings
+MAX_MID = 256  # Meta's message ids are about 100 characters; longer ones are not kept to dedupe
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,21 +39,41 @@ def _attachment_kind(attachments: list[Any]) -> OtherMessage:
     return OtherMessage.MEDIA
 
 
+def _sender(item: dict[str, Any]) -> str | None:
+    """The writer's id as digits, or None for anything that cannot be a page-scoped id."""
+    sender = item.get("sender")
+    psid = sender.get("id") if isinstance(sender, dict) else None
+    if isinstance(psid, int) and not isinstance(psid, bool) and 0 < psid < 10**MAX_ID_DIGITS:
+        return str(psid)
+    if isinstance(psid, str) and psid.isascii() and psid.isdigit() and len(psid) <= MAX_ID_DIGITS:
+        return psid
+    return None
+
+
+def _mid(container: dict[str, Any]) -> str | None:
+    mid = container.get("mid")
+    return mid if isinstance(mid, str) and 0 < len(mid) <= MAX_MID else None
+
+
+def _payload(value: Any) -> str:
+    """A payload we could have made (a string of at most 1,000 characters), else "" (the help)."""
+    return value if isinstance(value, str) and len(value) <= PAYLOAD_LIMIT else ""
+
+
 def _event(item: Any) -> Incoming | None:
     if not isinstance(item, dict):
         return None
-    sender = (item.get("sender") or {}).get("id") if isinstance(item.get("sender"), dict) else None
-    if not isinstance(sender, str | int) or not str(sender):
+    sender = _sender(item)
+    if sender is None:
         return None
-    sender = str(sender)
     message = item.get("message")
     if isinstance(message, dict):
         if message.get("is_echo"):
             return None  # our own message, reported back
-        mid = message.get("mid") if isinstance(message.get("mid"), str) else None
+        mid = _mid(message)
         quick = message.get("quick_reply")
         if isinstance(quick, dict) and isinstance(quick.get("payload"), str):
-            return Incoming(sender, payload=quick["payload"], mid=mid)
+            return Incoming(sender, payload=_payload(quick["payload"]), mid=mid)
         text = message.get("text")
         if isinstance(text, str):
             return Incoming(sender, text=text, mid=mid)
@@ -57,9 +83,7 @@ def _event(item: Any) -> Incoming | None:
         return Incoming(sender, other=OtherMessage.MEDIA, mid=mid)
     postback = item.get("postback")
     if isinstance(postback, dict):
-        payload = postback.get("payload")
-        mid = postback.get("mid") if isinstance(postback.get("mid"), str) else None
-        return Incoming(sender, payload=payload if isinstance(payload, str) else "", mid=mid)
+        return Incoming(sender, payload=_payload(postback.get("payload")), mid=_mid(postback))
     return None  # delivery, read, reaction, optin…: nothing to answer
 
 
@@ -68,10 +92,14 @@ def incoming(body: Any) -> list[Incoming]:
     if not isinstance(body, dict) or body.get("object") != "page":
         return []
     events: list[Incoming] = []
-    for entry in body.get("entry") or []:
+    for entry in _list(body.get("entry")):
         if isinstance(entry, dict):
-            for item in entry.get("messaging") or []:
+            for item in _list(entry.get("messaging")):
                 event = _event(item)
                 if event is not None:
                     events.append(event)
     return events
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
