@@ -11,37 +11,53 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, Update
 
 logger = logging.getLogger(__name__)
 ID_RANGE = 2**63  # Telegram's ids fit in a signed 64-bit integer
+CALLBACK_DATA = 64  # bytes: Telegram's limit for a button's callback data
 
-_USER = {
-    "id": int,
-    "is_bot": bool,
-    "first_name": str,
-    "last_name": str,
-    "username": str,
-    "language_code": str,
-}
-_CHAT = {"id": int, "type": str, "title": str, "username": str, "first_name": str, "last_name": str}
-_MESSAGE = {
-    "message_id": int,
-    "message_thread_id": int,
-    "date": int,
-    "edit_date": int,
-    "text": str,
-    "caption": str,
-    "media_group_id": str,
-}
-_CALLBACK = {"id": str, "data": str, "chat_instance": str, "inline_message_id": str}
-_ENTITY = {"type": str, "offset": int, "length": int, "url": str, "language": str}
-_BUTTON = {"text": str, "callback_data": str, "url": str}
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    fields: Mapping[str, type]  # the type of each field, where present
+    required: frozenset[str] = frozenset()  # the fields Telegram always sends
+
+
+_USER = _Shape(
+    {"id": int, "is_bot": bool, "first_name": str, "last_name": str, "username": str, "language_code": str},
+    frozenset({"id", "is_bot", "first_name"}),
+)
+_CHAT = _Shape(
+    {"id": int, "type": str, "title": str, "username": str, "first_name": str, "last_name": str},
+    frozenset({"id", "type"}),
+)
+_MESSAGE = _Shape(
+    {
+        "message_id": int,
+        "message_thread_id": int,
+        "date": int,
+        "edit_date": int,
+        "text": str,
+        "caption": str,
+        "media_group_id": str,
+    },
+    frozenset({"message_id", "date", "chat"}),
+)
+_CALLBACK = _Shape(
+    {"id": str, "data": str, "chat_instance": str, "inline_message_id": str}, frozenset({"id", "from"})
+)
+_ENTITY = _Shape(
+    {"type": str, "offset": int, "length": int, "url": str, "language": str},
+    frozenset({"type", "offset", "length"}),
+)
+_BUTTON = _Shape({"text": str, "callback_data": str, "url": str}, frozenset({"text"}))
 
 # Each object is known by the key it is found under, wherever in the update that is.
-_OBJECTS: Mapping[str, Mapping[str, type]] = {
+_OBJECTS: Mapping[str, _Shape] = {
     "from": _USER,
     "user": _USER,
     "via_bot": _USER,
@@ -59,17 +75,20 @@ _OBJECTS: Mapping[str, Mapping[str, type]] = {
     "pinned_message": _MESSAGE,
     "callback_query": _CALLBACK,
 }
-_LISTS: Mapping[str, Mapping[str, type]] = {"entities": _ENTITY, "caption_entities": _ENTITY}
+_ENTITIES = {"entities": "text", "caption_entities": "caption"}  # the list, and the text it marks up
 
 
 class Unreadable(ValueError):
     """Not an update our handlers can take; the message says where, never what it held."""
 
 
-def _check_fields(value: Any, fields: Mapping[str, type], where: str) -> None:
+def _check(value: Any, shape: _Shape, where: str) -> None:
     if not isinstance(value, dict):
         raise Unreadable(f"{where} is not an object")
-    for name, kind in fields.items():
+    missing = shape.required - value.keys()
+    if missing:
+        raise Unreadable(f"{where}.{min(missing)} is missing")
+    for name, kind in shape.fields.items():
         if name not in value:
             continue
         field = value[name]
@@ -79,11 +98,33 @@ def _check_fields(value: Any, fields: Mapping[str, type], where: str) -> None:
             raise Unreadable(f"{where}.{name} is not {kind.__name__}")
 
 
+def _check_entities(holder: dict[str, Any], key: str) -> None:
+    """Entities lie inside their text (offsets count UTF-16 units); a command starts with "/"."""
+    entities, text = holder[key], holder.get(_ENTITIES[key])
+    if not isinstance(entities, list):
+        raise Unreadable(f"{key} is not a list")
+    if entities and not isinstance(text, str):
+        raise Unreadable(f"{key} without their text")
+    units = text.encode("utf-16-le") if isinstance(text, str) else b""
+    for entity in entities:
+        _check(entity, _ENTITY, f"{key}[]")
+        start, length = entity["offset"], entity["length"]
+        if start < 0 or length < 1 or 2 * (start + length) > len(units):
+            raise Unreadable(f"{key}[] outside the text")
+        marked = units[2 * start : 2 * (start + length)].decode("utf-16-le", "replace")
+        if entity["type"] == "bot_command" and not marked.startswith("/"):
+            raise Unreadable(f"{key}[] is a command without /")
+
+
+def _check_callback(query: dict[str, Any]) -> None:
+    data = query.get("data")
+    if isinstance(data, str) and len(data.encode()) > CALLBACK_DATA:
+        raise Unreadable(f"callback_query.data over {CALLBACK_DATA} bytes")
+
+
 def check_update(data: Any) -> None:
-    """`Unreadable` unless every object our handlers read has the types Telegram gives it."""
-    _check_fields(data, {"update_id": int}, "update")
-    if "update_id" not in data:
-        raise Unreadable("update.update_id is missing")
+    """`Unreadable` unless every object our handlers read is as Telegram would send it."""
+    _check(data, _Shape({"update_id": int}, frozenset({"update_id"})), "update")
     stack: list[Any] = [data]
     while stack:  # iterative: the nesting may be deep
         item = stack.pop()
@@ -95,18 +136,17 @@ def check_update(data: Any) -> None:
         for key, value in item.items():
             # Only our own names go into the message: the JSON's keys are anyone's text.
             if key in _OBJECTS:
-                _check_fields(value, _OBJECTS[key], key)
-            elif key in _LISTS:
-                if not isinstance(value, list):
-                    raise Unreadable(f"{key} is not a list")
-                for element in value:
-                    _check_fields(element, _LISTS[key], f"{key}[]")
+                _check(value, _OBJECTS[key], key)
+                if key == "callback_query":
+                    _check_callback(value)
+            elif key in _ENTITIES:
+                _check_entities(item, key)
             elif key == "inline_keyboard":
                 if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
                     raise Unreadable(f"{key} is not a list of rows")
                 for row in value:
                     for button in row:
-                        _check_fields(button, _BUTTON, f"{key}[][]")
+                        _check(button, _BUTTON, f"{key}[][]")
             if isinstance(value, dict | list):
                 stack.append(value)
 
