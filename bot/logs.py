@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[ukryte]"
@@ -34,3 +34,47 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
         handler.setFormatter(formatter)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+class OutageFilter(logging.Filter):
+    """Turns an outage's traceback into one line: a library logging a network failure at ERROR
+    with the whole traceback would print thirty lines per retry while Telegram or the database
+    is away. Such a record (one whose exception `is_outage` recognises) becomes a WARNING with the
+    exception's type and message appended; `BOT_LOG_LEVEL=DEBUG` keeps the traceback.
+    """
+
+    def __init__(self, is_outage: Callable[[BaseException], bool]) -> None:
+        super().__init__()
+        self.is_outage = is_outage
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None or logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
+            return True
+        if not self.is_outage(exc):
+            return True
+        message, summary, kind = record.getMessage(), one_line(exc), type(exc).__name__
+        if message.endswith(kind):  # "update 7: NetworkError" says the type already
+            summary = summary.removeprefix(kind).removeprefix(": ")
+        record.msg = f"{message}: {summary}" if summary else message
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """`Type: message` on one line, shortened: what an operator needs to know about a failure."""
+    message = " ".join(str(exc).split())
+    if len(message) > limit:
+        message = message[: limit - 1] + "…"
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def quiet_outages(is_outage: Callable[[BaseException], bool]) -> None:
+    """Every root handler logs outages as one line (see `OutageFilter`); idempotent."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, OutageFilter) for f in handler.filters):
+            handler.addFilter(OutageFilter(is_outage))

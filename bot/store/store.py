@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+import errno
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, or_, select, update
+import asyncpg.exceptions
+from sqlalchemy import and_, delete, event, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.backoff import Backoff, pause, unless_stopped
+from bot.logs import one_line
 from bot.reminders import DEFAULT_LEAD, Scope
 from bot.store import migrate
 from bot.store.models import (
@@ -30,6 +38,9 @@ DEFAULT_VISIT_LEAD = 30  # minutes: people must travel to a site visit
 # A claim not finished after this long belonged to a process that died while sending. Claims are
 # taken a small batch at a time, just before sending, so a live process finishes one in seconds.
 STALE_CLAIM = timedelta(seconds=60)
+CONNECT_TIMEOUT = 10  # seconds for one connection attempt to PostgreSQL (asyncpg's own: 60)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,98 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_NETWORK_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EHOSTUNREACH,
+        errno.EHOSTDOWN,
+        errno.ENETUNREACH,
+        errno.ENETDOWN,
+        errno.ETIMEDOUT,
+        errno.EPIPE,
+    }
+)
+# A PostgreSQL server away, starting, shutting down or full: waiting may cure all of these.
+_POSTGRES_AWAY = (
+    asyncpg.exceptions.PostgresConnectionError,  # the connection failed or is gone
+    asyncpg.exceptions.OperatorInterventionError,  # "the database system is starting up", shutdown
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.InterfaceError,  # the client lost its connection ("connection is closed")
+)
+# SQLite's storage in trouble: a full disk, a read-only file, a failing disk, a file locked too long.
+_SQLITE_STORAGE = (
+    "database or disk is full",
+    "readonly database",
+    "disk i/o error",
+    "unable to open database file",
+    "database is locked",
+)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and what caused it (SQLAlchemy and asyncpg wrap the real reason)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < 8:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """The database server cannot be reached right now (down, starting, restarting, the network
+    away): worth waiting for. A wrong password or a missing database is not."""
+    for cause in _chain(exc):
+        if isinstance(cause, ConnectionError | TimeoutError | socket.gaierror | DisconnectionError):
+            return True
+        if isinstance(cause, OSError) and cause.errno in _NETWORK_ERRNOS:
+            return True
+        if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+            return True
+        if isinstance(cause, _POSTGRES_AWAY):
+            return True
+    return False
+
+
+def database_outage(exc: BaseException) -> bool:
+    """The database unreachable, or SQLite's storage failing (full disk, read-only file): an
+    operator's problem to log in one line, not a bug to log with a traceback."""
+    if database_unreachable(exc):
+        return True
+    return any(
+        isinstance(cause, DBAPIError) and any(s in str(cause.orig).lower() for s in _SQLITE_STORAGE)
+        for cause in _chain(exc)
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, on one line; for SQLAlchemy's errors the driver's own message, without
+    the statement and its parameters (which may hold what people wrote)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    return one_line(orig) if isinstance(orig, BaseException) else one_line(exc)
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be used at start; the message names it (password hidden)."""
+
+    def __init__(self, url: str, reason: str, waited: float | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.waited = waited  # None: refused outright (no waiting cures it)
+        if waited is None:
+            message = f"nie można użyć bazy danych {url} ({reason})"
+        elif waited > 0:
+            message = (
+                f"baza danych {url} nie odpowiada ({reason}) — czekano {waited:g} s (BOT_DB_WAIT); "
+                "sprawdź, czy serwer działa i czy adres jest dobry"
+            )
+        else:
+            message = f"baza danych {url} nie odpowiada ({reason}); sprawdź, czy serwer działa"
+        super().__init__(message)
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -106,10 +209,65 @@ class Store:
 
     @classmethod
     def open(cls, url: str) -> Store:
-        engine = create_async_engine(url, pool_pre_ping=url.startswith("postgresql"))
+        """An engine for `url` (nothing is connected yet); `DatabaseUnavailable` if it cannot be read."""
+        postgres = url.startswith("postgresql")
+        try:
+            engine = create_async_engine(
+                url,
+                pool_pre_ping=postgres,  # a connection the server dropped is replaced, not used and failed
+                connect_args={"timeout": CONNECT_TIMEOUT} if postgres else {},
+            )
+        except (ArgumentError, ValueError):  # the message would quote the URL, password and all
+            raise DatabaseUnavailable(
+                "(adres, którego nie da się odczytać)",
+                "oczekiwano postgresql+asyncpg://użytkownik:hasło@host:port/baza albo sqlite+aiosqlite:///plik.db",
+            ) from None
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The database's URL, password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    async def connect(self, wait: float = 0, stop: asyncio.Event | None = None) -> None:
+        """Connect once, trying again for up to `wait` seconds while the server cannot be reached
+        (one log line per attempt), so a database starting alongside the bot is not a crash.
+
+        Raises `DatabaseUnavailable` when time runs out, or at once when the database refuses us
+        (wrong password, no such database, a file that cannot be opened); `Stopped` when `stop`
+        is set meanwhile.
+        """
+        deadline = time.monotonic() + wait
+        backoff = Backoff()
+        while True:
+            try:
+                await unless_stopped(self._ping(), stop)
+            except Exception as exc:
+                if not database_unreachable(exc):
+                    raise DatabaseUnavailable(self.url, _reason(exc)) from None
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DatabaseUnavailable(self.url, _reason(exc), wait) from None
+                delay = min(backoff.next_delay(), left)
+                logger.warning(
+                    "database %s not reachable (%s), attempt %d, next try in %.1f s (giving up in %.0f s)",
+                    self.url,
+                    _reason(exc),
+                    backoff.attempts,
+                    delay,
+                    left,
+                )
+                await pause(delay, stop)
+            else:
+                if backoff.attempts:
+                    logger.warning("database %s reachable after %d attempts", self.url, backoff.attempts + 1)
+                return
+
+    async def _ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def migrate(self) -> None:
         await migrate.upgrade(self.engine)
