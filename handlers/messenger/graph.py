@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from bot.logs import one_line
+
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 5
@@ -122,6 +124,7 @@ class GraphApi:
         delay = self.backoff
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            wait = delay * random.uniform(0.8, 1.2)
             try:
                 async with self._gate:
                     if files is None:
@@ -131,7 +134,14 @@ class GraphApi:
             except httpx.HTTPError as exc:
                 if last:
                     raise GraphError(Problem.RETRY, 0, None, None) from None
-                logger.warning("Graph API %s: %s, retrying", path, type(exc).__name__)
+                logger.warning(
+                    "Graph API %s failed (%s), attempt %d/%d, next try in %.1f s",
+                    path,
+                    one_line(exc),
+                    attempt,
+                    attempts,
+                    wait,
+                )
             else:
                 try:
                     payload = response.json()
@@ -145,7 +155,15 @@ class GraphApi:
                 subcode = error.get("error_subcode") if isinstance(error, dict) else None
                 if problem is not Problem.RETRY or last:
                     raise GraphError(problem, response.status_code, code, subcode)
-                logger.warning("Graph API %s: HTTP %s code %s, retrying", path, response.status_code, code)
-            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
+                logger.warning(
+                    "Graph API %s failed (HTTP %s, code %s), attempt %d/%d, next try in %.1f s",
+                    path,
+                    response.status_code,
+                    code,
+                    attempt,
+                    attempts,
+                    wait,
+                )
+            await asyncio.sleep(wait)
             delay *= 2
         raise AssertionError("unreachable")

@@ -12,6 +12,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.logs import one_line
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
@@ -23,6 +25,19 @@ MAX_RETRY_AFTER = 60.0  # a longer flood wait is passed on to the caller as Retr
 _NOT_RETRIED = frozenset({"getUpdates"})
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+def _json_error(status: int, payload: bytes) -> bytes:
+    """An error's body as PTB expects it. A proxy in front of the Bot API answers an outage with
+    an HTML page, and PTB would log that page with a traceback at ERROR before raising."""
+    if 200 <= status < 300:
+        return payload
+    try:
+        json.loads(payload)
+    except ValueError:
+        description = f"HTTP {status} (not a Bot API answer)"
+        return json.dumps({"ok": False, "error_code": status, "description": description}).encode()
+    return payload
 
 
 def _retry_after(payload: bytes) -> float | None:
@@ -50,6 +65,9 @@ class RetryingRequest(BaseRequest):
         self._sleep = sleep
         # False: a 429 goes straight back (PTB raises RetryAfter) for the caller to wait out.
         self.flood_waits = flood_waits
+        # Attempts per call. Start-up sets 1 for a while: it retries with its own, longer backoff
+        # (handlers/telegram/startup.py) and logs one line per try, not five.
+        self.attempts = MAX_ATTEMPTS
 
     @property
     def read_timeout(self) -> float | None:
@@ -72,10 +90,11 @@ class RetryingRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        attempts = 1 if api_method in _NOT_RETRIED else MAX_ATTEMPTS
+        attempts = 1 if api_method in _NOT_RETRIED else self.attempts
         delay = BASE_DELAY
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            wait = min(delay, MAX_DELAY) * random.uniform(0.8, 1.2)
             try:
                 status, payload = await self.transport.do_request(
                     url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
@@ -83,18 +102,32 @@ class RetryingRequest(BaseRequest):
             except (TimedOut, NetworkError) as exc:
                 if last:
                     raise
-                logger.warning("%s: %s, retry %d/%d", api_method, type(exc).__name__, attempt, attempts - 1)
+                logger.warning(
+                    "Telegram %s failed (%s), attempt %d/%d, next try in %.1f s",
+                    api_method,
+                    one_line(exc),
+                    attempt,
+                    attempts,
+                    wait,
+                )
             else:
                 if status == 429:
-                    wait = _retry_after(payload)
-                    if last or wait is None or wait > MAX_RETRY_AFTER or not self.flood_waits:
+                    flood = _retry_after(payload)
+                    if last or flood is None or flood > MAX_RETRY_AFTER or not self.flood_waits:
                         return status, payload
-                    logger.warning("%s: 429, waiting %.0f s (retry_after)", api_method, wait)
-                    await self._sleep(wait)
+                    logger.warning("Telegram %s: 429, waiting %.0f s (retry_after)", api_method, flood)
+                    await self._sleep(flood)
                     continue
                 if status < 500 or last:
-                    return status, payload
-                logger.warning("%s: HTTP %d, retry %d/%d", api_method, status, attempt, attempts - 1)
-            await self._sleep(min(delay, MAX_DELAY) * random.uniform(0.8, 1.2))
+                    return status, _json_error(status, payload)
+                logger.warning(
+                    "Telegram %s failed (HTTP %d), attempt %d/%d, next try in %.1f s",
+                    api_method,
+                    status,
+                    attempt,
+                    attempts,
+                    wait,
+                )
+            await self._sleep(wait)
             delay *= 2
         raise AssertionError("unreachable: the last attempt returns or raises")
