@@ -82,12 +82,18 @@ def _database(settings: Settings, action: str) -> int:
     """`db upgrade` brings the schema to the newest migration; `db current` prints the revision."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.logs import one_line
     from bot.store.migrate import current_revision, head_revision
-    from bot.store.store import Store
+    from bot.store.store import DatabaseUnavailable, Store
+
+    try:
+        store = Store.open(settings.database_url)
+    except DatabaseUnavailable as exc:
+        return _fail(f"DATABASE_URL: {exc}")
 
     async def work() -> str | None:
-        store = Store.open(settings.database_url)
         try:
+            await store.connect()  # one attempt: a database that does not answer is named at once
             if action == "upgrade":
                 await store.migrate()
             return await current_revision(store.engine)
@@ -96,20 +102,32 @@ def _database(settings: Settings, action: str) -> int:
 
     try:
         revision = asyncio.run(work())
+    except DatabaseUnavailable as exc:
+        return _fail(f"DATABASE_URL: {exc}")
     except (SQLAlchemyError, OSError) as exc:
-        return _fail(f"DATABASE_URL: nie można otworzyć bazy danych ({type(exc).__name__})")
+        return _fail(f"DATABASE_URL: baza danych {store.url}: {one_line(exc)}")
     print(f"wersja bazy: {revision or 'pusta'} (najnowsza: {head_revision()})")
     return 0
 
 
 def _run(settings: Settings, assistant: Assistant, data_path: Path) -> int:
     """Serve the channels until Ctrl+C or SIGTERM; configuration problems exit 2 with the key named."""
-    from handlers.serve import serve_forever  # the channels load only for `run`
+    import signal
 
+    def interrupt(signum: int, frame: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    # SIGTERM (systemd, docker stop) before the event loop takes it over ends start-up as Ctrl+C
+    # does: quietly, with 0.
+    signal.signal(signal.SIGTERM, interrupt)
     try:
+        from handlers.serve import serve_forever  # the channels load only for `run`
+
         serve_forever(settings, assistant, data_path)
     except ConfigError as exc:
         return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 0
     return 0
 
 

@@ -7,40 +7,41 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
-from telegram import Update
+from starlette.routing import BaseRoute
 from telegram.error import InvalidToken
 
 from bot.assistant import Assistant
-from bot.config import ConfigError, Settings
+from bot.backoff import Stopped
+from bot.clock import Clock, SimulatedClock, SystemClock
+from bot.config import OFFICIAL_TELEGRAM_URL, ConfigError, Settings
 from bot.conversation import Conversation
-from bot.store.store import Store
+from bot.logs import one_line
+from bot.reply import Reply
+from bot.store.store import DatabaseUnavailable, Person, Store
 from handlers.messenger.app import Messenger, build_messenger, reminder_notes, skips_silent_people
 from handlers.messenger.sender import CHANNEL as MESSENGER
 from handlers.operations import Operations
+from handlers.outages import log_outages_briefly
 from handlers.telegram.app import (
     TelegramApp,
     build_application,
     fanout_telegram_bot,
     telegram_routes,
-    webhook_url,
 )
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.replies import CHANNEL as TELEGRAM
 from handlers.telegram.replies import Replier
+from handlers.telegram.startup import WebhookRefused, start_telegram, stop_telegram
+from handlers.web import TelegramGate, web_server
 from scheduler.announcements import Announcements
 from scheduler.limiter import RateLimiter
-from scheduler.notifier import ChannelNotifier, Notifier
+from scheduler.notifier import ChannelNotifier, FloodWait, Notifier, Outcome
 from scheduler.reminders import Reminders
 
 logger = logging.getLogger(__name__)
@@ -57,26 +58,11 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def build_web_app(routes: Sequence[BaseRoute]) -> Starlette:
-    """Channel webhooks plus `GET /healthz` for the load balancer or the organiser's curl."""
-
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
-
-    return Starlette(routes=[*routes, Route("/healthz", healthz, methods=["GET"])])
-
-
 def stop_on_signals(stop: asyncio.Event) -> None:
-    """Ctrl+C and SIGTERM (docker stop, systemd) end the bot cleanly."""
+    """Ctrl+C and SIGTERM (docker stop, systemd) end the bot cleanly, also while it waits at start."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-
-
-async def _post_init(application: TelegramApp) -> None:
-    """PTB calls post_init only from its own run_* loops; we run the loop ourselves."""
-    if application.post_init is not None:
-        await application.post_init(application)
 
 
 OnStart = Callable[[], Awaitable[None]]
@@ -84,54 +70,29 @@ OnStart = Callable[[], Awaitable[None]]
 
 @contextlib.asynccontextmanager
 async def running_telegram(
-    application: TelegramApp, webhook: Settings | None = None, poll_timeout: float = 30
+    application: TelegramApp,
+    webhook: Settings | None = None,
+    poll_timeout: float = 30,
+    stop: asyncio.Event | None = None,
 ) -> AsyncIterator[list[BaseRoute]]:
-    """PTB started: long polling, or (given the settings) the webhook set and its route to serve."""
-    async with application:
-        await _post_init(application)
-        routes: list[BaseRoute] = []
-        if webhook is None:
-            assert application.updater is not None
-            # PTB's updater retries network errors and 429s itself.
-            await application.updater.start_polling(
-                timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1
-            )
-        else:
-            secret = webhook.webhook_secret()
-            await application.bot.set_webhook(
-                url=webhook_url(webhook), secret_token=secret, allowed_updates=Update.ALL_TYPES
-            )
-            routes = list(telegram_routes(application, secret))
-        await application.start()
-        try:
-            yield routes
-        finally:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            await application.stop()
-
-
-@contextlib.asynccontextmanager
-async def web_server(routes: Sequence[BaseRoute], host: str, port: int) -> AsyncIterator[asyncio.Task[None]]:
-    """uvicorn serving the webhooks on host:port; yields the serving task (done = it stopped)."""
-    config = uvicorn.Config(build_web_app(routes), host=host, port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    while not server.started and not serving.done():
-        await asyncio.sleep(0.01)
-    if serving.done():  # the port is taken, say: uvicorn has already logged why
-        raise OSError(f"nie można nasłuchiwać na {host}:{port}")
+    """PTB started (however long Telegram takes): long polling, or the webhook set and its route."""
     try:
-        yield serving
+        await start_telegram(application, webhook, stop=stop, poll_timeout=poll_timeout)
+        routes: list[BaseRoute] = []
+        if webhook is not None:
+            routes = list(telegram_routes(application, webhook.webhook_secret()))
+        yield routes
     finally:
-        server.should_exit = True
-        await serving
+        await stop_telegram(application)
 
 
-async def until_stopped(stop: asyncio.Event, serving: asyncio.Task[None] | None = None) -> None:
-    """Until `stop` is set, or the web server ends (uvicorn handles SIGINT/SIGTERM itself)."""
+async def until_stopped(
+    stop: asyncio.Event, serving: asyncio.Task[None] | None = None, *tasks: asyncio.Task[Any]
+) -> None:
+    """Until `stop` is set, the web server ends (uvicorn handles SIGINT/SIGTERM itself), or one of
+    `tasks` is done."""
     stopping = asyncio.create_task(stop.wait())
-    waiting: set[asyncio.Task[Any]] = {stopping} | ({serving} if serving is not None else set())
+    waiting = {stopping, *tasks} | ({serving} if serving is not None else set())
     await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()
 
@@ -140,11 +101,12 @@ async def run_polling(
     application: TelegramApp, stop: asyncio.Event, poll_timeout: float = 30, on_start: OnStart | None = None
 ) -> None:
     """Telegram by long polling until `stop` is set."""
-    async with running_telegram(application, poll_timeout=poll_timeout):
-        if on_start is not None:
-            await on_start()
-        logger.info("bot @%s running (long polling)", application.bot.username)
-        await until_stopped(stop)
+    with contextlib.suppress(Stopped):
+        async with running_telegram(application, poll_timeout=poll_timeout, stop=stop):
+            if on_start is not None:
+                await on_start()
+            logger.info("bot @%s running (long polling)", application.bot.username)
+            await until_stopped(stop)
 
 
 async def run_webhook(
@@ -155,19 +117,20 @@ async def run_webhook(
     on_start: OnStart | None = None,
 ) -> None:
     """PTB inside our own Starlette app served by uvicorn; Telegram posts updates to it."""
-    async with running_telegram(application, settings) as routes:
-        if on_start is not None:
-            await on_start()
-        async with web_server(routes, settings.bot_host, settings.bot_port) as serving:
-            logger.warning(
-                "bot @%s running (webhook on %s:%s)",
-                application.bot.username,
-                settings.bot_host,
-                settings.bot_port,
-            )
-            if started is not None:
-                started.set()
-            await until_stopped(stop, serving)
+    with contextlib.suppress(Stopped):
+        async with running_telegram(application, settings, stop=stop) as routes:
+            if on_start is not None:
+                await on_start()
+            async with web_server(routes, settings.bot_host, settings.bot_port) as serving:
+                logger.warning(
+                    "bot @%s running (webhook on %s:%s)",
+                    application.bot.username,
+                    settings.bot_host,
+                    settings.bot_port,
+                )
+                if started is not None:
+                    started.set()
+                await until_stopped(stop, serving)
 
 
 class CurrentAssistant:
@@ -186,13 +149,58 @@ class CurrentAssistant:
             follow(new)
 
 
+class Connecting:
+    """A channel still connecting at start: its reminders wait (as a flood wait, which the
+    fan-out sits out without holding a sending slot) instead of failing, while the other channels'
+    reminders go out on time."""
+
+    WAIT = 30.0  # seconds; the fan-out tries a message ten times, so this waits up to five minutes
+
+    def __init__(self, channel: Notifier, ready: asyncio.Event) -> None:
+        self.channel = channel
+        self.ready = ready
+
+    async def send(self, person: Person, reply: Reply) -> Outcome:
+        if not self.ready.is_set():
+            raise FloodWait(self.WAIT)
+        return await self.channel.send(person, reply)
+
+
+def warn_if_simulated(clock: Clock) -> None:
+    """A clock set by BOT_NOW or --now, said loudly: a live bot must not answer by a rehearsal's."""
+    if isinstance(clock, SystemClock):
+        return
+    start = clock.start if isinstance(clock, SimulatedClock) else clock.now()
+    logger.warning(
+        "SIMULATED CLOCK (BOT_NOW / --now): started at %s, running at %g× real time, now %s — "
+        "answers and reminders follow this clock, not the real time; unset BOT_NOW and drop --now "
+        "for a live event",
+        start.strftime("%Y-%m-%d %H:%M"),
+        clock.speed,
+        clock.now().strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+async def _open_database(store: Store, settings: Settings, stop: asyncio.Event) -> None:
+    """Wait for the database (BOT_DB_WAIT), then migrate it; `ConfigError` naming DATABASE_URL."""
+    try:
+        await store.connect(settings.bot_db_wait, stop)
+        await store.migrate()
+    except DatabaseUnavailable as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from None
+    except (SQLAlchemyError, OSError) as exc:
+        problem = one_line(exc)
+        raise ConfigError(f"DATABASE_URL: migracja bazy {store.url} nie powiodła się ({problem})") from None
+
+
 def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | None = None) -> None:
     """`python -m bot run`: every channel whose settings are present, until Ctrl+C or SIGTERM.
 
     Telegram by webhook if TELEGRAM_WEBHOOK_URL is set, else by long polling; Messenger by its
-    webhook, on the same web server. Opens the database (migrating it), and schedules reminders
-    once the channels are up. Every start-up problem the operator can fix is raised as
-    `ConfigError` naming the setting.
+    webhook, on the same web server. In order: the database (waited for up to BOT_DB_WAIT s and
+    migrated), the web server and Messenger, reminders, then Telegram — retried for as long as it
+    takes, so an outage at boot delays only Telegram. Every start-up problem the operator can fix
+    is raised as `ConfigError` naming the setting.
     """
     settings.require_a_channel()
     webhook = settings.telegram_webhook_url is not None
@@ -202,7 +210,12 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
             settings.webhook_secret()
     if settings.messenger_configured:
         settings.messenger_credentials()
-    store = Store.open(settings.database_url)
+    log_outages_briefly()
+    warn_if_simulated(assistant.clock)
+    try:
+        store = Store.open(settings.database_url)
+    except DatabaseUnavailable as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from None
     current = CurrentAssistant(assistant)
     conversation = Conversation(current, store, reminder_notes=reminder_notes(settings))
     operations = Operations(
@@ -213,6 +226,8 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         messenger_window=skips_silent_people(settings),
     )
     channels: dict[str, Notifier] = {}
+    telegram_ready = asyncio.Event()
+    gate = TelegramGate()
 
     application: TelegramApp | None = None
     fanout_bot = None
@@ -223,7 +238,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         replier: Replier = application.bot_data["replier"]
         current.followers.append(lambda new: setattr(replier, "assistant", new))
         fanout_bot = fanout_telegram_bot(settings)
-        channels[TELEGRAM] = TelegramNotifier(fanout_bot, replier)
+        channels[TELEGRAM] = Connecting(TelegramNotifier(fanout_bot, replier), telegram_ready)
     messenger: Messenger | None = None
     if settings.messenger_configured:
         messenger = build_messenger(settings, current, conversation, operations)
@@ -243,9 +258,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     settle_heap()
     background: set[asyncio.Task[object]] = set()
 
-    async def start_reminders() -> None:
-        if fanout_bot is not None:
-            await fanout_bot.initialize()
+    def start_reminders() -> None:
         reminders.scheduler.start()
         reminders.rebuild()
         assert operations.announcements is not None
@@ -254,42 +267,73 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         background.add(task)
         task.add_done_callback(background.discard)
 
+    def stop_reminders() -> None:
+        if reminders.scheduler.running:
+            reminders.scheduler.shutdown(wait=False)
+
+    async def telegram_up(stop: asyncio.Event) -> None:
+        assert application is not None
+        await start_telegram(application, settings if webhook else None, fanout_bot, stop)
+        telegram_ready.set()
+        gate.open = True
+
+    async def close_telegram() -> None:
+        assert application is not None
+        gate.open = False
+        await stop_telegram(application, fanout_bot)
+
     async def serve() -> None:
         stop = asyncio.Event()
         stop_on_signals(stop)
-        await store.migrate()
-        try:
-            async with contextlib.AsyncExitStack() as stack:
-                routes: list[BaseRoute] = []
-                if application is not None:
-                    running = running_telegram(application, settings if webhook else None)
-                    routes += await stack.enter_async_context(running)
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(store.close)
+            await _open_database(store, settings, stop)
+            routes: list[BaseRoute] = []
+            if application is not None and webhook:
+                routes += gate.guard(telegram_routes(application, settings.webhook_secret()))
+            if messenger is not None:
+                await messenger.start()  # no network yet: Meta is first called to answer someone
+                stack.push_async_callback(messenger.stop)
+                routes += messenger.routes
+            serving = None
+            if routes:
+                server = web_server(routes, settings.bot_host, settings.bot_port)
+                serving = await stack.enter_async_context(server)
+            start_reminders()
+            stack.callback(stop_reminders)
+            if application is not None:
+                stack.push_async_callback(close_telegram)
                 if messenger is not None:
-                    await messenger.start()
-                    stack.push_async_callback(messenger.stop)
-                    routes += messenger.routes
-                await start_reminders()
-                serving = None
-                if routes:
-                    server = web_server(routes, settings.bot_host, settings.bot_port)
-                    serving = await stack.enter_async_context(server)
-                logger.warning("bot running: %s", ", ".join(_describe(settings)))
-                await until_stopped(stop, serving)
-        finally:
-            if reminders.scheduler.running:
-                reminders.scheduler.shutdown(wait=False)
-            if fanout_bot is not None:
-                await fanout_bot.shutdown()
-            await store.close()
+                    logger.warning("bot running: Messenger (webhook); Telegram starting")
+                starting = asyncio.create_task(telegram_up(stop))
+                await until_stopped(stop, serving, starting)
+                if not starting.done():
+                    starting.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Stopped):
+                        await starting
+                    return
+                with contextlib.suppress(Stopped):
+                    starting.result()  # a rejected token or webhook address ends the bot here
+                if stop.is_set() or (serving is not None and serving.done()):
+                    return
+            logger.warning("bot running: %s", ", ".join(_describe(settings)))
+            await until_stopped(stop, serving)
 
     try:
         asyncio.run(serve())
     except InvalidToken:
-        raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram odrzucił token — sprawdź go u @BotFather") from None
-    except OSError as exc:
-        raise ConfigError(f"BOT_HOST/BOT_PORT: {exc}") from None
-    except (SQLAlchemyError, ConnectionError) as exc:
-        raise ConfigError(f"DATABASE_URL: nie można otworzyć bazy danych ({type(exc).__name__})") from None
+        raise ConfigError(_rejected_token(settings)) from None
+    except WebhookRefused as exc:
+        raise ConfigError(f"TELEGRAM_WEBHOOK_URL: Telegram nie przyjął adresu webhooka ({exc})") from None
+    except Stopped:
+        pass  # Ctrl+C or SIGTERM while waiting for the database: nothing to clean up beyond it
+
+
+def _rejected_token(settings: Settings) -> str:
+    message = "TELEGRAM_BOT_TOKEN: Telegram odrzucił token — sprawdź go u @BotFather"
+    if settings.telegram_base_url != OFFICIAL_TELEGRAM_URL:
+        message += f" (albo TELEGRAM_BASE_URL: {settings.telegram_base_url} to nie serwer Bot API)"
+    return message
 
 
 def _describe(settings: Settings) -> list[str]:
