@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.clock import Clock, SystemClock
+from bot.polish import format_date, format_time
 from bot.reply import Reply, ReplyBuilder, bold, with_notice
 from bot.store.store import Statistics
 from handlers.operations import ReloadResult
@@ -19,7 +21,41 @@ def text_reply(*lines: str) -> Reply:
     return out.build()
 
 
-def statistics_reply(stats: Statistics) -> Reply:
+def clock_notice(clock: Clock) -> str | None:
+    """For organisers: the bot runs by a simulated clock (BOT_NOW, --now), and what it shows."""
+    if isinstance(clock, SystemClock):
+        return None
+    now = clock.now()
+    speed = clock.speed
+    number = f"{speed:g}".replace(".", ",")
+    if speed == 0:
+        pace = " Ten zegar stoi."
+    elif speed > 1:
+        pace = f" Ten zegar chodzi {number} razy szybciej niż prawdziwy."
+    elif speed < 1:
+        pace = f" Ten zegar chodzi wolniej niż prawdziwy (tempo {number})."
+    else:
+        pace = ""
+    return (
+        f"⚠️ Zegar symulowany (BOT_NOW / --now): dla bota jest teraz {format_date(now.date())} "
+        f"{now.year}, {format_time(now)}.{pace} Odpowiedzi i przypomnienia idą według niego, "
+        "nie według prawdziwego czasu."
+    )
+
+
+def with_clock_notice(reply: Reply, clock: Clock) -> Reply:
+    """The reply, headed by `clock_notice` when the clock is simulated."""
+    notice = clock_notice(clock)
+    return with_notice(reply, notice) if notice else reply
+
+
+def statistics_reply(stats: Statistics, clock: Clock | None = None) -> Reply:
+    """The organisers' statistics; headed by a warning when the bot runs by a simulated clock."""
+    reply = _statistics(stats)
+    return with_clock_notice(reply, clock) if clock is not None else reply
+
+
+def _statistics(stats: Statistics) -> Reply:
     out = ReplyBuilder().line(bold("Statystyki"))
     out.line(f"Użytkownicy: {stats.users} (zablokowali bota: {stats.blocked})")
     if len(stats.channels) > 1:

@@ -17,6 +17,7 @@ from bot.reply import Reply, ReplyBuilder, with_notice
 from handlers.messenger.organisers import Organisers
 from handlers.messenger.payloads import Kind, Payload
 from handlers.messenger.sender import CHANNEL, Sender
+from handlers.reports import with_clock_notice
 
 VISIT_LABEL = 60  # before the quick reply's own shortening at a word boundary
 PLAN_FILE = "moj-plan.ics"
@@ -44,7 +45,7 @@ class Commands:
             "przypomnienia": self.reminders,
             "usun_dane": self.forget,
             "moje_id": self.your_id,
-            "statystyki": organisers.statistics,
+            "statystyki": self.statistics,
             "przeladuj": organisers.reload,
             "ogloszenie": organisers.announce,
         }
@@ -60,6 +61,13 @@ class Commands:
             notice = texts.UNKNOWN_COMMAND.format(command="/" + name[:40])
             return with_notice(self.assistant.reply_help(), notice), []
         return await handler(psid, args)
+
+    async def statistics(self, psid: str, args: str) -> tuple[Reply, Options]:
+        """The organisers' statistics, headed by a warning when the clock is simulated."""
+        reply, options = await self.organisers.statistics(psid, args)
+        if self.organisers.allowed(psid):
+            reply = with_clock_notice(reply, self.assistant.clock)
+        return reply, options
 
     async def your_id(self, psid: str, args: str) -> tuple[Reply, Options]:
         return self.organisers.your_id(psid), []
