@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -356,6 +357,40 @@ def test_debug_keeps_the_outages_traceback(
     caplog.set_level(logging.DEBUG)
     logger.error("update 7", exc_info=_raised(NetworkError("down")))
     assert "Traceback" in output.getvalue()
+
+
+async def test_a_reminder_job_failing_for_an_outage_is_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    """APScheduler logs a failed job at ERROR with its traceback; the database away is one line."""
+    output = io.StringIO()
+    handler = logging.StreamHandler(output)
+    handler.addFilter(OutageFilter(is_outage))
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    apscheduler = logging.getLogger("apscheduler.executors.default")
+    apscheduler.addHandler(handler)
+    caplog.set_level(logging.INFO)
+    scheduler = AsyncIOScheduler()
+    done = asyncio.Event()
+
+    async def fire() -> None:
+        done.set()
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    try:
+        scheduler.start()
+        scheduler.add_job(fire, id="reminder:s1:15")
+        await asyncio.wait_for(done.wait(), 5)
+        for _ in range(100):
+            if "raised an exception" in output.getvalue():
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        scheduler.shutdown(wait=False)
+        apscheduler.removeHandler(handler)
+    text = output.getvalue()
+    assert "Traceback" not in text
+    [failed] = [line for line in text.splitlines() if "raised an exception" in line]
+    assert failed.startswith("WARNING apscheduler.executors.default: Job ")
+    assert failed.endswith("raised an exception: ConnectionRefusedError: [Errno 111] Connect call failed")
 
 
 def test_database_outages_are_told_from_bugs() -> None:
