@@ -163,8 +163,8 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """
     file = str(path)
 
-    def refuse(message: str, line: int | None = None) -> DataError:
-        return DataError([DataIssue(file, "", line, message)])
+    def refuse(message: str) -> DataError:
+        return DataError([DataIssue(file, "", None, message)])
 
     limit = _megabytes(max_bytes, exact=True)
     too_big = f"plik jest za duży: {{size}}, a limit to {limit} (zmień {SETTING}, jeśli trzeba)"
@@ -215,7 +215,7 @@ def decode(data: bytes, file: str) -> str:
             f"nie można odczytać pliku: plik nie jest w UTF-8: bajt 0x{data[start]:02X}, "
             f"wiersz {line}, kolumna {column} — zapisz go w kodowaniu UTF-8"
         )
-        # The line stays in the message only: a file we cannot read has no lines for the editor yet.
+        # The place goes into the message; the issue stays one about the whole file, as it always was.
         raise DataError([DataIssue(file, "", None, message)]) from None
 
 
@@ -277,13 +277,17 @@ class Document:
             yaml.AliasEvent: self._alias,
             yaml.DocumentStartEvent: self._document,
         }
+        parser = _Loader(text)  # parses one event at a time: a refusal reads no further
         try:
-            for event in yaml.parse(text, Loader=_Loader):
+            while parser.check_event():
+                event = parser.get_event()
                 handler = handlers.get(type(event))
                 if handler is not None:
                     handler(event)
         except yaml.YAMLError as exc:
             raise self._syntax_error(exc) from None
+        finally:
+            parser.dispose()
         if not self._has_root:
             raise DataError([DataIssue(file, "", None, "plik jest pusty")])
         self.data: Any = self._root

@@ -105,7 +105,7 @@ def _message(error: Any) -> str:
 
 def _pydantic_issues(doc: Document, exc: ValidationError) -> list[DataIssue]:
     issues = []
-    for error in exc.errors():
+    for error in exc.errors(include_url=False):
         loc: PathKey = tuple("from" if part == "from_" else part for part in error["loc"])
         issues.append(DataIssue(doc.file, format_path(loc), doc.line_of(loc), _message(error)))
     return issues

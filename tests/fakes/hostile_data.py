@@ -133,10 +133,15 @@ def long_key(length: int = 4_000_000) -> bytes:
     return shipped().replace("  motto:", f"  {'k' * length}: 1\n  motto:", 1).encode()
 
 
-def many_errors(count: int = 100_000) -> bytes:
-    """`count` unknown keys in the event: as many problems, under the size limit."""
+def many_errors(count: int = 48_000) -> bytes:
+    """`count` unknown keys in the event: as many problems, under the size and node limits."""
     keys = "".join(f"  nieznany{n}: x\n" for n in range(count))
     return shipped().replace("  city: Kraków\n", "  city: Kraków\n" + keys, 1).encode()
+
+
+def many_problems(count: int = 95_000) -> bytes:
+    """`count` values outside the allowed list, in one list: the most problems the node limit allows."""
+    return shipped().replace("    roles: [", "    roles: [" + "sponsor, " * count, 1).encode()
 
 
 def leaky_secret() -> bytes:
@@ -171,6 +176,7 @@ ATTACKS: dict[str, Callable[[], bytes]] = {
     "long-line": long_line,
     "long-key": long_key,
     "many-errors": many_errors,
+    "many-problems": many_problems,
     "shadow-like": leaky_secret,
     "merge-key": merge_key,
     "duplicate-anchor": duplicate_anchor,
