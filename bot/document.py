@@ -10,6 +10,7 @@ Limits: docs/data-format.md, "Limits".
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -178,7 +179,9 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except PermissionError:
         raise refuse("nie można odczytać pliku: brak uprawnień") from None
     except OSError as exc:
-        raise refuse(f"nie można odczytać pliku: {exc.strerror or type(exc).__name__}") from None
+        raise refuse(f"nie można odczytać pliku: {_os_problem(exc)}") from None
+    except ValueError:  # a NUL in the name
+        raise refuse("nie można odczytać pliku: nazwa zawiera znak NUL") from None
     chunks: list[bytes] = []
     try:
         info = os.fstat(fd)
@@ -193,13 +196,25 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             chunks.append(chunk)
             left -= len(chunk)
     except OSError as exc:
-        raise refuse(f"nie można odczytać pliku: {exc.strerror or type(exc).__name__}") from None
+        raise refuse(f"nie można odczytać pliku: {_os_problem(exc)}") from None
     finally:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > max_bytes:
         raise refuse(too_big.format(size=f"ponad {limit}"))
     return decode(data, file)
+
+
+_OS_PROBLEMS = {
+    errno.ELOOP: "za dużo dowiązań symbolicznych (pętla?)",
+    errno.ENAMETOOLONG: "za długa nazwa pliku",
+    errno.ENOTDIR: "część ścieżki nie jest katalogiem",
+    errno.EIO: "błąd wejścia/wyjścia",
+}
+
+
+def _os_problem(exc: OSError) -> str:
+    return _OS_PROBLEMS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
 def decode(data: bytes, file: str) -> str:

@@ -48,6 +48,7 @@ MAX_KNOWN_SHOWN = 5  # known ids listed when a reference points at none of them
 # ~0.3 ms a word), so this bounds its start-up to a few seconds. A 2,000-session programme has a few
 # thousand.
 MAX_NAME_WORDS = 15_000
+YEARS = (2000, 2100)  # the event's dates
 _WORD = re.compile(r"\w+")
 _TOP_KEYS = frozenset(schema.DataFile.model_fields)
 
@@ -189,6 +190,10 @@ class _Builder:
         event = spec.event
         if event.end_date < event.start_date:
             self.issue(("event", "end_date"), "koniec wydarzenia jest przed jego początkiem")
+        for key in ("start_date", "end_date"):
+            # Times far from now break conversions (an iCalendar export of year 1 fails in UTC).
+            if not YEARS[0] <= getattr(event, key).year <= YEARS[1]:
+                self.issue(("event", key), f"rok spoza zakresu {YEARS[0]}–{YEARS[1]}")
 
         self.unique(
             ((("organisations", i, "id"), o.id) for i, o in enumerate(spec.organisations)),

@@ -211,6 +211,20 @@ def test_a_directory_is_refused(tmp_path: Path) -> None:
     assert issue.message == "to jest katalog, a nie plik z danymi"
 
 
+def test_odd_paths_are_explained(tmp_path: Path) -> None:
+    loop = tmp_path / "petla.yaml"
+    loop.symlink_to(loop)
+    for path, said in [
+        (loop, "za dużo dowiązań symbolicznych"),
+        (tmp_path / ("x" * 300), "za długa nazwa pliku"),
+        (SHIPPED / "plik.yaml", "część ścieżki nie jest katalogiem"),
+        (f"{tmp_path}/a\0b.yaml", "znak NUL"),
+    ]:
+        with pytest.raises(DataError) as caught:
+            load_conference(path)
+        assert said in str(caught.value)
+
+
 def test_an_unreadable_file_says_so(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root reads everything")
@@ -468,6 +482,16 @@ def test_names_with_too_many_different_words_are_refused() -> None:
         )
     [issue] = _issues(text)
     assert issue.path == "" and "za dużo różnych słów" in issue.message
+
+
+@pytest.mark.parametrize("year", ["0001", "1999", "2101", "9999"])
+def test_event_dates_far_from_now_are_refused(year: str) -> None:
+    # Year 1 or 9999 used to load, then broke the iCalendar export (a traceback from `export`).
+    shipped = hostile.shipped()
+    text = shipped.replace("2023-11-29", f"{year}-11-29").replace("2023-11-30", f"{year}-11-30")
+    issues = _issues(text)
+    assert [(i.path, i.line) for i in issues] == [("event.start_date", 17), ("event.end_date", 18)]
+    assert issues[0].message == "rok spoza zakresu 2000–2100"
 
 
 def test_the_shipped_file_loads_the_same_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
