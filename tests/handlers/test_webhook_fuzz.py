@@ -17,6 +17,7 @@ import contextlib
 import copy
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -856,6 +857,74 @@ async def test_a_huge_announcement_id_from_an_organiser_is_no_error(served: Serv
         response = await served.client.post(MESSENGER, content=content, headers={SIGNATURE: sign(content)})
     assert response.status_code == 200
     await asyncio.sleep(0.2)  # Messenger sends it in the background
+    assert await served.settle() == []
+
+
+# Requests that break HTTP itself: refused by the server (4xx), never an error ------------------
+
+_HOOK = b"POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: " + SECRET.encode()
+RAW_REQUESTS = {
+    "a 100 kB query": b"GET /messenger/webhook?hub.challenge="
+    + b"a" * 100_000
+    + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    "a query of 5,000 repeated keys": b"GET /messenger/webhook?"
+    + b"&".join([b"hub.mode=subscribe"] * 5000)
+    + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    "non-ASCII in the query": b"GET /messenger/webhook?hub.challenge="
+    + "żółw".encode()
+    + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    "non-ASCII in the path": "POST /telegram/webhoók HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
+    "a bare CR in a header (injection)": _HOOK + b"\rX-Evil: 1\r\nContent-Length: 2\r\n\r\n{}",
+    "a folded header": _HOOK + b"\r\n continued\r\nContent-Length: 2\r\n\r\n{}",
+    "a header name with a space": _HOOK + b"\r\nBad Name: 1\r\nContent-Length: 2\r\n\r\n{}",
+    "a 64 kB header": _HOOK + b"\r\nX-Big: " + b"a" * 65_536 + b"\r\nContent-Length: 2\r\n\r\n{}",
+    "2,000 headers": _HOOK
+    + b"".join(b"\r\nX-%d: 1" % i for i in range(2000))
+    + b"\r\nContent-Length: 2\r\n\r\n{}",
+    "both lengths (smuggling)": _HOOK
+    + b"\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "two different Content-Lengths": _HOOK + b"\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    "a negative Content-Length": _HOOK + b"\r\nContent-Length: -1\r\n\r\n{}",
+    "a Content-Length that is no number": _HOOK + b"\r\nContent-Length: 1e3\r\n\r\n{}",
+    "a gzip transfer encoding": _HOOK + b"\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    "a chunk size that is no number": _HOOK + b"\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    "a chunk longer than it says": _HOOK + b"\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{}\r\n0\r\n\r\n",
+    "a body shorter than its length, then goodbye": _HOOK + b"\r\nContent-Length: 100\r\n\r\n{}",
+    "Expect: 100-continue with 300 MB announced": _HOOK
+    + b"\r\nExpect: 100-continue\r\nContent-Length: 314572800\r\n\r\n",
+    "HTTP/1.0 without a host": b"POST /telegram/webhook HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}",
+    "HTTP/2 preface": b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    "TLS handshake bytes": bytes.fromhex("160301020001") + b"\x00" * 200,
+    "two pipelined requests": (_HOOK + b"\r\nContent-Length: 2\r\n\r\n{}") * 2,
+    "a request line only": b"POST /telegram/webhook HTTP/1.1\r\n\r\n",
+    "garbage": b"\x00\xff" * 500 + b"\r\n\r\n",
+}
+
+
+async def _raw(port: int, request: bytes) -> bytes:
+    """Send bytes as they are, then read whatever comes back until the server closes or goes quiet."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    answer = b""
+    try:
+        writer.write(request)
+        await writer.drain()
+        with contextlib.suppress(TimeoutError):
+            while chunk := await asyncio.wait_for(reader.read(65_536), 0.5):
+                answer += chunk
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+    return answer
+
+
+@pytest.mark.parametrize("request_bytes", RAW_REQUESTS.values(), ids=RAW_REQUESTS.keys())
+async def test_broken_http_is_refused_without_an_error(served: Served, request_bytes: bytes) -> None:
+    answer = await _raw(served.port, request_bytes)
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.[01] (\d{3}) ", answer)]
+    assert all(100 <= status < 500 for status in statuses), answer[:300]
     assert await served.settle() == []
 
 
