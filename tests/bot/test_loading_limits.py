@@ -166,6 +166,24 @@ def test_the_limit_is_the_callers(tmp_path: Path) -> None:
     load_conference(path, max_bytes=path.stat().st_size)  # exactly at the limit: fine
 
 
+@pytest.mark.parametrize("command", [["check-data"], ["ask", "co jest teraz?"], ["export"], ["chat"]])
+def test_every_command_reads_within_bot_data_max_mb(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import cli
+
+    for name in ("BOT_DATA", "BOT_NOW", "BOT_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_DATA_MAX_MB", "0.01")
+    assert cli.main([*command, "--data", str(SHIPPED)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{SHIPPED}: (cały plik): plik jest za duży: 0,02 MB, a limit to 0,01 MB (zmień BOT_DATA_MAX_MB"
+        in err
+    )
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
 def test_a_file_that_claims_to_be_empty_is_still_read_only_to_the_limit() -> None:
     # /proc files say st_size 0 and hold more: the limit holds while reading, too.

@@ -35,6 +35,7 @@ OLD_ANSWER = "15:00–16:30"
 class Reloading:
     bot: RunningBot
     data: Path
+    operations: Operations
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ async def reloading(fake_api: FakeBotApi, conference: Conference, tmp_path: Path
             fake_api, conference, store=store, operations=operations, admins=frozenset({ADMIN})
         ) as bot:
             holder["replier"] = bot.application.bot_data["replier"]
-            yield Reloading(bot, data)
+            yield Reloading(bot, data, operations)
     finally:
         await store.close()
 
@@ -128,3 +129,10 @@ async def test_reload_lists_a_few_of_many_problems(reloading: Reloading) -> None
     assert len(shown) == 12 and shown[-1] == "…i 2\u00a0990 innych problemów"
     [answer] = await bot.say(updates.message(GUEST, QUESTION), GUEST)
     assert OLD_ANSWER in parse_telegram_html(answer.text)
+
+
+async def test_reload_keeps_to_the_configured_size(reloading: Reloading) -> None:
+    reloading.operations.data_max_bytes = 10_000  # serve.py passes settings.data_max_bytes
+    [reply] = await reloading.bot.say(updates.message(ADMIN, "/przeladuj"), ADMIN)
+    text = parse_telegram_html(reply.text)
+    assert "plik jest za duży: 0,02 MB, a limit to 0,01 MB (zmień BOT_DATA_MAX_MB" in text
