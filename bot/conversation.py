@@ -7,6 +7,7 @@ for their commands and buttons.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -21,8 +22,10 @@ from bot.polish import format_span
 from bot.programme import day_heading, session_line
 from bot.reminders import LEAD_TIMES, ReminderAction, ReminderRequest, Scope, parse_reminder_request
 from bot.reply import Reply, ReplyBuilder, bold
-from bot.store.store import DEFAULT_VISIT_LEAD, Person, Preferences, Store
+from bot.store.store import DEFAULT_VISIT_LEAD, Person, Preferences, Store, database_outage
 from bot.text import fold
+
+logger = logging.getLogger(__name__)
 
 # "mój plan", "pokaż mój plan", "co mam w planie": the person's own plan, not the programme.
 _MY_PLAN = re.compile(r"\b(?:moj\w*|mam w)\s+plan\w*")
@@ -86,6 +89,16 @@ class Conversation:
         self._seen[key] = (person, now)
         return person
 
+    async def seen(self, channel: str, chat_id: str) -> None:
+        """Record that a person wrote, best effort: with the database away (or its disk full) the
+        answer still goes out, and the failure is one log line."""
+        try:
+            await self.person(channel, chat_id)
+        except Exception as exc:
+            if not database_outage(exc):
+                raise
+            logger.warning("%s: could not record a message as seen (%s)", channel, type(exc).__name__)
+
     async def respond(self, channel: str, chat_id: str, text: str) -> Reply:
         """Answer a message; reminder requests change the person's settings.
 
@@ -100,7 +113,12 @@ class Conversation:
             analysis = self.assistant.understand(text)[0]
             return await self.reminders(person, parse_reminder_request(analysis))
         if answer.intent is Intent.FALLBACK and text.strip():
-            await self.store.record_unanswered(text.strip(), stamp())
+            try:
+                await self.store.record_unanswered(text.strip(), stamp())
+            except Exception as exc:  # bookkeeping for /statystyki never costs the person the answer
+                if not database_outage(exc):
+                    raise
+                logger.warning("could not keep an unanswered question (%s)", type(exc).__name__)
         return answer.reply
 
     async def reminders(self, person: Person, request: ReminderRequest) -> Reply:

@@ -34,6 +34,8 @@ from bot.store.models import (
     User,
 )
 
+UNANSWERED_KEPT = 10_000  # newest unanswered questions kept for /statystyki
+UNANSWERED_PRUNE_EVERY = 100  # older ones are deleted every this many new ones
 DEFAULT_VISIT_LEAD = 30  # minutes: people must travel to a site visit
 # A claim not finished after this long belonged to a process that died while sending. Claims are
 # taken a small batch at a time, just before sending, so a live process finishes one in seconds.
@@ -544,8 +546,16 @@ class Store:
     # Statistics ----------------------------------------------------------------------------
 
     async def record_unanswered(self, text: str, now: datetime) -> None:
+        """Keep a question the bot could not answer; only the newest `UNANSWERED_KEPT` stay, so a
+        flood of nonsense cannot fill the disk."""
         async with self._writing() as db:
-            db.add(UnansweredQuestion(text=text[:300], asked_at=now))
+            row = UnansweredQuestion(text=text[:300], asked_at=now)
+            db.add(row)
+            await db.flush()
+            if row.id % UNANSWERED_PRUNE_EVERY == 0:
+                await db.execute(
+                    delete(UnansweredQuestion).where(UnansweredQuestion.id <= row.id - UNANSWERED_KEPT)
+                )
 
     async def statistics(self, top: int = 10) -> Statistics:
         async with self.sessions() as db:

@@ -105,7 +105,7 @@ class Messenger:
         try:
             if self.conversation is not None:
                 # Their message opens Meta's 24-hour window: reminders may follow without a tag.
-                await self.conversation.person(CHANNEL, psid)
+                await self.conversation.seen(CHANNEL, psid)
             await self.sender.typing(psid)
             reply, options = await self.respond(event)
             await self.sender.send(psid, reply, extra=options)

@@ -24,7 +24,7 @@ class Personal:
         """Register the chat (first contact) and note when it was last seen."""
         chat = update.effective_chat
         if self.replier.conversation is not None and chat is not None:
-            await self.replier.conversation.person(CHANNEL, str(chat.id))
+            await self.replier.conversation.seen(CHANNEL, str(chat.id))
 
     async def reminders(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`/przypomnienia` shows the settings; `/przypomnienia wlacz 10`, `… wylacz` change them."""
