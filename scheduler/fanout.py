@@ -12,7 +12,7 @@ from bot.reply import Reply
 from bot.store.models import DeliveryKind, DeliveryStatus
 from bot.store.store import STALE_CLAIM, Claim, Person, Store
 from scheduler.limiter import RateLimiter
-from scheduler.notifier import FloodWait, Notifier, Outcome
+from scheduler.notifier import FloodWait, Notifier, Outcome, Unreachable
 
 logger = logging.getLogger(__name__)
 # Sends under way at once; the limiter sets the pace. Well above the fan-out bot's 4 connections,
@@ -59,6 +59,7 @@ class FanOut:
         """
         result = FanOutResult()
         gate = asyncio.Semaphore(IN_FLIGHT)
+        outages: set[str] = set()  # channels found unreachable in this delivery, said once each
 
         async def one(claim: Claim) -> Outcome:
             for _round in range(FLOOD_ROUNDS):
@@ -68,6 +69,15 @@ class FanOut:
                         return await self.notifier.send(claim.person, reply)
                     except FloodWait as flood:
                         wait = min(flood.seconds, MAX_FLOOD_WAIT)
+                        if isinstance(flood, Unreachable) and flood.channel not in outages:
+                            outages.add(flood.channel)
+                            logger.warning(
+                                "%s %s: %s unreachable, its messages are tried again every %.0f s",
+                                kind.value,
+                                key,
+                                flood.channel,
+                                wait,
+                            )
                     except Exception:  # one person's failure must not stop the others
                         logger.exception("%s %s: sending failed", kind.value, key)
                         return Outcome.FAILED

@@ -30,6 +30,18 @@ class FloodWait(Exception):
         self.seconds = seconds
 
 
+class Unreachable(FloodWait):
+    """The channel's platform cannot be reached now (after its own retries): a network outage at
+    Telegram or Meta. The message is tried again after `seconds`, as after a flood wait, instead of
+    being recorded as failed for good; the fan-out says so once, not once per person."""
+
+    WAIT = 30.0  # seconds between tries; with the fan-out's ten tries, about five minutes in all
+
+    def __init__(self, channel: str, seconds: float = WAIT) -> None:
+        super().__init__(seconds)
+        self.channel = channel
+
+
 class Notifier(Protocol):
     async def send(self, person: Person, reply: Reply) -> Outcome: ...
 

@@ -15,7 +15,7 @@ from bot.reply import Reply
 from bot.store.store import Person
 from handlers.messenger.graph import GraphError, Problem
 from handlers.messenger.sender import MESSAGE_TAG, UPDATE, Sender
-from scheduler.notifier import Outcome
+from scheduler.notifier import Outcome, Unreachable
 
 logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24)
@@ -49,6 +49,8 @@ class MessengerNotifier:
                 return Outcome.BLOCKED
             if exc.problem is Problem.OUTSIDE_WINDOW:
                 return Outcome.WITHHELD
+            if exc.problem is Problem.RETRY:  # network, 5xx, rate limits after the retries
+                raise Unreachable("Messenger") from None
             logger.warning("send to user %s failed: %s", person.id, exc)
             return Outcome.FAILED
         return Outcome.SENT

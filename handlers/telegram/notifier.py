@@ -6,12 +6,12 @@ import logging
 from datetime import timedelta
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.reply import Reply
 from bot.store.store import Person
 from handlers.telegram.replies import Replier
-from scheduler.notifier import FloodWait, Outcome
+from scheduler.notifier import FloodWait, Outcome, Unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ class TelegramNotifier:
                 return Outcome.BLOCKED
             logger.warning("send to user %s refused: %s", person.id, type(exc).__name__)
             return Outcome.FAILED
+        except NetworkError:  # timeouts and 5xx after the request layer's retries: Telegram is away
+            raise Unreachable("Telegram") from None
         except TelegramError as exc:
             logger.warning("send to user %s failed: %s", person.id, type(exc).__name__)
             return Outcome.FAILED

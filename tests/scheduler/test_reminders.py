@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from bot.reply import Reply
 from bot.store.models import DeliveryKind
 from bot.store.store import Person, Preferences, Store
 from scheduler.limiter import RateLimiter
-from scheduler.notifier import FloodWait, Outcome
+from scheduler.fanout import FLOOD_ROUNDS
+from scheduler.notifier import FloodWait, Outcome, Unreachable
 from scheduler.reminders import Reminders, reminder_jobs, reminder_key
 
 VISIT = "wizyta-na-kozlowce"  # 15:00 on day 1
@@ -266,3 +268,46 @@ async def test_flood_waits_do_not_hold_up_everyone_else(store: Store, conference
     assert max(others) < 0.45  # none of them waited behind the flooded ones
     flooded = [at - started for chat, at in channel.sent.items() if chat in channel.flooded]
     assert min(flooded) >= 0.5 and all(channel.tries[c] == 2 for c in channel.flooded)
+
+
+@dataclass
+class Away:
+    """A channel whose platform is unreachable for everyone's first `tries` attempts."""
+
+    tries: int
+    attempts: Counter[str] = field(default_factory=Counter)
+    sent: list[str] = field(default_factory=list)
+
+    async def send(self, person: Person, reply: Reply) -> Outcome:
+        self.attempts[person.chat_id] += 1
+        if self.attempts[person.chat_id] <= self.tries:
+            raise Unreachable("Telegram", 0.05)
+        self.sent.append(person.chat_id)
+        return Outcome.SENT
+
+
+async def test_an_outage_mid_fan_out_delays_reminders_instead_of_losing_them(
+    store: Store, conference: Conference, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram away for a while: every reminder goes once it is back, said in one log line."""
+    t = parse_now("2023-11-29 14:30", conference.tz)
+    people = [await store.touch("telegram", str(3000 + i), t) for i in range(30)]
+    for person in people:
+        await store.save_preferences(person.id, Preferences(True, 15, 30), t)
+    channel = Away(tries=3)
+    reminders = Reminders(store, channel, lambda: conference, FixedClock(t), fast_limiter())
+    with caplog.at_level(logging.INFO):
+        result = await reminders.fire(VISIT, 30)
+    assert result.sent == 30 and result.failed == 0 and sorted(channel.sent) == sorted(set(channel.sent))
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "Telegram unreachable" in warnings[0].getMessage()
+
+
+async def test_an_outage_longer_than_the_retries_fails_the_message(store: Store, conference: Conference) -> None:
+    t = parse_now("2023-11-29 14:30", conference.tz)
+    person = await store.touch("telegram", "4000", t)
+    await store.save_preferences(person.id, Preferences(True, 15, 30), t)
+    channel = Away(tries=FLOOD_ROUNDS)
+    reminders = Reminders(store, channel, lambda: conference, FixedClock(t), fast_limiter())
+    result = await reminders.fire(VISIT, 30)
+    assert result.failed == 1 and channel.attempts["4000"] == FLOOD_ROUNDS
