@@ -16,8 +16,8 @@ from bot.reminders import LEAD_TIMES, Scope
 from bot.reply import Reply
 from bot.store.models import DeliveryKind
 from bot.store.store import Person, Preferences, Store
-from scheduler.limiter import RateLimiter
 from scheduler.fanout import FLOOD_ROUNDS
+from scheduler.limiter import RateLimiter
 from scheduler.notifier import FloodWait, Outcome, Unreachable
 from scheduler.reminders import Reminders, reminder_jobs, reminder_key
 
@@ -303,7 +303,9 @@ async def test_an_outage_mid_fan_out_delays_reminders_instead_of_losing_them(
     assert len(warnings) == 1 and "Telegram unreachable" in warnings[0].getMessage()
 
 
-async def test_an_outage_longer_than_the_retries_fails_the_message(store: Store, conference: Conference) -> None:
+async def test_an_outage_longer_than_the_retries_fails_the_message(
+    store: Store, conference: Conference
+) -> None:
     t = parse_now("2023-11-29 14:30", conference.tz)
     person = await store.touch("telegram", "4000", t)
     await store.save_preferences(person.id, Preferences(True, 15, 30), t)
