@@ -23,6 +23,14 @@ from scheduler.reminders import Reminders
 logger = logging.getLogger(__name__)
 
 
+def announcement_id(text: str) -> int | None:
+    """The announcement number a button carries, or None for anything a database id cannot be
+    (a forged tap with thirty digits would overflow the column, "²" is a digit to `isdigit`)."""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ReloadResult:
     error: DataError | None = None

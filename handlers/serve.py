@@ -224,6 +224,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         current=current,
         swap=current.swap,
         messenger_window=skips_silent_people(settings),
+        data_max_bytes=settings.data_max_bytes,
     )
     channels: dict[str, Notifier] = {}
     telegram_ready = asyncio.Event()

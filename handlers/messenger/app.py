@@ -70,7 +70,13 @@ class Messenger:
         """Run in the background, tracked: `stop` waits for it (within reason)."""
         task = asyncio.create_task(work)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        """Forget the task; a failure nobody awaited is logged now, not when it is collected."""
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.error("messenger background task: %s", type(error).__name__, exc_info=error)
 
     # Events in --------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from bot import texts
 from bot.reply import Reply
 from handlers.messenger.payloads import Kind, Payload
 from handlers.messenger.sender import Sender
-from handlers.operations import Operations
+from handlers.operations import Operations, announcement_id
 from handlers.reports import preview_reply, reload_reply, sent_reply, statistics_reply, text_reply
 
 logger = logging.getLogger(__name__)
@@ -67,14 +67,15 @@ class Organisers:
             return text_reply(texts.ADMIN_ONLY)
         assert self.operations is not None and self.operations.announcements is not None
         action, _, number = value.partition(":")
-        if not number.isdigit():
+        announcement = announcement_id(number)
+        if announcement is None:
             return text_reply(texts.ANNOUNCE_USAGE)
         if action == "cancel":
             return text_reply(texts.ANNOUNCE_CANCELLED)
         announcements = self.operations.announcements
 
         async def send_and_report() -> None:
-            result = await announcements.send(int(number))
+            result = await announcements.send(announcement)
             await self.sender.send(psid, sent_reply(result))
 
         self.spawn(send_and_report())

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from handlers.operations import Operations
+from handlers.operations import Operations, announcement_id
 from handlers.reports import preview_reply, reload_reply, sent_reply, statistics_reply, text_reply
 from handlers.telegram.callbacks import Action
 from handlers.telegram.commands import reply_target
@@ -90,11 +90,12 @@ class Organisers:
             return
         assert self.operations is not None and self.operations.announcements is not None
         action, _, number = payload.partition(":")
-        if not number.isdigit():
+        announcement = announcement_id(number)
+        if announcement is None:
             return
         if action == "cancel":
             await self.replier.edit(message, _text(texts.ANNOUNCE_CANCELLED), markup=None)
             return
         await self.replier.edit(message, _text(texts.ANNOUNCE_SENDING), markup=None)
-        result = await self.operations.announcements.send(int(number))
+        result = await self.operations.announcements.send(announcement)
         await self.replier.send(context.bot, message.chat_id, sent_reply(result))

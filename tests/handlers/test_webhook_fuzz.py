@@ -840,11 +840,6 @@ async def test_any_well_formed_messenger_event_is_handled_without_an_error(
 # Known, outside the webhooks: an organiser's tap carrying an id too big for the database ----------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/telegram/organisers.py and handlers/messenger/organisers.py pass any digit string "
-    "to Announcements.send as an int; past 2**63 SQLite raises OverflowError (not yet fixed there)",
-)
 @pytest.mark.parametrize("channel", ["telegram", "messenger"])
 async def test_a_huge_announcement_id_from_an_organiser_is_no_error(served: Served, channel: str) -> None:
     tap = "send:" + "9" * 30
