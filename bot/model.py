@@ -248,6 +248,12 @@ class Conference:
     faq: tuple[FaqEntry, ...] = ()
     partners_note: str | None = None
     sessions: tuple[Session, ...] = field(default=())
+    # By id, for `session()`: comparing two programmes on /przeladuj looks up every session, and a
+    # scan each time made that quadratic (5 s at 9,000 sessions).
+    _by_id: dict[str, Session] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.sessions})
 
     @property
     def tz(self) -> ZoneInfo:
@@ -262,7 +268,7 @@ class Conference:
         return max(s.end for s in self.sessions)
 
     def session(self, session_id: str) -> Session | None:
-        return next((s for s in self.sessions if s.id == session_id), None)
+        return self._by_id.get(session_id)
 
     def day_for(self, when: date) -> Day | None:
         return next((d for d in self.days if d.date == when), None)
