@@ -133,7 +133,7 @@ def _run(settings: Settings, assistant: Assistant, data_path: Path) -> int:
 
 def _messenger_setup(settings: Settings, conference: Conference) -> int:
     """Get Started, greeting and menu through the Messenger Profile API."""
-    from handlers.messenger.graph import GraphApi, GraphError
+    from handlers.messenger.graph import GraphApi, GraphError, Problem
     from handlers.messenger.profile import set_up
 
     try:
@@ -143,6 +143,10 @@ def _messenger_setup(settings: Settings, conference: Conference) -> int:
     try:
         asyncio.run(set_up(GraphApi(settings.messenger_graph_url, credentials.page_token), conference))
     except GraphError as exc:
+        if exc.problem is Problem.RETRY:  # no answer, 5xx or rate limits, after the retries
+            return _fail(
+                f"Messenger nie odpowiada ({exc}) — spróbuj później; sprawdź połączenie i MESSENGER_GRAPH_URL"
+            )
         hint = " — sprawdź MESSENGER_PAGE_TOKEN" if exc.status in (400, 401, 403) else ""
         return _fail(f"Messenger odrzucił ustawienia: {exc}{hint}")
     print("Messenger: ustawiono przycisk „Rozpocznij”, powitanie i menu.")

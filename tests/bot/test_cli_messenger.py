@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -184,3 +185,23 @@ def test_messenger_setup_without_settings_names_them(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "MESSENGER_PAGE_TOKEN" in result.stderr
+
+
+def test_messenger_setup_with_meta_unreachable_says_so_not_refused(
+    tmp_path: Path, graph: FakeGraphApi
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    env = messenger_env(graph, MESSENGER_GRAPH_URL=f"http://127.0.0.1:{closed}/v26.0")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "messenger-setup"],
+        cwd=tmp_path,
+        env=_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "nie odpowiada" in result.stderr and "MESSENGER_GRAPH_URL" in result.stderr
+    assert "odrzucił" not in result.stderr
