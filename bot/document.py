@@ -29,7 +29,7 @@ from bot.polish import plural
 # characters; a 2,000-session programme is about 50,000 nodes.
 MAX_NODES = 100_000  # YAML nodes once every alias is expanded (scalars, keys, lists, sections)
 MAX_DEPTH = 50  # lists and sections inside one another (the format needs 6)
-MAX_TEXT = 10_000  # characters in one key or value
+MAX_TEXT = 100_000  # characters in one key or value (a long description: ~25,000)
 DEFAULT_MAX_BYTES = int(Settings.model_fields["bot_data_max_mb"].default * 1_000_000)
 SETTING = "BOT_DATA_MAX_MB"
 

@@ -443,8 +443,8 @@ def test_newlines_and_tabs_in_texts_stay_allowed() -> None:
 def test_a_very_long_text_is_refused(tmp_path: Path) -> None:
     issue = refused(hostile.long_line(), tmp_path)
     assert issue.line == 15
-    assert issue.message == "tekst jest za długi: 4\u00a0000\u00a0000 znaków, najwyżej 10\u00a0000"
-    assert MAX_TEXT == 10_000
+    assert issue.message == "tekst jest za długi: 4\u00a0000\u00a0000 znaków, najwyżej 100\u00a0000"
+    assert MAX_TEXT == 100_000
     assert "xxxx" not in str(issue)
 
 
