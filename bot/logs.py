@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -26,12 +27,52 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class RepeatFilter(logging.Filter):
+    """At most `burst` WARNING lines a minute of one kind (one logger, one message template).
+
+    Anyone on the internet can send the webhooks a thousand bad requests a second, and each is
+    refused with a WARNING: without a bound the log (and the disk under it) grows as fast as the
+    attacker likes. The first line after a quiet spell says how many were held back.
+    """
+
+    MAX_KINDS = 10_000  # kinds remembered; a flood of distinct templates cannot grow this either
+
+    def __init__(self, burst: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        super().__init__()
+        self.burst = burst
+        self.window = window
+        self.clock = clock
+        self._kinds: dict[tuple[str, str], list[float]] = {}  # kind → [window start, lines in it]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        kind = (record.name, str(record.msg))
+        now = self.clock()
+        counted = self._kinds.get(kind)
+        if counted is None or now - counted[0] >= self.window:
+            held = int(counted[1]) - self.burst - 1 if counted is not None else 0
+            if len(self._kinds) >= self.MAX_KINDS:
+                self._kinds.clear()
+            self._kinds[kind] = [now, 1]
+            if held > 0:
+                record.msg = f"{record.msg} [{held} more like this not shown in the last minute]"
+            return True
+        counted[1] += 1
+        if counted[1] == self.burst + 1:
+            record.msg = f"{record.msg} [more like this are not shown for a minute]"
+        return counted[1] <= self.burst + 1
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    """Root logging at `level`; any handler already there gets the redacting formatter too."""
+    """Root logging at `level`; any handler already there gets the redacting formatter too, and
+    a bound on repeated warnings (`RepeatFilter`)."""
     logging.basicConfig(level=level.upper(), format=FORMAT)
     formatter = RedactingFormatter(FORMAT, secrets)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
+        if not any(isinstance(f, RepeatFilter) for f in handler.filters):
+            handler.addFilter(RepeatFilter())
     for name in _CHATTY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
