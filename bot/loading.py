@@ -37,6 +37,7 @@ from bot.model import (
     Organisation,
     Place,
     Session,
+    SessionKind,
     Stop,
     Venue,
 )
@@ -366,10 +367,15 @@ class _Builder:
                 for k, ident in enumerate(s.organisations)
                 if (org := self.ref(organisations, ident, (*path, "organisations", k), "organizacji"))
             )
+            try:
+                kind = SessionKind(s.kind)
+            except ValueError:  # interim: data-defined kinds come with the general event model
+                self.issue((*path, "kind"), f"nieznany rodzaj {fragment(s.kind)}")
+                kind = SessionKind.SESSION
             sessions.append(
                 Session(
                     id=s.id,
-                    kind=s.kind,
+                    kind=kind,
                     title=s.title,
                     start=start,
                     end=end,
