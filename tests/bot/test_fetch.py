@@ -3,86 +3,23 @@
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
 from bot import fetch as fetch_module
 from bot.fetch import Fetched, FetchError, fetch, fetch_now
-
-
-class _Export:
-    """What the fake server serves, and what it was asked."""
-
-    def __init__(self) -> None:
-        self.body = b"version 1"
-        self.etag: str | None = '"v1"'
-        self.status = 200
-        self.requests: list[dict[str, str]] = []
-        self.size: int | None = None  # serve this many bytes instead of the body
-
-
-def _handler(export: _Export) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            export.requests.append({k.lower(): v for k, v in self.headers.items()})
-            if self.path == "/loop":
-                self.send_response(302)
-                self.send_header("Location", "/loop")
-                self.end_headers()
-                return
-            if export.status != 200:
-                self.send_response(export.status)
-                self.end_headers()
-                return
-            if export.etag is not None and self.headers.get("If-None-Match") == export.etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(200)
-            if export.etag is not None:
-                self.send_header("ETag", export.etag)
-            self.send_header("Last-Modified", "Wed, 02 Dec 2026 05:00:00 GMT")
-            if export.size is not None:  # a huge body, chunked, no length
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                chunk = b"x" * 65536
-                sent = 0
-                try:
-                    while sent < export.size:
-                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                        sent += len(chunk)
-                    self.wfile.write(b"0\r\n\r\n")
-                except OSError:
-                    pass  # the client hung up past its limit
-                return
-            self.send_header("Content-Length", str(len(export.body)))
-            self.end_headers()
-            self.wfile.write(export.body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return Handler
+from tests.fakes.export_server import Export, export_server
 
 
 @pytest.fixture
-def served() -> Iterator[tuple[_Export, str]]:
-    export = _Export()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(export))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield export, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def served() -> Iterator[tuple[Export, str]]:
+    with export_server() as running:
+        yield running
 
 
-async def test_unchanged_is_a_304_and_changed_comes_back(served: tuple[_Export, str]) -> None:
+async def test_unchanged_is_a_304_and_changed_comes_back(served: tuple[Export, str]) -> None:
     export, base = served
     async with httpx.AsyncClient() as client:
         first = await fetch(client, f"{base}/schedule.json")
@@ -96,7 +33,7 @@ async def test_unchanged_is_a_304_and_changed_comes_back(served: tuple[_Export, 
         assert changed.body == b"version 2" and changed.etag == '"v2"'
 
 
-async def test_a_server_ignoring_if_none_match_is_still_unchanged(served: tuple[_Export, str]) -> None:
+async def test_a_server_ignoring_if_none_match_is_still_unchanged(served: tuple[Export, str]) -> None:
     export, base = served
     async with httpx.AsyncClient() as client:
         first = await fetch(client, f"{base}/s")
@@ -116,7 +53,7 @@ async def test_a_server_ignoring_if_none_match_is_still_unchanged(served: tuple[
     ],
 )
 async def test_broken_downloads_say_why(
-    served: tuple[_Export, str], setup: object, path: str, said: str
+    served: tuple[Export, str], setup: object, path: str, said: str
 ) -> None:
     export, base = served
     setup(export)  # type: ignore[operator]
@@ -135,6 +72,6 @@ def test_an_unreachable_server_is_said_in_polish() -> None:
     assert "nie można się połączyć" in str(raised.value)
 
 
-def test_fetch_now_gets_the_body(served: tuple[_Export, str]) -> None:
+def test_fetch_now_gets_the_body(served: tuple[Export, str]) -> None:
     _export, base = served
     assert fetch_now(f"{base}/x").body == b"version 1"
