@@ -6,14 +6,17 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
+from bot import formats
 from bot.assistant import Assistant
 from bot.clock import ClockError, make_clock
 from bot.config import ConfigError, Settings, load_settings
+from bot.document import Document
 from bot.ics import programme_ics
-from bot.loading import DataError, load_conference
+from bot.loading import DataError, conference_from
 from bot.logs import configure_logging
 from bot.model import Conference
 from bot.polish import format_date
@@ -28,6 +31,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"błąd: {message}\n")
 
 
+class _Choices:
+    """Argument choices found only when asked: the format modules load when a format is named."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._names = names
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+def _export_formats() -> list[str]:
+    from bot.formats import exporters  # frab XML, c3voc JSON, and whatever else bot/formats writes
+
+    return ["ics", *exporters()]
+
+
+def _import_formats() -> list[str]:
+    from bot.formats import formats
+
+    return [f.name for f in formats()]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="Asystent konferencji — narzędzia.")
     common = _Parser(add_help=False)
@@ -38,8 +66,28 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="jedno pytanie albo pytania ze stdin (JSON)")
     ask.add_argument("question", nargs="?", help="pytanie; bez niego: jedno pytanie w wierszu ze stdin")
     export = commands.add_parser("export", parents=[common], help="eksport programu")
-    export.add_argument("--format", choices=["ics"], default="ics")
+    export.add_argument(
+        "--format",
+        choices=_Choices(_export_formats),
+        default="ics",
+        metavar="FORMAT",
+        help="ics (iCalendar), frab-xml (frab schedule.xml), json (c3voc schedule.json)…",
+    )
     export.add_argument("--output", "-o", type=Path, help="plik wynikowy (domyślnie stdout)")
+    programme = commands.add_parser(
+        "import", help="program z frab, pretalx, Sessionize, iCalendar, CSV/XLSX jako plik YAML z danymi"
+    )
+    programme.add_argument("source", type=Path, help="plik z programem (schedule.xml, schedule.json…)")
+    programme.add_argument("--output", "-o", type=Path, help="plik YAML do zapisania (domyślnie stdout)")
+    programme.add_argument(
+        "--timezone", help="strefa czasowa wydarzenia, np. Europe/Warsaw, gdy plik jej nie podaje"
+    )
+    programme.add_argument(
+        "--format",
+        choices=_Choices(_import_formats),
+        metavar="FORMAT",
+        help="format pliku (domyślnie rozpoznany)",
+    )
     commands.add_parser("run", parents=[common], help="uruchom bota (Telegram i/lub Messenger)")
     commands.add_parser(
         "messenger-setup",
@@ -76,6 +124,80 @@ def _summary(conference: Conference, path: Path) -> str:
         f"FAQ: {len(conference.faq)}"
     )
     return "\n".join(lines)
+
+
+def _warnings(doc: Document) -> list[str]:
+    """What reading a programme export (or a YAML's `programme` source) warned about."""
+    programme = getattr(doc, "programme", None)
+    return list(programme.warnings) if programme is not None else []
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    """Convert a programme export to a YAML data file, checked as the bot checks its data."""
+    from bot import formats
+    from bot.formats.yamlout import document_yaml
+
+    file = str(args.source)
+    try:
+        source = formats.Source(formats.read_bytes(args.source, settings.data_max_bytes), file, args.timezone)
+        programme = formats.read_source(source, args.format)
+        conference_from(formats.ProgrammeDocument(file, programme))
+    except DataError as exc:
+        return _fail(f"Błędny plik z programem ({len(exc.issues)}):\n{exc}")
+    document = programme.document
+    title = formats.format_title(programme.format)
+    header = (
+        f"Zaimportowano z {args.source.name} ({title}) przez python -m bot import.\n"
+        "Uzupełnij venue (adres), contact i faq; docs/data-format.md opisuje każde pole."
+    )
+    text = document_yaml(document, header)
+    if args.output:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"nie można zapisać {args.output}: {exc}")
+    else:
+        sys.stdout.write(text)
+    event = document["event"]
+    counts = {
+        "sesje": sum(len(day["sessions"]) for day in document["days"]),
+        "dni": len(document["days"]),
+        "osoby": len(document.get("speakers", [])),
+        "sale": len((document.get("venue") or {}).get("rooms", [])),
+        "ścieżki": len(document.get("tracks", [])),
+    }
+    lines = [
+        f"Zaimportowano: {file} ({title})",
+        f"  {event['name']} ({event['id']}), {event['start_date']} – {event['end_date']}, "
+        f"strefa {event['timezone']}",
+        "  " + ", ".join(f"{label}: {count}" for label, count in counts.items()),
+    ]
+    if programme.warnings:
+        lines.append(f"  ostrzeżenia ({len(programme.warnings)}):")
+        lines += [f"  - {warning}" for warning in programme.warnings]
+    if args.output:
+        lines.append(f"Zapisano: {args.output}")
+    print("\n".join(lines), file=sys.stdout if args.output else sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, conference: Conference, doc: Document) -> int:
+    """The programme in one of the export formats, to a file or stdout."""
+    if args.format == "ics":
+        document = programme_ics(conference)
+    else:
+        from bot import schema
+        from bot.formats import exporters
+
+        document = exporters()[args.format].write(schema.DataFile.model_validate(doc.data))
+    if args.output:
+        try:
+            args.output.write_bytes(document)
+        except OSError as exc:
+            return _fail(f"nie można zapisać {args.output}: {exc}")
+    else:
+        sys.stdout.buffer.write(document)
+    return 0
 
 
 def _database(settings: Settings, action: str) -> int:
@@ -162,13 +284,20 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.bot_log_level, settings.secrets())
     if args.command == "db":
         return _database(settings, args.action)
+    if args.command == "import":
+        return _import(settings, args)
     path = getattr(args, "path", None) or args.data or settings.bot_data
     try:
-        conference = load_conference(path, settings.data_max_bytes)
+        doc = formats.load_document(path, settings.data_max_bytes)  # YAML, or a programme export
+        conference = conference_from(doc)
     except DataError as exc:
         return _fail(f"Błędny plik z danymi ({len(exc.issues)}):\n{exc}")
     if args.command == "check-data":
         print(_summary(conference, path))
+        warnings = _warnings(doc)
+        if warnings:
+            print(f"  ostrzeżenia programu ({len(warnings)}):")
+            print("\n".join(f"  - {warning}" for warning in warnings))
         return 0
     if args.now is not None and not args.now.strip():
         # An empty --now is a mistake (a variable that expanded to nothing), not a request for
@@ -180,15 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"--now / BOT_NOW: {exc}")
 
     if args.command == "export":
-        document = programme_ics(conference)
-        if args.output:
-            try:
-                args.output.write_bytes(document)
-            except OSError as exc:
-                return _fail(f"nie można zapisać {args.output}: {exc}")
-        else:
-            sys.stdout.buffer.write(document)
-        return 0
+        return _export(args, conference, doc)
 
     if args.command == "messenger-setup":
         return _messenger_setup(settings, conference)

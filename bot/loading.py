@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from bot import schema
+from bot import formats, schema
 from bot.document import (
     DEFAULT_MAX_BYTES,
     DataError,
@@ -21,7 +21,6 @@ from bot.document import (
     format_path,
     fragment,
     number,
-    read_text,
 )
 from bot.model import (
     Building,
@@ -114,13 +113,22 @@ def _pydantic_issues(doc: Document, exc: ValidationError) -> list[DataIssue]:
 
 
 def load_conference(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Conference:
-    """Read (at most `max_bytes`), validate and build the conference; `DataError` lists every problem."""
-    return parse_conference(read_text(path, max_bytes), str(path))
+    """Read (at most `max_bytes`), validate and build the conference; `DataError` lists every problem.
+
+    A programme export (frab XML, pretalx JSON…: bot/formats) is read into the same document a YAML
+    file gives and validated the same way; so is the programme a YAML file names in `programme`.
+    """
+    return conference_from(formats.load_document(path, max_bytes))
 
 
 def parse_conference(text: str, file: str = "<dane>") -> Conference:
-    """Validate YAML text and build the conference; `file` names it in errors."""
-    doc = Document(file, text)
+    """Validate YAML text (or a programme export's) and build the conference; `file` names it in errors."""
+    return conference_from(formats.parse_document(text, file))
+
+
+def conference_from(doc: Document) -> Conference:
+    """Validate a read document (bot/document.py, bot/formats) and build the conference."""
+    file = doc.file
     if not isinstance(doc.data, dict):
         raise DataError([DataIssue(file, "", 1, "plik musi być sekcją z kluczami (event, venue, days…)")])
     if doc.data and not _TOP_KEYS & doc.data.keys():

@@ -1,0 +1,82 @@
+"""A YAML data file with `programme: {source: …}`: its programme (days, speakers, rooms, kinds, tracks)
+read from a frab/pretalx/… export, everything else (event, venue, FAQ, contact…) from the YAML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.document import DataError, DataIssue, Document, PathKey, format_path, fragment
+
+_LISTS = ("kinds", "tracks", "speakers")  # the source's entries join the YAML's (the YAML's win by id)
+
+
+def merge_programme(doc: Document, base: Path, max_bytes: int) -> None:
+    """Read `programme.source` (relative to `base`) into `doc.data`; problems go to `doc.issues`."""
+    from bot.formats import Source, read_bytes, read_source  # the package imports this module lazily
+
+    data: dict[str, Any] = doc.data
+    entry = data["programme"]
+
+    def issue(path: PathKey, message: str) -> None:
+        doc.issues.append(DataIssue(doc.file, format_path(path), doc.line_of(path), message))
+
+    source_text = entry.get("source")
+    if not isinstance(source_text, str) or not source_text.strip():
+        return  # the schema says what is missing
+    if "://" in source_text:
+        issue(
+            ("programme", "source"),
+            f"program z adresu {fragment(source_text)} nie jest jeszcze obsługiwany — pobierz plik i podaj "
+            "jego ścieżkę (względem tego pliku YAML)",
+        )
+        return
+    if data.get("days"):
+        issue(("days",), "program jest w programme.source — usuń stąd days (albo programme)")
+        return
+    event: dict[str, Any] = data["event"] if isinstance(data.get("event"), dict) else {}
+    timezone = event.get("timezone")
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        timezone = None  # the event's own check names it
+    path = base / source_text
+    wanted = entry.get("format") if isinstance(entry.get("format"), str) else None
+    try:
+        programme = read_source(Source(read_bytes(path, max_bytes), str(path), timezone), wanted)
+    except DataError as exc:
+        doc.issues.extend(exc.issues)
+        return
+    source: dict[str, Any] = programme.document
+    data["days"] = source["days"]
+    for key in _LISTS:
+        data[key] = _joined(data.get(key), source.get(key))
+    rooms = (source.get("venue") or {}).get("rooms")
+    if rooms:
+        venue = data.get("venue")
+        if isinstance(venue, dict):
+            venue["rooms"] = _joined(venue.get("rooms"), rooms)
+        elif venue is None:
+            data["venue"] = source["venue"]
+    starts = source["event"].get("day_starts_at")
+    if starts is not None and isinstance(data.get("event"), dict):
+        mine = data["event"].get("day_starts_at")
+        if mine is None:
+            data["event"]["day_starts_at"] = starts
+        elif mine != starts:
+            issue(
+                ("event", "day_starts_at"),
+                f"program w {fragment(source_text)} przypisuje sesje po północy do dni według granicy "
+                f"{starts} "
+                f"— usuń day_starts_at stąd albo ustaw {starts}",
+            )
+    doc.programme = programme  # type: ignore[attr-defined]  # warnings, for whoever reports them
+
+
+def _joined(own: Any, theirs: Any) -> list[Any]:
+    """The YAML's entries, then the source's whose id the YAML does not have."""
+    mine = list(own) if isinstance(own, list) else []
+    ids = {item.get("id") for item in mine if isinstance(item, dict)}
+    return mine + [item for item in theirs or [] if item.get("id") not in ids]
