@@ -73,8 +73,13 @@ class Source:
 
     @cached_property
     def head(self) -> bytes:
-        """The first bytes, without a BOM and leading whitespace."""
-        return self.data[:_HEAD].removeprefix(_BOM).lstrip()
+        """The first bytes as UTF-8, without a BOM and leading whitespace."""
+        if isinstance(self._data, str):
+            return self._data[:_HEAD].encode("utf-8").lstrip()
+        head = self._data[:_HEAD]
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: recognised, then refused by name
+            head = head.decode("utf-16", errors="ignore").encode("utf-8")
+        return head.removeprefix(_BOM).lstrip()
 
     @cached_property
     def text(self) -> str:
@@ -197,6 +202,11 @@ def detect(source: Source, wanted: str | None = None) -> Format | None:
         if fmt.recognise(source):
             return fmt
     if by_suffix:
+        # A broken file says more than "unknown": a bad byte with its line, a JSON syntax error.
+        if not all(f.binary for f in by_suffix):
+            _ = source.text
+        if source.looks_like_json():
+            source.json()
         titles = ", ".join(f.title for f in by_suffix)
         raise DataError(
             [

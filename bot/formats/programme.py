@@ -80,7 +80,7 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_CODE = re.compile(r"`([^`\n]+)`")
-_MD_LINE = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)", re.M)
+_MD_LINE = re.compile(r"^[ \t]{0,3}(#{1,6}[ \t]+|>[ \t]?)", re.M)
 
 
 def fold(text: str) -> str:
@@ -131,7 +131,7 @@ class _PlainText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
-        elif tag in self._BLOCKS or tag == "li":
+        elif tag in self._BLOCKS:
             self.parts.append("\n")
         elif tag == "a" and self._href:
             href = self._href.pop()
@@ -497,6 +497,7 @@ class ProgrammeBuilder:
                     f"{fragment(item.title)}: godzina {moment:%H:%M} dnia {moment:%Y-%m-%d} występuje dwa "
                     "razy (zmiana czasu); plik z danymi zapisze ją jako pierwszą z nich"
                 )
+                break  # one warning a session
         return item, local_start.replace(second=0, microsecond=0), local_end.replace(second=0, microsecond=0)
 
     def _file_zone(self, zone: tzinfo) -> tzinfo:
