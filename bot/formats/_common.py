@@ -8,7 +8,6 @@ sessions kept with the evening before when the source does not say which day the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -51,15 +50,6 @@ class Warnings:
                 places = plural(seen.more, "takie miejsce", "takie miejsca", "takich miejsc")
                 more = f" (i jeszcze {number(seen.more)} {places})"
             builder.warn(seen.message + more)
-
-
-def listed(names: Iterable[str], limit: int = 10) -> str:
-    """'a', 'b' i 3 innych — names quoted and cut, for one warning about many of them."""
-    shown = list(dict.fromkeys(names))
-    out = ", ".join(fragment(name) for name in shown[:limit])
-    if len(shown) > limit:
-        out += f" i {number(len(shown) - limit)} innych"
-    return out
 
 
 # --- kinds -----------------------------------------------------------------------------------------

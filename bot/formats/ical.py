@@ -242,7 +242,10 @@ class _Reader:
             elif name in ("X-WR-CALNAME", "NAME") and self.calendar_name is None:
                 self.calendar_name = plain_text(value.replace("\\,", ",").replace("\\;", ";"), markup=False)
             elif name not in _CALENDAR_PROPERTIES:
-                self.builder.unknown(f"właściwość {fragment(name)} kalendarza", f"wiersz {line_no}")
+                self.warnings.add(
+                    f"unknown:{name}",
+                    f"wiersz {line_no}: nieznana właściwość kalendarza {fragment(name)} — pominięta",
+                )
         elif component == "VTIMEZONE" and name == "TZID":
             self.custom_zones.add(value.strip())
             self.zone_names.append(value.strip())
@@ -250,7 +253,9 @@ class _Reader:
             event = self.events[-1]
             event.properties.setdefault(name, line_no)
             if name not in _EVENT_PROPERTIES:
-                self.builder.unknown(f"właściwość {fragment(name)}", f"wiersz {line_no}")
+                self.warnings.add(
+                    f"unknown:{name}", f"wiersz {line_no}: nieznana właściwość {fragment(name)} — pominięta"
+                )
             tzid = params.get("TZID") if name in ("DTSTART", "DTEND", "RECURRENCE-ID") else None
             if tzid and not is_zone(tzid) and tzid not in self.custom_zones:
                 self.warnings.add(

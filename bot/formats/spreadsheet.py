@@ -42,7 +42,6 @@ from bot.formats._common import (
     Warnings,
     finish,
     language_code,
-    listed,
     mark_provisional,
     name_from_file,
 )
@@ -288,7 +287,7 @@ class _Reader:
 
     def layout(self, row: _Row, above: _Row | None) -> _Layout | None:
         layout = _Layout(row.number)
-        unknown: list[str] = []
+        unknown: list[tuple[int, str]] = []
         group: str | None = None  # a heading over several columns in the row above ("Vortragende")
         for index, cell in enumerate(row.cells):
             over = above.cells[index] if above is not None and index < len(above.cells) else None
@@ -306,7 +305,7 @@ class _Reader:
             header = " ".join(str(cell).split())
             layout.headers[index] = header
             if column is None:
-                unknown.append(header)
+                unknown.append((index, header))
             elif column in layout.columns and column not in MANY:
                 self.warnings.add(
                     f"twice:{column}",
@@ -325,9 +324,11 @@ class _Reader:
             raise self.builder.error(
                 f"wiersz {row.number}", row.line, f"brak kolumn: {names} (nagłówki: docs/spreadsheet.md)"
             )
-        if unknown:
+        for index, header in unknown:  # one warning each, naming it
             self.warnings.add(
-                "unknown-columns", f"wiersz {row.number}: nieznane kolumny pominięte: {listed(unknown)}"
+                f"unknown:{header}",
+                f"wiersz {row.number}, kolumna {letter(index)}: nieznana kolumna {fragment(header)} "
+                "— pominięta",
             )
         return layout
 

@@ -68,8 +68,8 @@ def test_the_polish_header_any_order_case_and_cells_as_people_write_them() -> No
     assert workshop["kind"] == "workshop" and workshop["language"] == "pl"
     assert workshop["provisional"] is True and workshop["end"] == "11:15"  # no end: guessed, provisional
     assert [r["name"] for r in document["venue"]["rooms"]] == ["Scena Główna", "Namiot Kino"]
-    [unknown] = [w for w in warnings if "nieznane kolumny" in w]
-    assert "'Uwagi wewnętrzne'" in unknown  # one warning naming the column
+    [unknown] = [w for w in warnings if "nieznana kolumna" in w]  # one warning naming the column
+    assert unknown == "wiersz 1, kolumna L: nieznana kolumna 'Uwagi wewnętrzne' — pominięta"
     assert all("nie pokazywać" not in str(s) for s in sessions(document))
 
 
@@ -90,7 +90,7 @@ def test_english_headers_of_a_google_sheets_download() -> None:
     assert (morning["start"], morning["end"]) == ("09:30", "10:15")
     assert morning["kind"] == "plenary" and morning["description"] == "Line one\nline two"
     assert morning["speakers"] == ["anna-smith", "bob-brown"]
-    assert not any("nieznane kolumny" in w for w in warnings)
+    assert not any("nieznana kolumna" in w for w in warnings)
 
 
 def test_the_gpn_voctosched_csv_keeps_every_session_speaker_and_room() -> None:
@@ -115,8 +115,8 @@ def test_the_gpn_voctosched_csv_keeps_every_session_speaker_and_room() -> None:
     night = by_id["27"]
     [listed] = [d["date"] for d in document["days"] if night in d["sessions"]]
     assert listed == "2011-06-25"
-    assert [w for w in warnings if "nieznane kolumny" in w] == [
-        "wiersz 1: nieznane kolumny pominięte: 'File URL'"
+    assert [w for w in warnings if "nieznana" in w] == [
+        "wiersz 1, kolumna L: nieznana kolumna 'File URL' — pominięta"
     ]
 
 
