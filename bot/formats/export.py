@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 
 from bot import schema
 from bot.formats import Exporter
-from bot.formats.frab import GENERATOR
+from bot.formats.frab import GENERATOR, our_slug
 
 # uuid5 namespace of the guids this bot writes: the same event and session always get the same guid.
 NAMESPACE = uuid.UUID("6f0c3c1e-9a8e-5d1b-b7a4-3c2f1e0d9a51")
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 _ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")  # c3voc schema.json
-_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
+_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 def _version() -> str:
@@ -142,10 +142,6 @@ def _url(value: str | None) -> str | None:
     return value if value and value.startswith(("http://", "https://")) else None
 
 
-def _slug(ident: str) -> str:
-    return ident if _SLUG.match(ident) else f"{ident}0"
-
-
 # --- frab schedule.xml ---------------------------------------------------------------------------
 
 
@@ -201,7 +197,7 @@ def _frab_event(element: Element, item: _Event) -> None:
         ("start", f"{item.start:%H:%M}"),
         ("duration", item.duration),
         ("room", item.room),
-        ("slug", _slug(session.id)),
+        ("slug", our_slug(session.id)),
         ("url", _url(session.url)),
         ("title", session.title),
         ("subtitle", ""),
@@ -239,8 +235,9 @@ def write_c3voc_json(spec: schema.DataFile) -> bytes:
         "end": event.end_date.isoformat(),
         "daysCount": len(days),
         "timeslot_duration": "00:05",
-        "time_zone_name": event.timezone,
     }
+    if _ZONE_NAME.search(event.timezone):  # not Etc/GMT-1: the offsets in the times say it then
+        conference["time_zone_name"] = event.timezone
     if _url(event.website):
         conference["url"] = event.website
     if spec.tracks:
@@ -283,7 +280,7 @@ def _json_event(item: _Event) -> dict[str, object]:
         "start": f"{item.start:%H:%M}",
         "duration": item.duration,
         "room": item.room,
-        "slug": _slug(session.id),
+        "slug": our_slug(session.id),
         "url": _url(session.url) or f"urn:uuid:{item.guid}",
         "title": session.title,
         "subtitle": None,

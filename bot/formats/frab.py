@@ -34,6 +34,20 @@ from bot.formats.programme import (
 )
 
 GENERATOR = "konferencja-bot"  # <generator name=…> of the files bot/formats/export.py writes
+_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")  # c3voc schema.json's slug
+
+
+def our_slug(ident: str) -> str:
+    """A session id as an exported slug: itself, or with "-0" when c3voc's pattern refuses it ("a")."""
+    return ident if _SLUG.match(ident) else f"{ident}-0"
+
+
+def id_from_our_slug(slug_text: str) -> str:
+    """The session id back from `our_slug`."""
+    if slug_text.endswith("-0") and not _SLUG.match(slug_text[:-2]):
+        return slug_text[:-2]
+    return slug_text
+
 
 _CONFERENCE = frozenset(
     {"acronym", "title", "subtitle", "start", "end", "days", "timeslot_duration", "time_zone_name", "url"}
@@ -256,7 +270,7 @@ class _Reader:
         kind_text = text("type")
         slug_text = text("slug")
         key = (
-            slug_text
+            id_from_our_slug(slug_text)
             if self.ours and slug_text
             else element.get("id") or text("code") or element.get("guid") or slug_text or title
         )

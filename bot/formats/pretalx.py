@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.document import PathKey, format_path, fragment
 from bot.formats import Format, Source
-from bot.formats.frab import GENERATOR
+from bot.formats.frab import GENERATOR, id_from_our_slug
 from bot.formats.programme import (
     Item,
     Programme,
@@ -244,7 +244,7 @@ def _schedule_event(
     )
     kind_text = i18n(event.get("type"))
     item = Item(
-        key=slug_text if ours and slug_text else key,
+        key=id_from_our_slug(slug_text) if ours and slug_text else key,
         title=title,
         start=start,
         end=None,

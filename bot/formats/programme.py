@@ -71,13 +71,13 @@ _NOT_ID = re.compile(r"[^a-z0-9_-]+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML_TAG = re.compile(
     r"</?(p|br|a|b|i|em|strong|ul|ol|li|div|span|h[1-6]|code|pre|blockquote|img|table|tr|td|th|hr|u|s|"
-    r"sup|sub|small|font|center|dl|dt|dd)\b[^>]*>",
+    r"sup|sub|small|font|center|dl|dt|dd|script|style)\b[^>]*>",
     re.I,
 )
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_CODE = re.compile(r"`([^`\n]+)`")
 _MD_LINE = re.compile(r"^[ \t]{0,3}(#{1,6}[ \t]+|>[ \t]?)", re.M)
@@ -153,6 +153,7 @@ def plain_text(value: object, *, markup: bool = True) -> str | None:
     if value is None:
         return None
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.strip() for line in text.split("\n"))  # indented XML text, before Markdown
     if markup:
         if _HTML_TAG.search(text):
             parser = _PlainText()

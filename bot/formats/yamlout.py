@@ -96,7 +96,7 @@ def document_yaml(document: dict[str, Any], header: str | None = None) -> str:
     lines: list[str] = []
     for line in body.splitlines():
         top_level = line[:1].isalpha()
-        if lines and (top_level or line.startswith("  - date:")):
+        if lines and (top_level or (line.startswith("  - date:") and lines[-1] != "days:")):
             lines.append("")
         lines.append(line)
     comment = [f"# {line}".rstrip() for line in header.splitlines()] + [""] if header else []
