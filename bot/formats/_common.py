@@ -8,6 +8,7 @@ sessions kept with the evening before when the source does not say which day the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -36,10 +37,11 @@ class Warnings:
     def __init__(self) -> None:
         self._seen: dict[str, _Seen] = {}
 
-    def add(self, kind: str, message: str) -> None:
+    def add(self, kind: str, message: str | Callable[[], str]) -> None:
+        """Note a problem of this kind: its message (made only for the first, when a callable)."""
         seen = self._seen.get(kind)
         if seen is None:
-            self._seen[kind] = _Seen(message)
+            self._seen[kind] = _Seen(message if isinstance(message, str) else message())
         else:
             seen.more += 1
 

@@ -14,9 +14,12 @@ Decided here:
   events go (a week if it has none), and said so;
 - a cancelled event (STATUS:CANCELLED) is skipped; a tentative one is kept;
 - a broken file is read as far as it can be: lines that are no iCalendar property are skipped,
-  values after "NAME: " lose their stray space, a property that cannot be read costs only its event
-  — each kind of problem warned once, with its line and how many more there are. A file that is no
-  calendar at all, or has no event that can be read, is an error.
+  values after "NAME: " lose their stray space, a value that cannot be read costs only itself (or its
+  event, for DTSTART and SUMMARY) — each kind of problem warned once, with its line and how many
+  more there are. A file that is no calendar at all, or has no event that can be read, is an error.
+
+The lines are split here (icalendar's own parser reads a character at a time: 5 MB took 12 s);
+icalendar reads the values — dates and times, durations — and the zones a file defines.
 """
 
 from __future__ import annotations
@@ -25,31 +28,28 @@ import re
 import warnings as python_warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from dateutil.rrule import rruleset, rrulestr
-from icalendar import Calendar, Component
-from icalendar.parser import Contentline
+from icalendar import Timezone
+from icalendar.prop import vDDDTypes, vDuration
 
 from bot.document import fragment, number
 from bot.formats import Format, Source
-from bot.formats._common import (
-    Draft,
-    Kinds,
-    Warnings,
-    finish,
-    is_zone,
-    mark_provisional,
-    name_from_file,
-)
+from bot.formats._common import Draft, Kinds, Warnings, finish, is_zone, mark_provisional, name_from_file
 from bot.formats.programme import Item, Programme, ProgrammeBuilder, kind_of, plain_text, slug
 
 MAX_OCCURRENCES = 100  # sessions one repeating event may give
 MAX_REPEAT = timedelta(days=366)  # …and how far after its first it may go
 OPEN_REPEAT = timedelta(days=7)  # a rule without an end in a calendar with nothing else
-_NAME = re.compile(r"[A-Za-z0-9-]+")
+MAX_SESSIONS = 10_000  # sessions a calendar may give, repeats included
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_PARAM = r'[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*'
+_CONTENT = re.compile(rf"([A-Za-z0-9-]+)((?:;{_PARAM})*):(.*)", re.S)
+_PARAMS = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)')
+_PARAM_VALUE = re.compile(r'"([^"]*)"|([^",]+)')
+_ESCAPE = re.compile(r"\\(.)")
+_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 # Properties read, or known and of no use to attendees; others are named in one warning each.
 _EVENT_PROPERTIES = frozenset(
     {"UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "CATEGORIES"}
@@ -77,14 +77,34 @@ def read(source: Source) -> Programme:
 
 
 @dataclass(slots=True)
-class _Event:
-    """Where a VEVENT is in the file: its BEGIN line and the first line of each property."""
-
+class _Property:
+    name: str
+    params: dict[str, list[str]]
+    value: str  # as written (escaped)
     line: int
-    properties: dict[str, int] = field(default_factory=dict)
 
-    def line_of(self, name: str) -> int:
-        return self.properties.get(name, self.line)
+    def param(self, name: str) -> str | None:
+        values = self.params.get(name)
+        return values[0] if values else None
+
+    @property
+    def text(self) -> str:
+        """The value with its escapes undone (\\n, \\, \\; \\\\)."""
+        return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), self.value)
+
+
+@dataclass(slots=True)
+class _Component:
+    name: str
+    line: int
+    properties: list[_Property] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # a zone's own text (VTIMEZONE), for icalendar
+
+    def get(self, name: str) -> _Property | None:
+        return next((p for p in self.properties if p.name == name), None)
+
+    def all(self, name: str) -> list[_Property]:
+        return [p for p in self.properties if p.name == name]
 
 
 class _Reader:
@@ -93,26 +113,15 @@ class _Reader:
         self.builder = ProgrammeBuilder(source.name, source.timezone)
         self.warnings = Warnings()
         self.kinds = Kinds(self.builder, self.warnings)
-        self.events: list[_Event] = []
+        self.events: list[_Component] = []
         self.zone_names: list[str] = []  # as the file names them, best first
-        self.custom_zones: set[str] = set()  # TZIDs the file defines with a VTIMEZONE
+        self.zones: dict[str, tzinfo] = {}  # the zones the file defines (VTIMEZONE), by TZID
         self.calendar_name: str | None = None
 
     def read(self) -> Programme:
         builder = self.builder
-        cleaned = self.clean(self.source.text)
-        with python_warnings.catch_warnings():
-            python_warnings.simplefilter("ignore")  # the library's deprecations are not the file's problems
-            try:
-                calendars = Calendar.from_ical(cleaned, multiple=True)
-            except ValueError as exc:
-                raise builder.error(
-                    "", None, f"nie można odczytać kalendarza: {fragment(str(exc))}"
-                ) from None
-        vevents = [event for calendar in calendars for event in calendar.walk("VEVENT")]
-        if len(vevents) != len(self.events):  # cannot happen with the file cleaned; lines would be wrong
-            self.events = [_Event(0) for _ in vevents]
-        if not vevents:
+        self.parse(self.source.text)
+        if not self.events:
             raise builder.error("", None, "w kalendarzu nie ma żadnego wydarzenia (VEVENT)")
         for name in self.zone_names:
             if is_zone(name):
@@ -125,8 +134,7 @@ class _Reader:
             builder.warn(
                 f"kalendarz nie ma nazwy (X-WR-CALNAME) — przyjęto {fragment(name)}; popraw event.name"
             )
-        speakers_as_organiser = self.organisers_are_speakers(vevents)
-        drafts = self.drafts(vevents, speakers_as_organiser)
+        drafts = self.drafts()
         if not drafts:
             self.warnings.flush(builder)
             why = "; ".join(builder.warnings()[:3]) or "brak DTSTART albo SUMMARY"
@@ -140,284 +148,328 @@ class _Reader:
 
     # --- the file, line by line -----------------------------------------------------------------
 
-    def clean(self, text: str) -> str:
-        """The calendar's lines unfolded, checked and put right where they can be (with warnings)."""
-        physical = _LINE_BREAK.split(text)
+    def parse(self, text: str) -> None:
+        """Components and properties with their lines; what cannot be read is skipped and warned."""
         logical: list[tuple[int, str]] = []
-        for number_, line in enumerate(physical, start=1):
+        for number_, line in enumerate(_LINE_BREAK.split(text), start=1):
             if line[:1] in (" ", "\t") and logical:
                 start, previous = logical[-1]
                 logical[-1] = (start, previous + line[1:])
-            else:
+            elif line.strip():
                 logical.append((number_, line))
-        out: list[str] = []
-        stack: list[tuple[str, int]] = []
+        stack: list[_Component] = []
         for line_no, line in logical:
-            if not line.strip():
+            found = self.content(line, line_no)
+            if found is None:
                 continue
-            parsed = self.parse_line(line, line_no)
-            if parsed is None:
-                continue
-            name, params, value = parsed
-            if name == "BEGIN":
-                component = value.strip().upper()
-                if not stack and component != "VCALENDAR":
-                    raise self.builder.error(
-                        "",
-                        line_no,
-                        f"to nie jest plik iCalendar: zaczyna się od {fragment(line)}, "
-                        "a nie od BEGIN:VCALENDAR",
-                    )
-                if component not in _COMPONENTS:
-                    self.builder.unknown(f"komponent {fragment(component)}", f"wiersz {line_no}")
-                if component == "VEVENT":
-                    self.events.append(_Event(line_no))
-                stack.append((component, line_no))
-                out.append(f"BEGIN:{component}")
-                continue
-            if not stack:
+            name, params, value = found
+            if name in ("BEGIN", "END"):
+                self.structure(name, value.strip().upper(), line_no, stack)
+            elif not stack:
                 self.warnings.add(
                     "outside", f"wiersz {line_no}: wiersz poza BEGIN:VCALENDAR … END:VCALENDAR — pominięty"
                 )
-                continue
-            if name == "END":
-                component = value.strip().upper()
-                if component not in (c for c, _ in stack):
-                    self.warnings.add("stray-end", f"wiersz {line_no}: END:{component} bez BEGIN — pominięty")
-                    continue
-                while stack[-1][0] != component:
-                    opened, at = stack.pop()
-                    self.warnings.add(
-                        "unclosed",
-                        f"wiersz {at}: BEGIN:{opened} bez END:{opened} — zamknięty w wierszu {line_no}",
-                    )
-                    out.append(f"END:{opened}")
-                stack.pop()
-                out.append(f"END:{component}")
-                continue
-            out.append(self.property(stack[-1][0], name, params, value, line, line_no))
+            else:
+                self.property(stack, _Property(name, params, value, line_no), line)
         while stack:
-            opened, at = stack.pop()
-            self.warnings.add(
-                "unclosed-end",
-                f"wiersz {at}: BEGIN:{opened} bez END:{opened} — plik się urywa; wczytano, co było",
-            )
-            out.append(f"END:{opened}")
-        return "\r\n".join(line for line in out if line) + "\r\n"
+            self.close(stack.pop(), None)
 
-    def parse_line(self, line: str, line_no: int) -> tuple[str, Any, str] | None:
-        try:
-            name, params, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
-        except ValueError:
-            name = ""
-        if not name or not _NAME.fullmatch(name):
+    def content(self, line: str, line_no: int) -> tuple[str, dict[str, list[str]], str] | None:
+        match = _CONTENT.fullmatch(line)
+        if match is None:
             self.warnings.add(
                 "bad-line",
-                f"wiersz {line_no}: to nie jest właściwość iCalendar (NAZWA:wartość) — pominięty: "
-                f"{fragment(line)}",
+                lambda: (
+                    f"wiersz {line_no}: to nie jest właściwość iCalendar (NAZWA:wartość) — pominięty: "
+                    f"{fragment(line)}"
+                ),
             )
             return None
-        return name.upper(), params, value
-
-    def property(self, component: str, name: str, params: Any, value: str, line: str, line_no: int) -> str:
-        """The line as icalendar should read it ("" to drop it); notes what the reader needs."""
-        if value[:1] == " " and line.endswith(value):
+        name, raw_params, value = match.groups()
+        if value[:1] == " ":
             self.warnings.add(
                 "leading-space",
-                f"wiersz {line_no}: spacja po dwukropku ({fragment(line, 30)}) — pominięta",
+                lambda: f"wiersz {line_no}: spacja po dwukropku ({fragment(line, 30)}) — pominięta",
             )
-            line = line[: len(line) - len(value)] + value.lstrip(" ")
             value = value.lstrip(" ")
-        if component == "VCALENDAR":
+        params = {
+            key.upper(): [quoted or plain for quoted, plain in _PARAM_VALUE.findall(values)]
+            for key, values in _PARAMS.findall(raw_params)
+        }
+        return name.upper(), params, value
+
+    def structure(self, name: str, component: str, line_no: int, stack: list[_Component]) -> None:
+        if name == "BEGIN":
+            if not stack and component != "VCALENDAR":
+                raise self.builder.error(
+                    "",
+                    line_no,
+                    f"to nie jest plik iCalendar: zaczyna się od BEGIN:{fragment(component).strip(chr(39))}, "
+                    "a nie od BEGIN:VCALENDAR",
+                )
+            if component not in _COMPONENTS:
+                self.warnings.add(
+                    f"component:{component}", f"wiersz {line_no}: komponent {fragment(component)} pominięty"
+                )
+            stack.append(_Component(component, line_no))
+            return
+        if component not in (c.name for c in stack):
+            self.warnings.add("stray-end", f"wiersz {line_no}: END:{component} bez BEGIN — pominięty")
+            return
+        while stack[-1].name != component:
+            self.close(stack.pop(), line_no)
+        self.finish(stack.pop(), stack)
+
+    def close(self, component: _Component, line_no: int | None) -> None:
+        """A component the file did not end: closed where the one around it ends, or at the end."""
+        where = f"zamknięty w wierszu {line_no}" if line_no else "plik się urywa; wczytano, co było"
+        self.warnings.add(
+            "unclosed", f"wiersz {component.line}: BEGIN:{component.name} bez END:{component.name} — {where}"
+        )
+        self.finish(component, [])
+
+    def finish(self, component: _Component, stack: list[_Component]) -> None:
+        if component.name == "VEVENT":
+            self.events.append(component)
+        elif component.name == "VTIMEZONE":
+            self.zone(component)
+        if stack and stack[-1].name == "VTIMEZONE":  # STANDARD, DAYLIGHT: part of the zone's text
+            stack[-1].lines += [f"BEGIN:{component.name}", *component.lines, f"END:{component.name}"]
+
+    def property(self, stack: list[_Component], prop: _Property, line: str) -> None:
+        component = stack[-1]
+        component.properties.append(prop)
+        if component.name in ("VTIMEZONE", "STANDARD", "DAYLIGHT"):
+            component.lines.append(line)  # icalendar reads the zone from its text
+        name, value = prop.name, prop.value.strip()
+        if component.name == "VCALENDAR":
             if name == "X-WR-TIMEZONE":
-                self.zone_names.insert(0, value.strip())
+                self.zone_names.insert(0, value)
             elif name == "VTIMEZONE":  # a zone written as a property, not a component
                 self.warnings.add(
                     "zone-property",
-                    f"wiersz {line_no}: strefa zapisana jako właściwość VTIMEZONE, nie komponent — odczytano "
-                    f"{fragment(value.strip())}",
+                    f"wiersz {prop.line}: strefa zapisana jako właściwość VTIMEZONE, nie komponent — "
+                    f"odczytano {fragment(value)}",
                 )
-                self.zone_names.append(value.strip())
-                return ""
+                self.zone_names.append(value)
             elif name in ("X-WR-CALNAME", "NAME") and self.calendar_name is None:
-                self.calendar_name = plain_text(value.replace("\\,", ",").replace("\\;", ";"), markup=False)
+                self.calendar_name = plain_text(prop.text, markup=False)
             elif name not in _CALENDAR_PROPERTIES:
                 self.warnings.add(
                     f"unknown:{name}",
-                    f"wiersz {line_no}: nieznana właściwość kalendarza {fragment(name)} — pominięta",
+                    f"wiersz {prop.line}: nieznana właściwość kalendarza {fragment(name)} — pominięta",
                 )
-        elif component == "VTIMEZONE" and name == "TZID":
-            self.custom_zones.add(value.strip())
-            self.zone_names.append(value.strip())
-        elif component == "VEVENT":
-            event = self.events[-1]
-            event.properties.setdefault(name, line_no)
-            if name not in _EVENT_PROPERTIES:
-                self.warnings.add(
-                    f"unknown:{name}", f"wiersz {line_no}: nieznana właściwość {fragment(name)} — pominięta"
-                )
-            tzid = params.get("TZID") if name in ("DTSTART", "DTEND", "RECURRENCE-ID") else None
-            if tzid and not is_zone(tzid) and tzid not in self.custom_zones:
-                self.warnings.add(
-                    f"tzid:{tzid}",
-                    f"wiersz {line_no}: nieznana strefa TZID={fragment(tzid)} bez VTIMEZONE — godziny wzięte "
-                    "jako czas lokalny wydarzenia",
-                )
-        return line
+        elif component.name == "VEVENT" and name not in _EVENT_PROPERTIES:
+            self.warnings.add(
+                f"unknown:{name}",
+                lambda: f"wiersz {prop.line}: nieznana właściwość {fragment(name)} — pominięta",
+            )
+
+    def zone(self, component: _Component) -> None:
+        """A VTIMEZONE the file defines, made a tzinfo by icalendar (Outlook's "W. Europe Standard Time")."""
+        tzid = component.get("TZID")
+        if tzid is None:
+            return
+        name = tzid.value.strip()
+        self.zone_names.append(name)
+        if is_zone(name):
+            return
+        text = "\r\n".join(["BEGIN:VTIMEZONE", *component.lines, "END:VTIMEZONE", ""])
+        try:
+            with python_warnings.catch_warnings():
+                python_warnings.simplefilter("ignore")
+                self.zones[name] = Timezone.from_ical(text).to_tz()  # type: ignore[attr-defined]
+        except Exception as exc:  # icalendar raises whatever a damaged zone makes it meet
+            self.warnings.add(
+                f"zone:{name}",
+                f"wiersz {component.line}: nieczytelna strefa {fragment(name)} ({fragment(str(exc), 60)})",
+            )
+
+    # --- values ---------------------------------------------------------------------------------
+
+    def moment(self, prop: _Property | None) -> datetime | date | None:
+        """A DTSTART/DTEND/RECURRENCE-ID: aware with its TZID or Z, naive when floating, a date all day."""
+        if prop is None:
+            return None
+        tzid = prop.param("TZID")
+        try:
+            with python_warnings.catch_warnings():
+                python_warnings.simplefilter("ignore")
+                zone = tzid if is_zone(tzid) else None
+                value: datetime | date = vDDDTypes.from_ical(prop.value.strip(), timezone=zone)  # type: ignore[no-untyped-call]
+        except (ValueError, TypeError) as exc:
+            self.broken(prop, exc)
+            return None
+        if isinstance(value, datetime) and tzid and not is_zone(tzid) and value.tzinfo is None:
+            if tzid in self.zones:
+                return value.replace(tzinfo=self.zones[tzid])
+            self.warnings.add(
+                f"tzid:{tzid}",
+                f"wiersz {prop.line}: nieznana strefa TZID={fragment(tzid)} bez VTIMEZONE — godziny wzięte "
+                "jako czas lokalny wydarzenia",
+            )
+        return value
+
+    def broken(self, prop: _Property, exc: Exception) -> None:
+        lost = " — wydarzenie pominięte" if prop.name in ("DTSTART", "SUMMARY") else " — pominięta"
+        self.warnings.add(
+            f"broken:{prop.name}",
+            f"wiersz {prop.line}: {prop.name}: nieczytelna wartość {fragment(prop.value)} "
+            f"({fragment(str(exc), 60)}){lost}",
+        )
 
     # --- events ---------------------------------------------------------------------------------
 
-    def organisers_are_speakers(self, vevents: list[Component]) -> bool:
-        """Whether ORGANIZER names the speaker: one address, different names (CN) from event to event."""
-        pairs = [
-            (str(organiser).lower(), ", ".join(_names(organiser.params.get("CN"))))
-            for event in vevents
-            if (organiser := event.get("ORGANIZER")) is not None and not isinstance(organiser, list)
-        ]
-        return len({a for a, _ in pairs}) == 1 and len({cn for _, cn in pairs if cn}) >= 2
-
-    def drafts(self, vevents: list[Component], organisers: bool) -> list[Draft]:
-        uids = Counter(str(event.get("UID", "")).strip() for event in vevents)
-        overrides: dict[tuple[str, datetime | date], Component] = {}
-        for event in vevents:
-            recurrence = _value(event, "RECURRENCE-ID")
+    def drafts(self) -> list[Draft]:
+        events = self.events
+        uids = Counter(_uid(e) for e in events)
+        overrides: set[tuple[str, datetime | date]] = set()
+        for event in events:
+            recurrence = self.moment(event.get("RECURRENCE-ID"))
             if recurrence is not None:
-                overrides[(str(event.get("UID", "")).strip(), recurrence)] = event
-        plain_starts = [_value(event, "DTSTART") for event in vevents if "RRULE" not in event]
+                overrides.add((_uid(event), recurrence))
+        starts = [self.moment(e.get("DTSTART")) for e in events if e.get("RRULE") is None]
         span_end = max(  # compared as wall-clock times: a calendar may mix zones and floating times
-            (m.replace(tzinfo=None) for m in plain_starts if isinstance(m, datetime)), default=None
+            (m.replace(tzinfo=None) for m in starts if isinstance(m, datetime)), default=None
         )
+        organisers = self.organisers_are_speakers()
         found: list[tuple[str, Draft]] = []
-        for event, where in zip(vevents, self.events, strict=True):
-            uid = str(event.get("UID", "")).strip()
-            drafts = self.event(event, where, organisers, overrides, span_end)
+        for event in events:
+            uid = _uid(event)
+            drafts = self.event(event, organisers, overrides, span_end)
             for draft in drafts:
                 title = draft.item.title
                 key = uid if uid and uids[uid] == 1 else f"{uid}-{title}" if uid else title
                 found.append((key if len(drafts) == 1 else f"{key}-{draft.item.start:%Y%m%d-%H%M}", draft))
+            if len(found) > MAX_SESSIONS:
+                raise self.builder.error(
+                    "",
+                    event.line,
+                    f"za dużo wydarzeń: ponad {number(MAX_SESSIONS)} (z powtórzeniami) — to nie "
+                    "wygląda na program wydarzenia",
+                )
         keys = Counter(key for key, _ in found)
         for key, draft in found:
             draft.item.key = key if keys[key] == 1 else f"{key}-{draft.item.start:%Y%m%d-%H%M}"
         return [draft for _, draft in found]
 
+    def organisers_are_speakers(self) -> bool:
+        """Whether ORGANIZER names the speaker: one address, different names (CN) from event to event."""
+        pairs = [
+            (o.value.strip().lower(), ", ".join(_names(o.params.get("CN"))))
+            for event in self.events
+            if (o := event.get("ORGANIZER")) is not None
+        ]
+        return len({a for a, _ in pairs}) == 1 and len({cn for _, cn in pairs if cn}) >= 2
+
     def event(
         self,
-        event: Component,
-        where: _Event,
+        event: _Component,
         organisers: bool,
-        overrides: dict[tuple[str, datetime | date], Component],
+        overrides: set[tuple[str, datetime | date]],
         span_end: datetime | None,
     ) -> list[Draft]:
-        for name, problem in event.errors:
-            name = str(name or "")
-            self.warnings.add(
-                f"broken:{name}",
-                f"wiersz {where.line_of(name)}: {name}: nieczytelna wartość ({fragment(str(problem), 60)})"
-                + (" — wydarzenie pominięte" if name in ("DTSTART", "SUMMARY") else " — pominięta"),
-            )
-        title = plain_text(_text(event, "SUMMARY"), markup=False)
+        summary = event.get("SUMMARY")
+        title = plain_text(summary.text, markup=False) if summary is not None else None
         title = " ".join(title.split()) if title else None
-        start = _value(event, "DTSTART")
+        start = self.moment(event.get("DTSTART"))
         if title is None or start is None:
             missing = "SUMMARY" if title is None else "DTSTART"
-            if missing not in (name for name, _ in event.errors):
+            if missing == "SUMMARY" or event.get("DTSTART") is None:  # an unreadable DTSTART was said
                 self.warnings.add(
-                    f"missing:{missing}", f"wiersz {where.line}: wydarzenie bez {missing} — pominięte"
+                    f"missing:{missing}", f"wiersz {event.line}: wydarzenie bez {missing} — pominięte"
                 )
             return []
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        status = _value(event, "STATUS").upper()
+        if status == "CANCELLED":
             self.warnings.add(
-                "cancelled", f"wiersz {where.line}: odwołane wydarzenie {fragment(title)} — pominięte"
+                "cancelled", f"wiersz {event.line}: odwołane wydarzenie {fragment(title)} — pominięte"
             )
             return []
         if not isinstance(start, datetime):
             self.warnings.add(
                 "all-day",
-                f"wiersz {where.line}: wydarzenie całodniowe {fragment(title)} (bez godziny) — pominięte",
+                f"wiersz {event.line}: wydarzenie całodniowe {fragment(title)} (bez godziny) — pominięte",
             )
             return []
-        length = self.length(event, start, where)
+        if status == "TENTATIVE":
+            self.warnings.add(
+                "tentative", f"wiersz {event.line}: wydarzenie wstępne (STATUS:TENTATIVE) — wczytane"
+            )
+        location = event.get("LOCATION")
         base = Item(
             key="",
             title=title,
             start=start,
             end=start,
             listed=None,
-            where=f"wiersz {where.line}",
-            line=where.line,
-            kind="session",
-            room=self.builder.room(plain_text(_text(event, "LOCATION"), markup=False)),
+            where=f"wiersz {event.line}",
+            line=event.line,
+            room=self.builder.room(plain_text(location.text, markup=False) if location else None),
             description=self.description(event),
-            url=(_text(event, "URL") or "").strip() or None,
+            url=_value(event, "URL") or None,
         )
         for category in _categories(event):
-            kind = kind_of(category)
-            if kind in _KIND_CATEGORIES and base.kind == "session":
-                base.kind = self.kinds.resolve(category, f"wiersz {where.line_of('CATEGORIES')}")
+            if kind_of(category) in _KIND_CATEGORIES and base.kind == "session":
+                base.kind = self.kinds.resolve(category, base.where)
             elif track := self.builder.track(category):
                 base.tracks.append(track)
         base.speakers = self.speakers(event, organisers)
-        if str(event.get("STATUS", "")).upper() == "TENTATIVE":
-            self.warnings.add(
-                "tentative", f"wiersz {where.line}: wydarzenie wstępne (STATUS:TENTATIVE) — wczytane"
-            )
-        starts = self.occurrences(event, start, where, overrides, span_end)
+        length = self.length(event, start)
         drafts = []
-        for moment in starts:
+        for moment in self.occurrences(event, start, overrides, span_end):
             item = replace(
                 base, start=moment, end=moment, tracks=list(base.tracks), speakers=list(base.speakers)
             )
             drafts.append(Draft(item, moment + length if length is not None else None))
         return drafts
 
-    def length(self, event: Component, start: datetime, where: _Event) -> timedelta | None:
-        end = _value(event, "DTEND")
+    def length(self, event: _Component, start: datetime) -> timedelta | None:
+        end_prop = event.get("DTEND")
+        end = self.moment(end_prop)
         if isinstance(end, datetime):
             if (end.tzinfo is None) != (start.tzinfo is None):
                 end = end.replace(tzinfo=start.tzinfo)
             return end - start
-        duration = _value(event, "DURATION")
-        if isinstance(duration, timedelta):
-            return duration
-        if end is not None:
+        if end is not None and end_prop is not None:
             self.warnings.add(
-                "date-end",
-                f"wiersz {where.line_of('DTEND')}: DTEND to sama data przy godzinie początku — pominięty",
+                "date-end", f"wiersz {end_prop.line}: DTEND to sama data przy godzinie początku — pominięty"
             )
-        return None
+        duration = event.get("DURATION")
+        if duration is None:
+            return None
+        try:
+            value = vDuration.from_ical(duration.value.strip())  # type: ignore[no-untyped-call]
+        except (ValueError, TypeError) as exc:
+            self.broken(duration, exc)
+            return None
+        return value if isinstance(value, timedelta) else None
 
-    def description(self, event: Component) -> str | None:
+    def description(self, event: _Component) -> str | None:
         html = event.get("X-ALT-DESC")
-        if (
-            html is not None
-            and not isinstance(html, list)
-            and "html" in str(html.params.get("FMTTYPE", "html"))
-        ):
-            text = plain_text(str(html))
+        if html is not None and "html" in (html.param("FMTTYPE") or "text/html"):
+            text = plain_text(html.text)
             if text:
                 return text
-        return plain_text(_text(event, "DESCRIPTION"))
+        plain = event.get("DESCRIPTION")
+        return plain_text(plain.text) if plain is not None else None
 
-    def speakers(self, event: Component, organisers: bool) -> list[str]:
+    def speakers(self, event: _Component, organisers: bool) -> list[str]:
         people: list[str] = []
-        attendees = event.get("ATTENDEE")
-        for attendee in (
-            attendees if isinstance(attendees, list) else [attendees] if attendees is not None else []
-        ):
-            address = str(attendee).strip()
-            found = _names(attendee.params.get("CN"))
+        for attendee in event.all("ATTENDEE"):
+            address = attendee.value.strip()
+            names = _names(attendee.params.get("CN"))
             web = address.lower().startswith(("http://", "https://"))
-            if found and (web or str(attendee.params.get("ROLE", "")).upper() == "CHAIR"):
-                for name in found:
+            if names and (web or (attendee.param("ROLE") or "").upper() == "CHAIR"):
+                for name in names:
                     if ident := self.builder.speaker(None, name, links=[address] if web else []):
                         people.append(ident)
             else:
                 self.warnings.add(
-                    "attendee",
-                    "ATTENDEE z adresem e-mail to goście spotkania, nie prelegenci — pominięci",
+                    "attendee", "ATTENDEE z adresem e-mail to goście spotkania, nie prelegenci — pominięci"
                 )
         organiser = event.get("ORGANIZER")
-        if organisers and organiser is not None and not isinstance(organiser, list):
+        if organisers and organiser is not None:
             for name in _names(organiser.params.get("CN")):
                 if ident := self.builder.speaker(None, name):
                     people.append(ident)
@@ -425,47 +477,46 @@ class _Reader:
 
     def occurrences(
         self,
-        event: Component,
+        event: _Component,
         start: datetime,
-        where: _Event,
-        overrides: dict[tuple[str, datetime | date], Component],
+        overrides: set[tuple[str, datetime | date]],
         span_end: datetime | None,
     ) -> list[datetime]:
         """The starts of a (maybe repeating) event, within the bounds; overridden ones left out."""
-        uid = str(event.get("UID", "")).strip()
-        rules = event.get("RRULE")
-        extra = event.get("RDATE")
-        if rules is None and extra is None:
+        rules, extra = event.all("RRULE"), event.all("RDATE")
+        if not rules and not extra:
             return [start]
-        line = where.line_of("RRULE" if rules is not None else "RDATE")
+        line = (rules or extra)[0].line
         moments = rruleset()
         bounded = True
-        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
-            text = rule.to_ical().decode()
-            bounded = bounded and ("COUNT=" in text.upper() or "UNTIL=" in text.upper())
+        for rule in rules:
+            bounded = bounded and ("COUNT=" in rule.value.upper() or "UNTIL=" in rule.value.upper())
             try:
-                moments.rrule(rrulestr(text, dtstart=start))  # type: ignore[arg-type]
+                moments.rrule(rrulestr(rule.value.strip(), dtstart=start))  # type: ignore[arg-type]
             except (ValueError, TypeError) as exc:
                 self.warnings.add(
                     "rrule",
-                    f"wiersz {line}: nieczytelna reguła powtarzania ({fragment(str(exc), 60)}) — "
-                    "wzięto tylko pierwsze wystąpienie",
+                    f"wiersz {line}: nieczytelna reguła powtarzania ({fragment(str(exc), 60)}) — wzięto "
+                    "tylko pierwsze wystąpienie",
                 )
                 return [start]
         moments.rdate(start)
-        for value, name in ((extra, "rdate"), (event.get("EXDATE"), "exdate")):
-            for group in value if isinstance(value, list) else [value] if value is not None else []:
-                for when in getattr(group, "dts", []):
-                    moment = when.dt
+        for props, add in ((extra, moments.rdate), (event.all("EXDATE"), moments.exdate)):
+            for prop in props:
+                for part in _UNESCAPED_COMMA.split(prop.value):
+                    moment = self.moment(_Property(prop.name, prop.params, part, prop.line))
                     if isinstance(moment, datetime):
-                        if (moment.tzinfo is None) != (start.tzinfo is None):
-                            moment = moment.replace(tzinfo=start.tzinfo)
-                        getattr(moments, name)(moment)
+                        add(
+                            moment.replace(tzinfo=start.tzinfo)
+                            if (moment.tzinfo is None) != (start.tzinfo is None)
+                            else moment
+                        )
         limit = start + MAX_REPEAT
         if not bounded:
             # As far as the calendar's other events go: to the end of the last one's day.
             last = datetime.combine(span_end.date(), time.max, start.tzinfo) if span_end is not None else None
             limit = min(limit, last if last is not None and last > start else start + OPEN_REPEAT)
+        uid = _uid(event)
         out: list[datetime] = []
         try:
             for moment in moments:
@@ -484,38 +535,26 @@ class _Reader:
         return out
 
 
-def _value(event: Component, name: str) -> Any:
-    """A property's parsed value (a datetime, date or timedelta); None when absent or broken."""
+def _value(event: _Component, name: str) -> str:
+    """A property's value as written, stripped ("" when absent)."""
     prop = event.get(name)
-    if prop is None or isinstance(prop, list):
-        return None
-    try:
-        return prop.dt
-    except Exception:  # icalendar's broken property: noted from event.errors
-        return None
+    return prop.value.strip() if prop is not None else ""
 
 
-def _text(event: Component, name: str) -> str | None:
-    prop = event.get(name)
-    if prop is None:
-        return None
-    if isinstance(prop, list):
-        prop = prop[0]
-    return str(prop)
+def _uid(event: _Component) -> str:
+    return _value(event, "UID")
 
 
-def _names(value: Any) -> list[str]:
+def _names(values: list[str] | None) -> list[str]:
     """A CN parameter's names: CN=Anna Nowak, Jan Kowalski is two people (RFC 5545: a list)."""
-    values = value if isinstance(value, list) else [value] if value else []
-    return [" ".join(str(v).split()) for v in values if str(v).strip()]
+    return [" ".join(v.split()) for v in values or [] if v.strip()]
 
 
-def _categories(event: Component) -> list[str]:
-    value = event.get("CATEGORIES")
+def _categories(event: _Component) -> list[str]:
     out: list[str] = []
-    for group in value if isinstance(value, list) else [value] if value is not None else []:
-        for category in getattr(group, "cats", []):
-            text = plain_text(str(category), markup=False)
+    for prop in event.all("CATEGORIES"):
+        for part in _UNESCAPED_COMMA.split(prop.value):
+            text = plain_text(_ESCAPE.sub(lambda m: m.group(1), part), markup=False)
             if text:
                 out.append(" ".join(text.split()))
     return out

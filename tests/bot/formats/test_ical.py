@@ -190,3 +190,29 @@ def test_a_broken_calendar_is_a_data_error_with_its_place(data: bytes, expected:
     with pytest.raises(DataError) as caught:
         read_programme(data, "kalendarz.ics", format="ical")
     assert any(re.search(expected, p) for p in problems(caught.value)), problems(caught.value)
+
+
+def test_a_zone_the_calendar_defines_itself_is_used() -> None:
+    zone = (
+        "BEGIN:VTIMEZONE\nTZID:W. Europe Standard Time\nBEGIN:STANDARD\nDTSTART:16010101T030000\n"
+        "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\n"
+        "BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n"
+        "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+    )
+    data = _calendar(
+        "UID:1\nDTSTART;TZID=W. Europe Standard Time:20241027T013000\n"
+        "DTEND;TZID=W. Europe Standard Time:20241027T033000\nSUMMARY:Outlook",
+        head=zone,
+    )
+    document, _ = _read(data, timezone="Europe/Warsaw")
+    [session] = sessions(document)
+    assert (session["start"], session["end"]) == ("01:30", "03:30")
+
+
+def test_too_many_occurrences_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.formats import ical
+
+    monkeypatch.setattr(ical, "MAX_SESSIONS", 5)
+    data = _calendar("UID:1\nDTSTART:20240801T100000Z\nDURATION:PT1H\nSUMMARY:Apel\nRRULE:FREQ=DAILY;COUNT=9")
+    with pytest.raises(DataError, match="za dużo wydarzeń"):
+        _read(data, timezone="Europe/Warsaw")
