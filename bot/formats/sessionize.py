@@ -6,7 +6,9 @@ a level is skipped, any other gives tracks), and each session: times (local, wit
 the zone comes from --timezone or the YAML's event.timezone), room, speakers, categories,
 description. Service sessions (`isServiceSession`) are breaks — or registration, an opening or a
 social event when the title says so; plenum sessions (`isPlenumSession`) are plenary. Sessions
-without a time (not scheduled yet) are skipped with a warning.
+without a time (not scheduled yet) are skipped with a warning. Not read: the answers to the
+organisers' own questions (`questions`, `questionAnswers`), profile pictures, live and recording
+links; an unknown field gets one warning naming it.
 """
 
 from __future__ import annotations
