@@ -74,6 +74,7 @@ _HTML_TAG = re.compile(
     r"sup|sub|small|font|center|dl|dt|dd|script|style)\b[^>]*>",
     re.I,
 )
+_MARKUP = re.compile(r"[<&*_`\[#>]")  # a text without these has no HTML or Markdown to take out
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -154,7 +155,7 @@ def plain_text(value: object, *, markup: bool = True) -> str | None:
         return None
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(line.strip() for line in text.split("\n"))  # indented XML text, before Markdown
-    if markup:
+    if markup and _MARKUP.search(text):
         if _HTML_TAG.search(text):
             parser = _PlainText()
             parser.feed(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -277,3 +278,24 @@ def test_export_as_frab_xml_reads_back(tmp_path: Path) -> None:
     document, _ = formats.read_programme(target.read_bytes(), target.name)
     assert len(sessions(document)) == 17
     assert "wizyta-nad-potokiem" in {s["id"] for s in sessions(document)}
+
+
+# --- the bot answering from an export ----------------------------------------------------------------
+
+
+def test_the_bot_answers_from_a_frab_export(capsys: pytest.CaptureFixture[str]) -> None:
+    path = fixture_path("frab-39c3-20251206.xml")
+    full_load(path)
+    assert cli.main(["ask", "co jest teraz?", "--data", str(path), "--now", "2025-12-27 16:10"]) == 0
+    assert "All my Deutschlandtickets gone" in capsys.readouterr().out
+
+
+def test_a_night_across_the_clock_change_loads_with_its_real_length(tmp_path: Path) -> None:
+    path = night_programme(tmp_path)
+    conference = full_load(path)
+    films = conference.session("102")
+    assert films is not None
+    assert films.end.astimezone(UTC) - films.start.astimezone(UTC) == timedelta(hours=3)  # CEST to CET
+    assert films.start.date().isoformat() == "2024-10-27"
+    saturday = conference.days[0]
+    assert saturday.date.isoformat() == "2024-10-26" and "102" in {s.id for s in saturday.sessions}

@@ -141,7 +141,7 @@ def test_the_yaml_is_written_for_people() -> None:
         "\n"
         "event:\n"
         "  id: x\n"
-        "  name: 'null'\n"
+        '  name: "null"\n'
         "  timezone: Europe/Warsaw\n"
         "  start_date: 2024-10-26\n"
         "\n"
@@ -155,7 +155,7 @@ def test_the_yaml_is_written_for_people() -> None:
         "  - date: 2024-10-26\n"
         "    sessions:\n"
         "      - id: koncert\n"
-        "        title: 'Koncert: „Łąka”'\n"
+        '        title: "Koncert: „Łąka”"\n'
         "        start: 23:00\n"
         "        end: 01:20\n"
         "        speakers: [zofia, jan]\n"
