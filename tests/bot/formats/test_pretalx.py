@@ -375,3 +375,92 @@ def test_check_data_on_a_broken_pretalx_file_exits_2(
     err = capsys.readouterr().err
     assert f"{path}: schedule.conference.days[1].rooms.'Sala 1'[0].duration: czas trwania" in err
     assert "Traceback" not in err
+
+
+def test_a_widget_night_on_the_dst_day_and_a_broken_talk() -> None:
+    widget = {
+        "version": "0.17",
+        "timezone": "Europe/Warsaw",
+        "rooms": [{"id": 1, "name": "Scena"}],
+        "speakers": [],
+        "talks": [
+            {
+                "code": "A",
+                "id": 1,
+                "title": "Wieczór",
+                "start": "2024-10-26T21:00:00+02:00",
+                "end": "2024-10-26T23:00:00+02:00",
+                "room": 1,
+            },
+            # 01:30 CEST to 02:30 CET: two hours; the widget has no days, so it is Sunday's.
+            {
+                "code": "B",
+                "id": 2,
+                "title": "Noc",
+                "start": "2024-10-26T23:30:00Z",
+                "end": "2024-10-27T01:30:00Z",
+                "room": 1,
+            },
+        ],
+    }
+    document, warnings = read(widget, "widget.json")
+    assert [(d["date"], [(s["start"], s["end"]) for s in d["sessions"]]) for d in document["days"]] == [
+        ("2024-10-26", [("21:00", "23:00")]),
+        ("2024-10-27", [("01:30", "02:30")]),
+    ]
+    assert "day_starts_at" not in document["event"]
+    assert any("02:30" in w and "dwa razy" in w for w in warnings)
+    widget["talks"][1]["start"] = "jutro"
+    with pytest.raises(DataError) as refused:
+        read(widget, "widget.json")
+    assert refused.value.issues[0].path == "talks[1].start"
+
+
+def test_a_pretalx_api_page_of_submissions() -> None:
+    page = {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "code": "XYZ789",
+                "title": "Otwarte dane w gminie",
+                "speakers": [{"code": "SPK1", "name": "Ola Źrebiec", "biography": "Urzędniczka."}],
+                "submission_type": {"en": "Workshop", "pl": "Warsztat"},
+                "track": {"pl": "Samorząd"},
+                "abstract": "Jak **zacząć**.",
+                "description": None,
+                "content_locale": "pl",
+                "slots": [
+                    {
+                        "room": {"pl": "Sala 3"},
+                        "start": "2024-05-10T10:00:00+02:00",
+                        "end": "2024-05-10T11:30:00+02:00",
+                    },
+                    {
+                        "room": {"pl": "Sala 3"},
+                        "start": "2024-05-11T10:00:00+02:00",
+                        "end": "2024-05-11T11:30:00+02:00",
+                    },
+                ],
+            }
+        ],
+    }
+    document, _ = read(page, "submissions.json", timezone="Europe/Warsaw")
+    validate(document)
+    first, second = sessions(document)
+    assert (first["id"], first["kind"], first["title"], first["description"]) == (
+        "xyz789",
+        "workshop",
+        "Otwarte dane w gminie",
+        "Jak zacząć.",
+    )
+    assert (
+        second["id"] == "xyz789-2"
+        and first["tracks"] == ["samorzad"]
+        and first["speakers"] == ["ola-zrebiec"]
+    )
+    page["results"][0]["slots"][1]["end"] = "2024-05-11T25:00:00+02:00"
+    with pytest.raises(DataError) as refused:
+        read(page, "submissions.json", timezone="Europe/Warsaw")
+    assert refused.value.issues[0].path == "results[0].slots[1].end"
