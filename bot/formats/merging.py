@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.document import DataError, DataIssue, Document, PathKey, format_path, fragment
+from bot.formats.programme import Programme
 
 _LISTS = ("kinds", "tracks", "speakers")  # the source's entries join the YAML's (the YAML's win by id)
 
@@ -19,35 +20,46 @@ def merge_programme(doc: Document, base: Path, max_bytes: int) -> None:
 
     data: dict[str, Any] = doc.data
     entry = data["programme"]
-
-    def issue(path: PathKey, message: str) -> None:
-        doc.issues.append(DataIssue(doc.file, format_path(path), doc.line_of(path), message))
-
     source_text = entry.get("source")
     if not isinstance(source_text, str) or not source_text.strip():
         return  # the schema says what is missing
     if "://" in source_text:
-        issue(
+        _issue(
+            doc,
             ("programme", "source"),
             f"program z adresu {fragment(source_text)} nie jest jeszcze obsługiwany — pobierz plik i podaj "
             "jego ścieżkę (względem tego pliku YAML)",
         )
         return
-    if data.get("days"):
-        issue(("days",), "program jest w programme.source — usuń stąd days (albo programme)")
-        return
-    event: dict[str, Any] = data["event"] if isinstance(data.get("event"), dict) else {}
-    timezone = event.get("timezone")
-    try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        timezone = None  # the event's own check names it
     path = base / source_text
     wanted = entry.get("format") if isinstance(entry.get("format"), str) else None
     try:
-        programme = read_source(Source(read_bytes(path, max_bytes), str(path), timezone), wanted)
+        programme = read_source(Source(read_bytes(path, max_bytes), str(path), source_timezone(doc)), wanted)
     except DataError as exc:
         doc.issues.extend(exc.issues)
+        return
+    apply_programme(doc, programme)
+
+
+def source_timezone(doc: Document) -> str | None:
+    """The zone a source is read in: the YAML's `event.timezone` (None if it names no real zone)."""
+    event = doc.data.get("event") if isinstance(doc.data, dict) else None
+    timezone = event.get("timezone") if isinstance(event, dict) else None
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None  # the event's own check names it
+    return str(timezone)
+
+
+def apply_programme(doc: Document, programme: Programme) -> None:
+    """Put a read source's days, speakers, kinds, tracks and rooms into the YAML's `doc.data`.
+
+    Also for a source fetched from a URL: read it with `read_source(Source(body, url, source_timezone(doc)))`.
+    """
+    data: dict[str, Any] = doc.data
+    if data.get("days"):
+        _issue(doc, ("days",), "program jest w programme.source — usuń stąd days (albo programme)")
         return
     source: dict[str, Any] = programme.document
     data["days"] = source["days"]
@@ -66,13 +78,17 @@ def merge_programme(doc: Document, base: Path, max_bytes: int) -> None:
         if mine is None:
             data["event"]["day_starts_at"] = starts
         elif mine != starts:
-            issue(
+            _issue(
+                doc,
                 ("event", "day_starts_at"),
-                f"program w {fragment(source_text)} przypisuje sesje po północy do dni według granicy "
-                f"{starts} "
-                f"— usuń day_starts_at stąd albo ustaw {starts}",
+                f"program źródła przypisuje sesje po północy do dni według granicy {starts} — usuń "
+                f"day_starts_at stąd albo ustaw {starts}",
             )
-    doc.programme = programme  # type: ignore[attr-defined]  # warnings, for whoever reports them
+    doc.programme = programme  # type: ignore[attr-defined]  # its warnings, for whoever reports them
+
+
+def _issue(doc: Document, path: PathKey, message: str) -> None:
+    doc.issues.append(DataIssue(doc.file, format_path(path), doc.line_of(path), message))
 
 
 def _joined(own: Any, theirs: Any) -> list[Any]:

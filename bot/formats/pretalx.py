@@ -5,8 +5,7 @@
   `{id, public_name}`, `{code, name}` or `{guid, name}`.
 - pretalx widget JSON (`schedule/widgets/schedule.json`, v0.17): talks referring to rooms, tracks and
   speakers by id, names in several languages, breaks as `slot_type: "break"`.
-- pretalx REST API submissions (`/api/events/…/submissions/`, a page `{"results": […]}`, or the same
-  submissions re-keyed by date and minute as PyConFR's site does), each with its `slot`.
+- pretalx REST API submissions: bot/formats/pretalx_api.py.
 
 A person's `answers` (their own answers to the CfP questions: phone numbers, e-mails) are never read.
 """
@@ -83,12 +82,6 @@ _TALK = frozenset(
     | {"updated", "content_locale", "slot_type", "do_not_record", "url", "featured", "tags", "answers"}
     | {"submission_type", "exporter_url"}
 )
-_SUBMISSION = frozenset(
-    {"code", "speakers", "title", "submission_type", "submission_type_id", "track", "track_id", "state"}
-    | {"abstract", "description", "duration", "slot_count", "is_featured", "content_locale", "slot", "slots"}
-    | {"image", "resources", "answers", "created", "pending_state", "tags", "tag_ids", "notes"}
-    | {"internal_notes", "do_not_record", "id"}
-)
 
 
 def i18n(value: Any) -> str | None:
@@ -104,7 +97,7 @@ def i18n(value: Any) -> str | None:
     return None if text == "None" else text  # pretalx writes a missing text as "None"
 
 
-class _Json:
+class JsonReader:
     """Walking parsed JSON with paths for messages and unknown keys noted once each."""
 
     def __init__(self, builder: ProgrammeBuilder) -> None:
@@ -156,7 +149,7 @@ def _recognise_schedule(source: Source) -> bool:
 
 def read_schedule(source: Source) -> Programme:
     builder = ProgrammeBuilder(source.name, source.timezone)
-    reader = _Json(builder)
+    reader = JsonReader(builder)
     top = reader.fields(source.json(), (), "pliku", _TOP)
     generator = top.get("generator")
     ours = isinstance(generator, dict) and generator.get("name") == GENERATOR
@@ -190,7 +183,7 @@ def read_schedule(source: Source) -> Programme:
     return builder.build()
 
 
-def _schedule_day(reader: _Json, day: dict[str, Any], path: PathKey, ours: bool) -> None:
+def _schedule_day(reader: JsonReader, day: dict[str, Any], path: PathKey, ours: bool) -> None:
     builder = reader.builder
     listed = parse_date(day["date"]) if isinstance(day.get("date"), str) else None
     if listed is None:
@@ -210,7 +203,7 @@ def _schedule_day(reader: _Json, day: dict[str, Any], path: PathKey, ours: bool)
 
 
 def _schedule_event(
-    reader: _Json,
+    reader: JsonReader,
     value: Any,
     path: PathKey,
     room: str,
@@ -273,7 +266,7 @@ def _schedule_event(
 
 
 def _event_start(
-    reader: _Json, event: dict[str, Any], path: PathKey, listed: date, window: datetime | None
+    reader: JsonReader, event: dict[str, Any], path: PathKey, listed: date, window: datetime | None
 ) -> datetime | None:
     """`date` (with its offset) when given, else `start` ("HH:MM") on the day's date."""
     if event.get("date"):
@@ -291,7 +284,7 @@ def _event_start(
     return value
 
 
-def _person(reader: _Json, value: Any, path: PathKey) -> str | None:
+def _person(reader: JsonReader, value: Any, path: PathKey) -> str | None:
     builder = reader.builder
     if isinstance(value, str):
         return builder.speaker(None, value)
@@ -328,9 +321,9 @@ def _recognise_widget(source: Source) -> bool:
 
 def read_widget(source: Source) -> Programme:
     builder = ProgrammeBuilder(source.name, source.timezone)
-    reader = _Json(builder)
+    reader = JsonReader(builder)
     data = reader.fields(source.json(), (), "pliku", _WIDGET)
-    _event_from_name(builder, source.name)
+    event_from_name(builder, source.name)
     if isinstance(data.get("timezone"), str) and data["timezone"]:
         builder.zone_name = data["timezone"]
         builder.zone_where = "timezone"
@@ -381,7 +374,7 @@ def read_widget(source: Source) -> Programme:
     return builder.build()
 
 
-def _by_id(reader: _Json, value: Any, path: PathKey, what: str, add: Any) -> dict[str, str]:
+def _by_id(reader: JsonReader, value: Any, path: PathKey, what: str, add: Any) -> dict[str, str]:
     """Rooms or tracks listed with ids ([{id, name}]): pretalx id → our id."""
     found: dict[str, str] = {}
     for item_path, item in reader.items(value, path, what):
@@ -394,125 +387,12 @@ def _by_id(reader: _Json, value: Any, path: PathKey, what: str, add: Any) -> dic
     return found
 
 
-def _event_from_name(builder: ProgrammeBuilder, name: str) -> None:
+def event_from_name(builder: ProgrammeBuilder, name: str) -> None:
     """Formats without the event's name: an id from the file's name, and a warning to fill it in."""
     stem = PurePath(name).stem
     builder.event["id"] = slug(stem) or "wydarzenie"
     builder.event["name"] = stem or "Wydarzenie"
     builder.warn(f"plik nie podaje nazwy wydarzenia: event.name to {fragment(stem)} — popraw ją w pliku YAML")
-
-
-# --- pretalx REST API submissions ----------------------------------------------------------------
-
-
-def _submissions(data: Any) -> Iterator[tuple[PathKey, Any]] | None:
-    """Submissions of an API page ({"results": […]}) or of a date/minute/room grid; None if neither."""
-    if not isinstance(data, dict):
-        return None
-    results = data.get("results")
-    if isinstance(results, list) and all(isinstance(r, dict) and "code" in r for r in results):
-        return ((("results", i), r) for i, r in enumerate(results))
-    schedule = data.get("schedule")
-    if (
-        isinstance(schedule, dict)
-        and schedule
-        and all(
-            parse_date(str(day)) is not None and isinstance(slots, dict) for day, slots in schedule.items()
-        )
-    ):
-
-        def grid() -> Iterator[tuple[PathKey, Any]]:
-            for part in ("schedule", "sprints"):
-                for day, minutes in (data.get(part) or {}).items():
-                    for minute, rooms in (minutes or {}).items():
-                        for room, talk in (rooms or {}).items():
-                            yield (part, day, minute, room), talk
-
-        return grid()
-    return None
-
-
-def _recognise_api(source: Source) -> bool:
-    return _submissions(source.json_or_none()) is not None
-
-
-def read_api(source: Source) -> Programme:
-    builder = ProgrammeBuilder(source.name, source.timezone)
-    reader = _Json(builder)
-    data = source.json()
-    _event_from_name(builder, source.name)
-    for key in data:
-        if key not in (
-            "schedule",
-            "sprints",
-            "rooms",
-            "speakers",
-            "extra",
-            "results",
-            "count",
-            "next",
-            "previous",
-        ):
-            builder.unknown(f"klucz {fragment(key, 30)} w pliku", key)
-    for _, room in reader.items(data.get("rooms"), ("rooms",), "sal"):
-        if isinstance(room, dict):
-            builder.room(i18n(room.get("name")))
-    people: dict[str, Any] = data["speakers"] if isinstance(data.get("speakers"), dict) else {}
-    for code, person in people.items():
-        if isinstance(person, dict):
-            builder.speaker(f"code:{code}", i18n(person.get("name")), bio=i18n(person.get("biography")))
-    extra = sum(len(m) for m in (data.get("extra") or {}).values() if isinstance(m, dict))
-    if extra:
-        builder.warn(f"pominięto {extra} pozycji z „extra” (przerwy): plik nie podaje ich końca ani sali")
-    submissions = _submissions(data)
-    assert submissions is not None
-    for path, value in submissions:
-        talk = reader.fields(value, path, "zgłoszeniu", _SUBMISSION)
-        title = plain_text(i18n(talk.get("title")), markup=False)
-        if title is None:
-            reader.problem((*path, "title"), "brak tytułu")
-            continue
-        slots: list[Any] = talk["slots"] if isinstance(talk.get("slots"), list) else [talk.get("slot")]
-        for number, slot in enumerate(slot for slot in slots if isinstance(slot, dict)):
-            slot_path: PathKey = (*path, "slot") if "slot" in talk else (*path, "slots", number)
-            start = reader.moment(slot.get("start"), (*slot_path, "start"))
-            end = reader.moment(slot.get("end"), (*slot_path, "end"))
-            if start is None or end is None:
-                continue
-            speakers = []
-            for person in talk.get("speakers") or []:
-                person_code = str(person.get("code") if isinstance(person, dict) else person)
-                found = people.get(person_code)
-                known: dict[str, Any] = found if isinstance(found, dict) else {}
-                name = i18n(person.get("name")) if isinstance(person, dict) else i18n(known.get("name"))
-                bio = (
-                    i18n(person.get("biography"))
-                    if isinstance(person, dict)
-                    else i18n(known.get("biography"))
-                )
-                speaker = builder.speaker(f"code:{person_code}", name, bio=bio)
-                if speaker:
-                    speakers.append(speaker)
-            builder.add(
-                Item(
-                    key=str(talk.get("code") or title) + (f"-{number + 1}" if number else ""),
-                    title=title,
-                    start=start,
-                    end=end,
-                    listed=None,
-                    where=format_path(path),
-                    line=None,
-                    kind=builder.kind(i18n(talk.get("submission_type"))),
-                    room=builder.room(i18n(slot.get("room"))),
-                    tracks=[t for t in [builder.track(i18n(talk.get("track")))] if t],
-                    speakers=speakers,
-                    description=join_texts(
-                        plain_text(i18n(talk.get("abstract"))), plain_text(i18n(talk.get("description")))
-                    ),
-                    language=languages(talk.get("content_locale")),
-                )
-            )
-    return builder.build()
 
 
 FORMATS = (
@@ -523,12 +403,5 @@ FORMATS = (
         (".json",),
         _recognise_widget,
         read_widget,
-    ),
-    Format(
-        "pretalx-api",
-        "pretalx API: zgłoszenia z godzinami (submissions)",
-        (".json",),
-        _recognise_api,
-        read_api,
     ),
 )
