@@ -9,6 +9,7 @@ from enum import StrEnum
 from bot import texts
 from bot.analysis import Analysis, analyse
 from bot.clock import Clock
+from bot.details import answer_place, answer_session
 from bot.entities import EntityIndex, EntityKind, EntityMatch, alias_words
 from bot.info import (
     answer_about_event,
@@ -21,14 +22,14 @@ from bot.info import (
 from bot.intents import Classification, Intent, classify, cue_vocabulary
 from bot.lexicon import Lexicon
 from bot.model import Conference, FaqEntry, Organisation, Place, Role, Session
+from bot.polish import on_day
 from bot.programme import (
     answer_at_time,
     answer_day,
     answer_next,
     answer_now,
-    answer_place,
-    answer_session,
     answer_visits,
+    travel_heading,
 )
 from bot.reminders import ReminderAction, parse_reminder_request
 from bot.reply import Reply, ReplyBuilder, bold
@@ -57,6 +58,7 @@ ANSWER_CACHE = 2048  # distinct questions remembered within one minute
 MAX_QUESTION = 500  # characters read from one message; the rest is ignored
 FAQ_LITERAL = 2.7  # the keyword phrase appears as written
 FAQ_WORDS = 2.5  # its content words all appear, inflected or not
+_QUOTES = '„”"«»'  # stripped from a name put in quotes of our own
 
 
 class OtherMessage(StrEnum):
@@ -99,6 +101,9 @@ class Assistant:
         self._minute: datetime | None = None
         self.entities = EntityIndex(conference)
         vocabulary = cue_vocabulary() | self.entities.vocabulary
+        # The event's noun and its travel kinds' names are no unknown topic ("o czym jest festiwal?").
+        for name in (conference.noun.nominative, *(k.name for k in conference.travel_kinds)):
+            vocabulary |= alias_words(name)[1]
         self.faq: list[tuple[FaqEntry, list[tuple[str, tuple[frozenset[str], ...]]]]] = []
         for entry in conference.faq:
             phrases = []
@@ -109,6 +114,7 @@ class Assistant:
             self.faq.append((entry, phrases))
         self.lexicon = Lexicon(vocabulary)
         self.event_days = tuple(day.date for day in conference.days)
+        self._examples: list[tuple[str, str]] | None = None  # help examples, built when first asked
 
     def understand(
         self, text: str, now: datetime | None = None
@@ -228,8 +234,8 @@ class Assistant:
         return self._suggest_basics(out).build()
 
     def _welcome(self) -> ReplyBuilder:
-        out = ReplyBuilder().line(texts.GREETING.format(name=f"„{self.conference.event.label}”"))
-        return self._suggest_basics(out.line(texts.GREETING_MORE))
+        out = ReplyBuilder().line(texts.greeting(self.conference))
+        return self._suggest_basics(out.line(texts.greeting_more(self.conference)))
 
     def _answer(
         self,
@@ -302,22 +308,79 @@ class Assistant:
         return out
 
     def _help(self) -> ReplyBuilder:
-        out = ReplyBuilder().line(texts.HELP_INTRO.format(name=f"„{self.conference.event.label}”"))
-        for example, meaning in texts.HELP_EXAMPLES:
+        out = ReplyBuilder().line(texts.help_intro(self.conference))
+        for example, meaning in self.examples():
             out.line("• ", bold(example), f" — {meaning}")
         return self._suggest_basics(out)
 
-    def _suggest_basics(self, out: ReplyBuilder) -> ReplyBuilder:
-        return (
-            out.suggest("Co jest teraz?", "co jest teraz?")
-            .suggest("Program", "program konferencji")
-            .suggest("Wizyty studyjne", "jakie są wizyty studyjne?")
-            .suggest("Dojazd", "jak dojechać?")
+    def examples(self) -> list[tuple[str, str]]:
+        """Example questions built from this event's data, each one the assistant itself understands."""
+        if self._examples is None:
+            self._examples = [
+                (question, meaning)
+                for question, meaning, intents in self._example_candidates()
+                if self.understand(question)[3].intent in intents
+            ]
+        return self._examples
+
+    def _example_candidates(self) -> list[tuple[str, str, tuple[Intent, ...]]]:
+        conference = self.conference
+        found: list[tuple[str, str, tuple[Intent, ...]]] = [
+            (*texts.EXAMPLE_NOW, (Intent.NOW,)),
+            (*texts.EXAMPLE_NEXT, (Intent.NEXT,)),
+            (*texts.EXAMPLE_DAY, (Intent.DAY_PROGRAMME,)),
+        ]
+        day = max(conference.days, key=lambda d: d.date)
+        items = [s for s in day.sessions if s.kind.reminders] or list(day.sessions)
+        later = [s for s in items[1:] if s.start.minute == 0] or items
+        start = later[0].start
+        hour = f"{start.hour}" if start.minute == 0 else f"{start:%H:%M}"
+        question, meaning = texts.EXAMPLE_AT
+        found.append(
+            (question.format(day=on_day(day.date, weekday_only=True), hour=hour), meaning, (Intent.AT_TIME,))
         )
+        if conference.visits:
+            question, meaning = texts.EXAMPLE_TRAVEL
+            found.append((question.format(kinds=travel_heading(conference)), meaning, (Intent.VISITS,)))
+        question, meaning = texts.EXAMPLE_SESSION
+        for thing in self._example_things():
+            candidate = question.format(thing=thing)
+            if self.understand(candidate)[3].intent in (Intent.VISIT, Intent.SESSION):
+                found.append((candidate, meaning, (Intent.VISIT, Intent.SESSION)))
+                break
+        question, meaning = texts.EXAMPLE_VENUE
+        origin = texts.EXAMPLE_VENUE_ORIGIN if conference.venue.direction("railway_station") else ""
+        found.append((question.format(origin=origin), meaning, (Intent.VENUE,)))
+        if conference.organisations:
+            question, meaning = texts.EXAMPLE_ORGANISERS
+            found.append((question.format(event=conference.noun.accusative), meaning, (Intent.ORGANISERS,)))
+        if conference.contact is not None:
+            found.append((*texts.EXAMPLE_CONTACT, (Intent.CONTACT,)))
+        return found
+
+    def _example_things(self) -> list[str]:
+        """Names of programme items to ask about: the travel ones by kind and place, then short titles."""
+        things = []
+        for s in self.conference.visits:
+            if s.place is not None:
+                things.append(f"{s.kind.name} „{s.place.label.strip(_QUOTES)}”")
+        shortest = sorted(
+            (s for s in self.conference.sessions if s.kind.reminders and not s.kind.travel),
+            key=lambda s: len(s.title),
+        )
+        things += [f"„{s.title.strip(_QUOTES)}”" for s in shortest]
+        return things[:8]
+
+    def _suggest_basics(self, out: ReplyBuilder) -> ReplyBuilder:
+        out.suggest("Co jest teraz?", "co jest teraz?").suggest("Program", "harmonogram")
+        if self.conference.visits:
+            heading = travel_heading(self.conference)
+            out.suggest(f"{heading[:1].upper()}{heading[1:]}"[:20], f"jakie są {heading}?")
+        return out.suggest("Dojazd", "jak dojechać?")
 
     def _fallback_builder(self, message: str) -> ReplyBuilder:
         out = ReplyBuilder().line(message).line(texts.FALLBACK_OFFER)
-        for example, meaning in texts.HELP_EXAMPLES[:6]:
+        for example, meaning in self.examples()[:6]:
             out.line("• ", bold(example), f" — {meaning}")
         if self.conference.contact is not None:
             contact = self.conference.contact

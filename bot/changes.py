@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.model import Conference, Session
-from bot.polish import format_date, format_span
-from bot.programme import where
+from bot.polish import format_date, format_span, night_of
+from bot.programme import after_midnight, where
 from bot.reply import Reply, ReplyBuilder, bold
 
 
@@ -32,7 +32,8 @@ class Change:
 
 
 def _where(session: Session) -> str:
-    return f"{session.place.id if session.place else ''}|{session.at_venue}|{session.room or ''}"
+    room = session.room.name if session.room is not None else ""  # what people see, not its id
+    return f"{session.place.id if session.place else ''}|{session.at_venue}|{room}"
 
 
 def programme_changes(old: Conference, new: Conference) -> list[Change]:
@@ -50,7 +51,8 @@ def programme_changes(old: Conference, new: Conference) -> list[Change]:
 
 
 def _when(session: Session) -> str:
-    return f"{format_date(session.start.date())}, {format_span(session.start, session.end)}"
+    text = f"{format_date(session.day)}, {format_span(session.start, session.end)}"
+    return f"{text} ({night_of(session.day)})" if after_midnight(session.end, session.day) else text
 
 
 def change_reply(change: Change, old: Conference, new: Conference) -> Reply:
@@ -65,10 +67,9 @@ def change_reply(change: Change, old: Conference, new: Conference) -> Reply:
         out.line("🔄 ", bold("Zmiana godziny"), f": „{after.title}” — teraz {_when(after)}.")
         out.line(f"Było: {_when(before)}.")
     else:
-        now_where = where(after, new) or after.room or "miejsce do potwierdzenia"
-        old_where = where(before, old) or before.room or "miejsce do potwierdzenia"
-        room = f", {after.room}" if after.room and after.room not in now_where else ""
-        out.line("🔄 ", bold("Zmiana miejsca"), f": „{after.title}” — teraz: {now_where}{room}.")
+        now_where = where(after, new) or "miejsce do potwierdzenia"
+        old_where = where(before, old) or "miejsce do potwierdzenia"
+        out.line("🔄 ", bold("Zmiana miejsca"), f": „{after.title}” — teraz: {now_where}.")
         out.line(f"Było: {old_where}.")
     if after is not None:
         out.subject = after.id

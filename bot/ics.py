@@ -8,24 +8,41 @@ from datetime import UTC, date, datetime
 from icalendar import Calendar, Event, Timezone
 
 from bot import texts
-from bot.model import Conference, Session
-from bot.programme import where
+from bot.details import coordinates, credits
+from bot.model import Conference, GeoPoint, Session
+from bot.polish import format_span
+from bot.programme import session_location, where
 
 
 def _location(session: Session, conference: Conference) -> str:
+    room = f", {session.room.name}" if session.room is not None else ""
     if session.at_venue:
         venue = conference.venue
-        room = f", {session.room}" if session.room else ""
-        return f"{venue.name}{room}, {venue.full_address}"
+        address = f", {venue.full_address}" if venue.full_address else ""
+        return f"{venue.name}{room}{address}"
     if session.place is not None:
         place = session.place
-        address = place.address or place.district or texts.PROVISIONAL
-        return f"{place.name}, {address}"
+        pin = coordinates(place.location) if place.location is not None else None
+        address = place.address or place.district or pin or texts.PROVISIONAL
+        return f"{place.name}{room}, {address}"
     return where(session, conference) or texts.PROVISIONAL
+
+
+def _geo(session: Session, conference: Conference) -> GeoPoint | None:
+    """Where the calendar's map should point: the meeting point, place or room, else the venue."""
+    pin = session_location(session)
+    if pin is not None:
+        return GeoPoint(pin.latitude, pin.longitude)
+    return conference.venue.location if session.at_venue else None
 
 
 def _description(session: Session) -> str:
     lines = []
+    if session.chairs:
+        lines.append(f"Prowadzenie: {credits(session.chairs)}")
+    if session.speakers:
+        verb = "Występuje" if len(session.speakers) == 1 else "Występują"
+        lines.append(f"{verb}: {credits(session.speakers)}")
     if session.organisations:
         lines.append("Prowadzi: " + ", ".join(o.name for o in session.organisations))
     if session.meeting_point is not None:
@@ -34,6 +51,9 @@ def _description(session: Session) -> str:
         lines.append(f"Miejsce zbiórki: {point}")
     if session.description:
         lines.append(session.description)
+    for part in session.parts:
+        speakers = f" — {credits(part.speakers)}" if part.speakers else ""
+        lines.append(f"• {format_span(part.start, part.end)} {part.title}{speakers}")
     if session.provisional:
         lines.append(f"Uwaga: {texts.PROVISIONAL_TIME} — program może się zmienić.")
     return "\n".join(lines)
@@ -70,7 +90,13 @@ def programme_ics(
         event.add("dtend", session.end)
         event.add("summary", session.title)
         event.add("location", _location(session, conference))
+        geo = _geo(session, conference)
+        if geo is not None:
+            event.add("geo", (geo.latitude, geo.longitude))
         event.add("description", _description(session))
+        event.add("categories", [session.kind.name])
+        if session.url:
+            event.add("url", session.url)
         if session.provisional:
             event.add("status", "TENTATIVE")
         else:

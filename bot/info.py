@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from bot import texts
 from bot.analysis import Analysis
-from bot.model import Conference, FaqEntry, Note, Organisation, Role, TransportMode
-from bot.polish import format_date
+from bot.details import coordinates
+from bot.model import Conference, Direction, FaqEntry, Note, Organisation, Role, TransportMode
+from bot.polish import format_date, format_span
 from bot.reply import Location, ReplyBuilder, bold, italic, link
 
 # Venue sub-topics: the cue lemmas (folded) that select each one.
 _VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("airport", frozenset({"lotnisko", "balice", "samolot", "lot"})),
     ("railway_station", frozenset({"dworzec", "dworca", "pkp", "glowny", "glownego"})),
+    ("car", frozenset({"samochod", "auto", "autem", "samochodem", "samochodowy"})),
     ("parking", frozenset({"parking", "parkowac", "zaparkowac", "samochod", "auto", "parkingu"})),
     (
         "accessibility",
@@ -31,6 +33,7 @@ _VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     ("bicycles", frozenset({"rower", "rowerowy", "stojak"})),
     ("tram", frozenset({"tramwaj", "tram", "mpk", "przystanek"})),
+    ("bus", frozenset({"autobus", "bus", "busem", "autobusem"})),
     ("train", frozenset({"pociag", "kolej", "ska", "kolejowy"})),
     ("map", frozenset({"mapa", "lokalizacja", "pinezka", "nawigacja", "google", "mapka"})),
 )
@@ -61,31 +64,54 @@ def venue_location(conference: Conference) -> Location | None:
     )
 
 
+_MODES = {TransportMode.TRAM: "tramwaj", TransportMode.BUS: "autobus", TransportMode.TRAIN: "pociąg"}
+_TOPIC_MODES = {"tram": TransportMode.TRAM, "train": TransportMode.TRAIN, "bus": TransportMode.BUS}
+
+
+def _direction_line(out: ReplyBuilder, direction: Direction) -> None:
+    mark = f" ({texts.PROVISIONAL})" if direction.provisional else ""
+    out.line(bold(direction.label[0].upper() + direction.label[1:]), f": {direction.text}{mark}")
+
+
+def _address_lines(out: ReplyBuilder, conference: Conference) -> None:
+    """The address, or for a place without one (a field), where its pin is."""
+    venue = conference.venue
+    if venue.address:
+        out.line(f"Adres: {venue.full_address}")
+        return
+    if venue.full_address:
+        out.line(f"Miejscowość: {venue.full_address}")
+    if venue.location is not None:
+        out.line(f"Bez adresu pocztowego — położenie: {coordinates(venue.location)} (pinezka na mapie).")
+    else:
+        out.line(texts.UNKNOWN_ADDRESS)  # a programme export names the venue only
+
+
 def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
     venue = conference.venue
     out = ReplyBuilder()
     out.line(bold(venue.name))
-    out.line(f"Adres: {venue.full_address}")
+    _address_lines(out, conference)
     topics = venue_topics(analysis)
+    before = len(out.lines)
     for topic in topics:
         direction = venue.direction(topic)
         if direction is not None:
-            mark = f" ({texts.PROVISIONAL})" if direction.provisional else ""
-            out.line(bold(direction.label[0].upper() + direction.label[1:]), f": {direction.text}{mark}")
+            _direction_line(out, direction)
         elif topic == "parking":
             _note_line(out, "Parking", venue.parking)
         elif topic == "accessibility":
             _note_line(out, "Dostępność", venue.accessibility)
         elif topic == "bicycles":
             _note_line(out, "Rowery", venue.bicycles)
-        if topic in ("tram", "train"):
-            mode = TransportMode.TRAM if topic == "tram" else TransportMode.TRAIN
+        mode = _TOPIC_MODES.get(topic)
+        if mode is not None:
             for stop in venue.stops:
                 if stop.mode is mode:
                     lines = f" (linie {', '.join(stop.lines)})" if stop.lines else ""
                     note = f" — {stop.note}" if stop.note else ""
                     out.line(f"Przystanek: {stop.name}{lines}{note}")
-    if not topics:
+    if len(out.lines) == before:  # no topic asked, or none the data says anything about
         if venue.description:
             out.line(venue.description)
         for building in venue.buildings:
@@ -93,14 +119,11 @@ def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
         if venue.stops:
             out.line("Najbliższe przystanki:")
             for stop in venue.stops:
-                kind = {
-                    TransportMode.TRAM: "tramwaj",
-                    TransportMode.BUS: "autobus",
-                    TransportMode.TRAIN: "pociąg",
-                }[stop.mode]
                 lines = f", linie {', '.join(stop.lines)}" if stop.lines else ""
                 mark = f" ({texts.PROVISIONAL})" if stop.provisional else ""
-                out.line(f"• {stop.name} ({kind}{lines}){mark}")
+                out.line(f"• {stop.name} ({_MODES[stop.mode]}{lines}){mark}")
+        for direction in venue.directions:  # every way the data gives, "from: car" too
+            _direction_line(out, direction)
     if venue.map_url:
         out.line(link("Mapa", venue.map_url))
         out.add_link("Mapa", venue.map_url)
@@ -112,6 +135,10 @@ def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
         ("Z dworca", "jak dojechać z dworca?", "railway_station"),
         ("Z lotniska", "jak dojechać z lotniska?", "airport"),
         ("Tramwajem", "jak dojechać tramwajem?", "tram"),
+    ):
+        if topics and topic not in topics and venue.direction(topic) is not None:
+            out.suggest(label, question)
+    for label, question, topic in (
         ("Parking", "czy jest parking?", "parking"),
         ("Dostępność", "czy są windy?", "accessibility"),
     ):
@@ -135,7 +162,7 @@ def answer_contact(conference: Conference) -> ReplyBuilder:
         out.line(
             "Program online: ", link(conference.event.programme_website, conference.event.programme_website)
         )
-    out.suggest("Organizatorzy", "kto organizuje konferencję?")
+    out.suggest("Organizatorzy", f"kto organizuje {conference.noun.accusative}?")
     return out
 
 
@@ -171,7 +198,7 @@ def answer_about_event(conference: Conference) -> ReplyBuilder:
     event = conference.event
     out = ReplyBuilder()
     heading = f"{event.edition}. " if event.edition else ""
-    out.line(bold(f"{heading}{event.kind or 'konferencja'} „{event.name}”"))
+    out.line(bold(f"{heading}{event.kind or event.noun.nominative} „{event.name}”"))
     if event.motto:
         out.line(f"Hasło tej edycji: „{event.motto}”")
     first, last = event.start_date, event.end_date
@@ -179,7 +206,7 @@ def answer_about_event(conference: Conference) -> ReplyBuilder:
         format_date(first) if first == last else f"{format_date(first)} – {format_date(last)} {last.year} r."
     )
     out.line(f"Termin: {dates}" + (f", {event.city}" if event.city else ""))
-    out.line(f"Miejsce: {conference.venue.name}, {conference.venue.full_address}")
+    out.line(f"Miejsce: {conference.venue.located}")
     if event.participants:
         out.line(f"Uczestnicy: {event.participants}")
     if event.topics:
@@ -191,10 +218,10 @@ def answer_about_event(conference: Conference) -> ReplyBuilder:
         out.line(f"Organizator: {main[0].name}")
     if event.website:
         out.line("Strona: ", link(event.website, event.website))
-        out.add_link("Strona konferencji", event.website)
+        out.add_link(f"Strona {event.noun.genitive}", event.website)
     if event.programme_website and event.programme_website != event.website:
         out.line("Program online: ", link(event.programme_website, event.programme_website))
-    out.suggest("Program", "program konferencji").suggest("Organizatorzy", "kto organizuje?")
+    out.suggest("Program", "harmonogram").suggest("Organizatorzy", "kto organizuje?")
     return out
 
 
@@ -202,11 +229,12 @@ def answer_organisation(conference: Conference, organisation: Organisation) -> R
     out = ReplyBuilder()
     title = organisation.name + (f" ({organisation.short_name})" if organisation.short_name else "")
     out.line(bold(title))
+    noun = conference.noun
     roles = {
-        Role.ORGANISER: "organizator konferencji",
-        Role.CO_ORGANISER: "współorganizator konferencji",
-        Role.FUNDER: "współfinansuje konferencję",
-        Role.PARTNER: "partner konferencji",
+        Role.ORGANISER: f"organizator {noun.genitive}",
+        Role.CO_ORGANISER: f"współorganizator {noun.genitive}",
+        Role.FUNDER: f"współfinansuje {noun.accusative}",
+        Role.PARTNER: f"partner {noun.genitive}",
     }
     for role in sorted(organisation.roles):
         out.line(roles[role][0].upper() + roles[role][1:] + ".")
@@ -217,7 +245,7 @@ def answer_organisation(conference: Conference, organisation: Organisation) -> R
     if sessions:
         out.line("W programie:")
         for s in sessions:
-            out.line(f"• {format_date(s.start.date())}, {s.start:%H:%M}–{s.end:%H:%M} ", bold(s.title))
+            out.line(f"• {format_date(s.day)}, {format_span(s.start, s.end)} ", bold(s.title))
             out.suggest(s.title[:20], s.title)
     elif places:
         out.line("Prowadzi: " + ", ".join(p.name for p in places))

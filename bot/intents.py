@@ -422,11 +422,11 @@ def entity_intent(match: EntityMatch) -> Intent | None:
     """The intent a named thing leads to on its own."""
     kind = match.kind
     if kind is EntityKind.SESSION:
-        from bot.model import Session, SessionKind
+        from bot.model import Session
 
         target = match.entity.target
         assert isinstance(target, Session)
-        return Intent.VISIT if target.kind is SessionKind.VISIT else Intent.SESSION
+        return Intent.VISIT if target.kind.travel else Intent.SESSION
     if kind is EntityKind.PLACE:
         return Intent.VISIT
     if kind is EntityKind.ORGANISATION:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +22,7 @@ from bot.document import (
     fragment,
     number,
 )
+from bot.kinds import kind_registry
 from bot.model import (
     Building,
     Conference,
@@ -31,15 +32,21 @@ from bot.model import (
     EventInfo,
     FaqEntry,
     GeoPoint,
+    Kind,
     MeetingPoint,
     Note,
+    Noun,
     Organisation,
+    Part,
     Place,
+    Room,
     Session,
-    SessionKind,
+    Speaker,
     Stop,
+    Track,
     Venue,
 )
+from bot.nouns import derived_noun, inflect
 from bot.polish import plural
 
 VENUE_PLACE_ID = "venue"
@@ -49,6 +56,9 @@ MAX_KNOWN_SHOWN = 5  # known ids listed when a reference points at none of them
 # thousand.
 MAX_NAME_WORDS = 15_000
 YEARS = (2000, 2100)  # the event's dates
+# A session whose end is not after its start ends the next day (22:10–01:20); one that would then
+# last longer than this is a typo (10:00–09:00) and is reported.
+MAX_OVERNIGHT = timedelta(hours=12)
 _WORD = re.compile(r"\w+")
 _TOP_KEYS = frozenset(schema.DataFile.model_fields)
 
@@ -180,6 +190,15 @@ class _Builder:
     def __init__(self, doc: Document, spec: schema.DataFile) -> None:
         self.doc = doc
         self.spec = spec
+        self.tz = ZoneInfo("UTC")
+        self.organisations: dict[str, Organisation] = {}
+        self.places: dict[str, Place] = {}
+        self.kinds: dict[str, Kind] = {}
+        self.tracks: dict[str, Track] = {}
+        self.speakers: dict[str, Speaker] = {}
+        self.rooms: dict[str, Room] = {}
+        self.free_rooms: dict[str, Room] = {}  # free-text rooms, one object per text
+        self.day_starts_at = spec.event.day_starts_at or time(0)
 
     def issue(self, path: PathKey, message: str) -> None:
         self.doc.issues.append(DataIssue(self.doc.file, format_path(path), self.doc.line_of(path), message))
@@ -195,7 +214,7 @@ class _Builder:
 
     def build(self) -> Conference:
         spec = self.spec
-        tz = self.timezone()
+        self.tz = tz = self.timezone()
         event = spec.event
         if event.end_date < event.start_date:
             self.issue(("event", "end_date"), "koniec wydarzenia jest przed jego początkiem")
@@ -208,30 +227,17 @@ class _Builder:
             ((("organisations", i, "id"), o.id) for i, o in enumerate(spec.organisations)),
             "identyfikator organizacji",
         )
-        organisations = {o.id: self.organisation(o) for o in spec.organisations}
-
-        self.unique(((("places", i, "id"), p.id) for i, p in enumerate(spec.places)), "identyfikator miejsca")
-        places: dict[str, Place] = {}
-        for i, p in enumerate(spec.places):
-            if p.id == VENUE_PLACE_ID:
-                self.issue(
-                    ("places", i, "id"), f"'{VENUE_PLACE_ID}' jest zarezerwowane dla miejsca konferencji"
-                )
-            org = self.ref(organisations, p.organisation, ("places", i, "organisation"), "organizacji")
-            places[p.id] = Place(
-                id=p.id,
-                name=p.name,
-                short_name=p.short_name,
-                aliases=tuple(p.aliases),
-                organisation=org,
-                address=p.address,
-                district=p.district,
-                city=p.city,
-                description=p.description,
-                location=_point(p.location),
-                map_url=p.map_url,
-                provisional=p.provisional,
-            )
+        self.organisations = {o.id: self.organisation(o) for o in spec.organisations}
+        self.places = self.build_places()
+        self.unique(((("kinds", i, "id"), k.id) for i, k in enumerate(spec.kinds)), "identyfikator rodzaju")
+        self.kinds = kind_registry(spec.kinds)
+        self.unique(((("tracks", i, "id"), t.id) for i, t in enumerate(spec.tracks)), "identyfikator ścieżki")
+        self.tracks = {t.id: Track(t.id, t.name, tuple(t.aliases), t.description) for t in spec.tracks}
+        self.unique(
+            ((("speakers", i, "id"), p.id) for i, p in enumerate(spec.speakers)), "identyfikator osoby"
+        )
+        self.speakers = {p.id: self.speaker(p) for p in spec.speakers}
+        venue = self.venue(spec.venue)
 
         self.unique(
             (
@@ -241,12 +247,23 @@ class _Builder:
             ),
             "identyfikator sesji",
         )
+        self.unique(
+            (
+                (("days", d, "sessions", s, "parts", k, "id"), part.id)
+                for d, day in enumerate(spec.days)
+                for s, session in enumerate(day.sessions)
+                for k, part in enumerate(session.parts)
+            ),
+            "identyfikator części",
+        )
         self.unique(((("days", d, "date"), day.date.isoformat()) for d, day in enumerate(spec.days)), "dzień")
-        days = tuple(self.day(d, day, tz, places, organisations) for d, day in enumerate(spec.days))
+        days = tuple(self.day(d, day) for d, day in enumerate(spec.days))
         self.unique(((("faq", i, "id"), f.id) for i, f in enumerate(spec.faq)), "identyfikator pytania")
 
         self.vocabulary()
         sessions = tuple(sorted((s for day in days for s in day.sessions), key=lambda s: (s.start, s.end)))
+        used = {s.kind.id for s in sessions}
+        defined = {k.id for k in spec.kinds}
         return Conference(
             event=EventInfo(
                 id=event.id,
@@ -257,6 +274,8 @@ class _Builder:
                 short_name=event.short_name,
                 edition=event.edition,
                 kind=event.kind,
+                noun=self.noun(),
+                day_starts_at=self.day_starts_at,
                 motto=event.motto,
                 city=event.city,
                 participants=event.participants,
@@ -265,15 +284,18 @@ class _Builder:
                 website=event.website,
                 programme_website=event.programme_website,
             ),
-            venue=self.venue(spec.venue),
+            venue=venue,
             days=days,
             contact=Contact(**spec.contact.model_dump()) if spec.contact else None,
-            organisations=tuple(organisations.values()),
-            places=tuple(places.values()),
+            organisations=tuple(self.organisations.values()),
+            places=tuple(self.places.values()),
             faq=tuple(
                 FaqEntry(f.id, f.question, f.answer, tuple(f.keywords), f.provisional) for f in spec.faq
             ),
             partners_note=spec.partners_note,
+            kinds=tuple(k for k in self.kinds.values() if k.id in used or k.id in defined),
+            tracks=tuple(self.tracks.values()),
+            speakers=tuple(self.speakers.values()),
             sessions=sessions,
         )
 
@@ -286,6 +308,11 @@ class _Builder:
             names += [o.name, o.short_name, *o.aliases]
         for p in spec.places:
             names += [p.name, p.short_name, *p.aliases]
+        for r in spec.venue.rooms:
+            names += [r.name, *r.aliases]
+        for group in (spec.kinds, spec.tracks, spec.speakers):
+            for item in group:
+                names += [item.name, *item.aliases]
         names += [text for day in spec.days for s in day.sessions for text in (s.title, *s.aliases)]
         names += [keyword for entry in spec.faq for keyword in entry.keywords]
         words = {word for name in names if name for word in _WORD.findall(name.lower())}
@@ -304,17 +331,39 @@ class _Builder:
             self.issue(("event", "timezone"), f"nieznana strefa czasowa {fragment(name)} (np. Europe/Warsaw)")
             return ZoneInfo("UTC")
 
-    def ref(self, table: dict[str, Any], ident: str | None, path: PathKey, what: str) -> Any:
+    def noun(self) -> Noun:
+        event = self.spec.event
+        if event.noun is None:
+            return derived_noun(event.kind)
+        noun = inflect(event.noun.strip()) if " " not in event.noun.strip() else None
+        if noun is None:
+            self.issue(
+                ("event", "noun"),
+                f"nie umiem odmienić {fragment(event.noun)} — podaj jeden polski rzeczownik w mianowniku, "
+                "np. konferencja, festiwal, kongres, targi",
+            )
+            return derived_noun(event.kind)
+        return noun
+
+    def ref(
+        self, table: dict[str, Any], ident: str | None, path: PathKey, what: str, shown: int = MAX_KNOWN_SHOWN
+    ) -> Any:
         if ident is None:
             return None
         if ident not in table:
-            known = ", ".join(fragment(k).strip("'") for k in sorted(table)[:MAX_KNOWN_SHOWN]) or "brak"
-            if len(table) > MAX_KNOWN_SHOWN:
-                rest = len(table) - MAX_KNOWN_SHOWN
+            known = ", ".join(fragment(k).strip("'") for k in sorted(table)[:shown]) or "brak"
+            if len(table) > shown:
+                rest = len(table) - shown
                 known += f" i {rest} {plural(rest, 'inny', 'inne', 'innych')}"
             self.issue(path, f"nie ma {what} o identyfikatorze {fragment(ident)} (znane: {known})")
             return None
         return table[ident]
+
+    def refs(self, table: dict[str, Any], idents: Sequence[str], path: PathKey, what: str) -> tuple[Any, ...]:
+        """Every id of a list resolved; each unknown one reported at its own position."""
+        return tuple(
+            found for k, ident in enumerate(idents) if (found := self.ref(table, ident, (*path, k), what))
+        )
 
     def organisation(self, o: schema.OrganisationSpec) -> Organisation:
         return Organisation(
@@ -327,7 +376,45 @@ class _Builder:
             websites=tuple(o.websites),
         )
 
+    def speaker(self, p: schema.SpeakerSpec) -> Speaker:
+        return Speaker(p.id, p.name, tuple(p.aliases), p.affiliation, p.bio, tuple(p.links))
+
+    def build_places(self) -> dict[str, Place]:
+        spec = self.spec
+        self.unique(((("places", i, "id"), p.id) for i, p in enumerate(spec.places)), "identyfikator miejsca")
+        places: dict[str, Place] = {}
+        for i, p in enumerate(spec.places):
+            if p.id == VENUE_PLACE_ID:
+                self.issue(
+                    ("places", i, "id"),
+                    f"'{VENUE_PLACE_ID}' jest zarezerwowane dla głównego miejsca wydarzenia (sekcja venue)",
+                )
+            org = self.ref(self.organisations, p.organisation, ("places", i, "organisation"), "organizacji")
+            places[p.id] = Place(
+                id=p.id,
+                name=p.name,
+                short_name=p.short_name,
+                aliases=tuple(p.aliases),
+                organisation=org,
+                address=p.address,
+                district=p.district,
+                city=p.city,
+                description=p.description,
+                location=_point(p.location),
+                map_url=p.map_url,
+                provisional=p.provisional,
+            )
+        return places
+
     def venue(self, v: schema.VenueSpec) -> Venue:
+        self.unique(
+            ((("venue", "rooms", i, "id"), r.id) for i, r in enumerate(v.rooms)), "identyfikator sali"
+        )
+        rooms = tuple(
+            Room(r.name, r.id, tuple(r.aliases), r.kind, r.floor, r.note, _point(r.location), r.capacity)
+            for r in v.rooms
+        )
+        self.rooms = {r.id: r for r in rooms if r.id is not None}
         return Venue(
             name=v.name,
             address=v.address,
@@ -337,6 +424,7 @@ class _Builder:
             postal_code=v.postal_code,
             description=v.description,
             buildings=tuple(Building(b.name, b.note) for b in v.buildings),
+            rooms=rooms,
             location=_point(v.location),
             map_url=v.map_url,
             stops=tuple(Stop(s.name, s.mode, tuple(s.lines), s.note, s.provisional) for s in v.stops),
@@ -346,14 +434,89 @@ class _Builder:
             bicycles=_note(v.bicycles),
         )
 
-    def day(
-        self,
-        index: int,
-        d: schema.DaySpec,
-        tz: ZoneInfo,
-        places: dict[str, Place],
-        organisations: dict[str, Organisation],
-    ) -> Day:
+    def room(self, text: str | None) -> Room | None:
+        """A room id resolves to that room; any other text is a room known by that name only."""
+        if text is None:
+            return None
+        found = self.rooms.get(text)
+        if found is None:
+            found = self.free_rooms.setdefault(text, Room(text))
+        return found
+
+    def kind(self, ident: str, path: PathKey) -> Kind:
+        found = self.kinds.get(ident)
+        if found is None:
+            known = ", ".join(self.kinds)
+            self.issue(path, f"nieznany rodzaj {fragment(ident)} (znane: {known}; własne dodasz w kinds)")
+            return self.kinds["session"]
+        return found
+
+    def span(self, day: date, start: time, end: time, path: PathKey) -> tuple[datetime, datetime]:
+        """A session's true moments: listed under `day`, after midnight when before day_starts_at."""
+        begins = datetime.combine(day, start, self.tz)
+        if start < self.day_starts_at:
+            begins += timedelta(days=1)
+        ends = datetime.combine(begins.date(), end, self.tz)
+        if ends <= begins:
+            ends += timedelta(days=1)  # 22:10–01:20
+            if ends - begins > MAX_OVERNIGHT:
+                self.issue((*path, "end"), f"koniec ({end:%H:%M}) nie jest po początku ({start:%H:%M})")
+        return begins, ends
+
+    def parts(self, s: schema.SessionSpec, start: datetime, end: datetime, path: PathKey) -> tuple[Part, ...]:
+        """The block's parts with their moments: given ones kept, missing ones back to back."""
+        if not s.parts:
+            return ()
+
+        def moment(at: time | None) -> datetime | None:
+            if at is None:
+                return None
+            found = datetime.combine(start.date(), at, self.tz)
+            later = found + timedelta(days=1)
+            return later if found < start and later <= end else found  # 00:30 in a 23:00–01:00 block
+
+        starts = [moment(p.start) for p in s.parts]
+        ends = [moment(p.end) for p in s.parts]
+        count = len(s.parts)
+        starts[0] = starts[0] or start
+        ends[-1] = ends[-1] or end
+        for k in range(1, count):  # a junction known on one side is known on both
+            starts[k] = starts[k] or ends[k - 1]
+            ends[k - 1] = ends[k - 1] or starts[k]
+        k = 1
+        while k < count:  # junctions known on neither side: the time between known ones shared out
+            if starts[k] is not None:
+                k += 1
+                continue
+            last = k
+            while last < count and starts[last] is None:
+                last += 1
+            origin, anchor = starts[k - 1], starts[last] if last < count else ends[-1]
+            assert origin is not None and anchor is not None
+            share = (anchor - origin) / (last - k + 1)
+            for j in range(k, last):
+                starts[j] = ends[j - 1] = (origin + share * (j - k + 1)).replace(second=0, microsecond=0)
+            k = last
+        parts = []
+        for k, (p, begins, ends_at) in enumerate(zip(s.parts, starts, ends, strict=True)):
+            assert begins is not None and ends_at is not None
+            here: PathKey = (*path, "parts", k)
+            if ends_at <= begins:
+                self.issue(
+                    (*here, "end" if p.end else "start"),
+                    f"część kończy się ({ends_at:%H:%M}) nie później niż się zaczyna ({begins:%H:%M})",
+                )
+            elif begins < start:
+                self.issue(
+                    (*here, "start"), f"część zaczyna się ({begins:%H:%M}) przed blokiem ({start:%H:%M})"
+                )
+            elif ends_at > end:
+                self.issue((*here, "end"), f"część kończy się ({ends_at:%H:%M}) po bloku ({end:%H:%M})")
+            speakers = self.refs(self.speakers, p.speakers, (*here, "speakers"), "osoby")
+            parts.append(Part(p.id, p.title, begins, ends_at, speakers, p.description, p.url))
+        return tuple(parts)
+
+    def day(self, index: int, d: schema.DaySpec) -> Day:
         event = self.spec.event
         if not event.start_date <= d.date <= event.end_date:
             self.issue(
@@ -364,37 +527,34 @@ class _Builder:
         sessions = []
         for j, s in enumerate(d.sessions):
             path: PathKey = ("days", index, "sessions", j)
-            start = datetime.combine(d.date, s.start, tz)
-            end = datetime.combine(d.date, s.end, tz)
-            if end <= start:
-                self.issue((*path, "end"), f"koniec ({s.end:%H:%M}) nie jest po początku ({s.start:%H:%M})")
-            at_venue = s.place == VENUE_PLACE_ID
-            place = None if at_venue else self.ref(places, s.place, (*path, "place"), "miejsca")
-            orgs = tuple(
-                org
-                for k, ident in enumerate(s.organisations)
-                if (org := self.ref(organisations, ident, (*path, "organisations", k), "organizacji"))
-            )
-            try:
-                kind = SessionKind(s.kind)
-            except ValueError:  # interim: data-defined kinds come with the general event model
-                self.issue((*path, "kind"), f"nieznany rodzaj {fragment(s.kind)}")
-                kind = SessionKind.SESSION
+            start, end = self.span(d.date, s.start, s.end, path)
+            # A room of the venue without a place: at the venue (a programme export names rooms only).
+            at_venue = s.place == VENUE_PLACE_ID or (s.place is None and s.room in self.rooms)
+            place = None if at_venue else self.ref(self.places, s.place, (*path, "place"), "miejsca")
             sessions.append(
                 Session(
                     id=s.id,
-                    kind=kind,
+                    kind=self.kind(s.kind, (*path, "kind")),
                     title=s.title,
                     start=start,
                     end=end,
                     day_index=index,
+                    day=d.date,
                     aliases=tuple(s.aliases),
                     place=place,
                     at_venue=at_venue,
-                    room=s.room,
-                    organisations=orgs,
+                    room=self.room(s.room),
+                    tracks=self.refs(self.tracks, s.tracks, (*path, "tracks"), "ścieżki"),
+                    speakers=self.refs(self.speakers, s.speakers, (*path, "speakers"), "osoby"),
+                    chairs=self.refs(self.speakers, s.chairs, (*path, "chairs"), "osoby"),
+                    parts=self.parts(s, start, end, path),
+                    organisations=self.refs(
+                        self.organisations, s.organisations, (*path, "organisations"), "organizacji"
+                    ),
                     meeting_point=_meeting_point(s.meeting_point),
                     description=s.description,
+                    language=s.language,
+                    url=s.url,
                     provisional=s.provisional or d.provisional,
                 )
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -15,20 +15,54 @@ class Role(StrEnum):
     PARTNER = "partner"
 
 
-class SessionKind(StrEnum):
-    VISIT = "visit"
-    SESSION = "session"
-    PLENARY = "plenary"
-    WORKSHOP = "workshop"
-    BREAK = "break"
-    REGISTRATION = "registration"
-    SOCIAL = "social"
-
-
 class TransportMode(StrEnum):
     TRAM = "tram"
     BUS = "bus"
     TRAIN = "train"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of session: built in (bot/kinds.py) or defined by the data ("koncert", "panel")."""
+
+    id: str
+    name: str  # Polish, singular nominative: "wizyta studyjna"
+    plural: str  # Polish, plural nominative: "wizyty studyjne"
+    aliases: tuple[str, ...] = ()
+    travel: bool = False  # held elsewhere: a longer reminder lead, a meeting point
+    reminders: bool = True  # False: nobody needs a reminder (a coffee break)
+
+
+@dataclass(frozen=True, slots=True)
+class Noun:
+    """The Polish noun that names the event, in the cases the texts need.
+
+    Built once at load (bot/nouns.py, morfeusz2); `agree` picks the verb or adjective form that
+    goes with it: "festiwal zakończył się", "konferencja zakończyła się", "targi zakończyły się".
+    """
+
+    nominative: str
+    genitive: str
+    dative: str
+    accusative: str
+    instrumental: str
+    locative: str
+    gender: str  # "m", "f" or "n"
+    plural: bool = False  # plurale tantum: "targi", "warsztaty"
+
+    def agree(self, masculine: str, feminine: str, neuter: str, plural: str) -> str:
+        if self.plural:
+            return plural
+        return {"m": masculine, "f": feminine}.get(self.gender, neuter)
+
+    @property
+    def title(self) -> str:
+        """The nominative with a capital, to start a sentence."""
+        return self.nominative[:1].upper() + self.nominative[1:]
+
+
+# The event's noun when the data gives none and its `kind` ends in no noun.
+EVENT_NOUN = Noun("wydarzenie", "wydarzenia", "wydarzeniu", "wydarzenie", "wydarzeniem", "wydarzeniu", "n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,15 +145,73 @@ class Building:
 
 
 @dataclass(frozen=True, slots=True)
+class Room:
+    """A room, hall, stage or tent at the venue; a session's free-text room is one without an id."""
+
+    name: str
+    id: str | None = None
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None  # "sala", "scena", "namiot"
+    floor: str | None = None
+    note: str | None = None  # how to find it
+    location: GeoPoint | None = None
+    capacity: int | None = None
+
+    @property
+    def way(self) -> str:
+        """Floor and way-finding note, as far as given ("" if none)."""
+        return ", ".join(x for x in (self.floor, self.note) if x)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A person (or a band) on the programme: speaker, performer, chair, moderator."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    affiliation: str | None = None
+    bio: str | None = None
+    links: tuple[str, ...] = ()
+
+    @property
+    def credit(self) -> str:
+        """ "Anna Nowak (Uniwersytet Jagielloński)"."""
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A talk inside a session block, with its own time and speakers."""
+
+    id: str
+    title: str
+    start: datetime
+    end: datetime
+    speakers: tuple[Speaker, ...] = ()
+    description: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Venue:
     name: str
-    address: str
-    city: str
+    address: str | None = None
+    city: str | None = None
     short_name: str | None = None
     aliases: tuple[str, ...] = ()
     postal_code: str | None = None
     description: str | None = None
     buildings: tuple[Building, ...] = ()
+    rooms: tuple[Room, ...] = ()
     location: GeoPoint | None = None
     map_url: str | None = None
     stops: tuple[Stop, ...] = ()
@@ -134,8 +226,14 @@ class Venue:
 
     @property
     def full_address(self) -> str:
-        city = f"{self.postal_code} {self.city}" if self.postal_code else self.city
-        return f"{self.address}, {city}"
+        """Street, postal code and city as far as given ("" for a field with no address)."""
+        city = " ".join(x for x in (self.postal_code, self.city) if x)
+        return ", ".join(x for x in (self.address, city) if x)
+
+    @property
+    def located(self) -> str:
+        """The venue's name and, if it has one, its address: "Klaster…, ul. Zabłocie 22, 30-001 Kraków"."""
+        return ", ".join(x for x in (self.name, self.full_address) if x)
 
     def direction(self, origin: str) -> Direction | None:
         return next((d for d in self.directions if d.origin == origin), None)
@@ -169,18 +267,25 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class Session:
     id: str
-    kind: SessionKind
+    kind: Kind
     title: str
-    start: datetime
+    start: datetime  # the true moments: a 01:30 concert of Friday's night starts on Saturday
     end: datetime
     day_index: int
+    day: date  # the programme day it is listed under (`Day.date`), not always `start.date()`
     aliases: tuple[str, ...] = ()
     place: Place | None = None
     at_venue: bool = False
-    room: str | None = None
+    room: Room | None = None
+    tracks: tuple[Track, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
+    chairs: tuple[Speaker, ...] = ()
+    parts: tuple[Part, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     meeting_point: MeetingPoint | None = None
     description: str | None = None
+    language: str | None = None
+    url: str | None = None
     provisional: bool = False
 
     def is_running(self, moment: datetime) -> bool:
@@ -192,6 +297,14 @@ class Session:
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
+
+    @property
+    def people(self) -> tuple[Speaker, ...]:
+        """Everyone on it: chairs, speakers, the speakers of its parts, each once."""
+        seen: dict[str, Speaker] = {}
+        for person in (*self.chairs, *self.speakers, *(p for part in self.parts for p in part.speakers)):
+            seen.setdefault(person.id, person)
+        return tuple(seen.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +335,8 @@ class EventInfo:
     short_name: str | None = None
     edition: int | None = None
     kind: str | None = None
+    noun: Noun = EVENT_NOUN
+    day_starts_at: time = time(0)
     motto: str | None = None
     city: str | None = None
     participants: str | None = None
@@ -247,6 +362,9 @@ class Conference:
     places: tuple[Place, ...] = ()
     faq: tuple[FaqEntry, ...] = ()
     partners_note: str | None = None
+    kinds: tuple[Kind, ...] = ()  # every kind the data can use: the built-in ones and its own
+    tracks: tuple[Track, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
     sessions: tuple[Session, ...] = field(default=())
     # By id, for `session()`: comparing two programmes on /przeladuj looks up every session, and a
     # scan each time made that quadratic (5 s at 9,000 sessions).
@@ -258,6 +376,21 @@ class Conference:
     @property
     def tz(self) -> ZoneInfo:
         return self.event.timezone
+
+    @property
+    def noun(self) -> Noun:
+        return self.event.noun
+
+    def programme_date(self, moment: datetime) -> date:
+        """The programme day a moment belongs to: before `day_starts_at` it is still the day before."""
+        starts = self.event.day_starts_at
+        local = moment.astimezone(self.tz)
+        return (local - timedelta(hours=starts.hour, minutes=starts.minute)).date()
+
+    def programme_moment(self, day: date, at: time) -> datetime:
+        """A clock time of a programme day as a true moment (01:30 of Friday's night is Saturday)."""
+        moment = datetime.combine(day, at, self.tz)
+        return moment + timedelta(days=1) if at < self.event.day_starts_at else moment
 
     @property
     def starts_at(self) -> datetime:
@@ -296,6 +429,22 @@ class Conference:
     def sessions_by(self, organisation: Organisation) -> list[Session]:
         return [s for s in self.sessions if organisation in s.organisations]
 
+    def sessions_in(self, room: Room) -> list[Session]:
+        return [s for s in self.sessions if s.room is room]
+
+    def sessions_with(self, speaker: Speaker) -> list[Session]:
+        """Sessions the person chairs, speaks at, or speaks in a part of."""
+        return [s for s in self.sessions if speaker in s.people]
+
     @property
     def visits(self) -> list[Session]:
-        return [s for s in self.sessions if s.kind is SessionKind.VISIT]
+        """Sessions of the travel kinds (study visits, excursions): people must get there."""
+        return [s for s in self.sessions if s.kind.travel]
+
+    @property
+    def travel_kinds(self) -> list[Kind]:
+        """The travel kinds the programme uses, in order of first use."""
+        found: dict[str, Kind] = {}
+        for s in self.visits:
+            found.setdefault(s.kind.id, s.kind)
+        return list(found.values())

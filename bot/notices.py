@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import texts
+from bot.details import where_lines
 from bot.model import Conference, Session
 from bot.polish import format_duration, format_time
-from bot.programme import session_location, where
+from bot.programme import session_location
 from bot.reply import Reply, ReplyBuilder, bold, italic
 
 
@@ -21,15 +22,7 @@ def reminder_reply(conference: Conference, session: Session, now: datetime) -> R
         else (f"teraz, o {format_time(session.start)}")
     )
     out.line("⏰ ", bold(when[0].upper() + when[1:]), ": ", bold(session.title))
-    if session.at_venue:
-        venue = conference.venue
-        room = session.room or f"sala {texts.PROVISIONAL}"
-        out.line(f"Gdzie: {venue.name}, {venue.full_address} — {room}")
-    elif session.place is not None:
-        place = session.place
-        out.line(f"Gdzie: {place.name}" + (f", {place.locality}" if place.locality else ""))
-    elif where(session, conference):
-        out.line(f"Gdzie: {where(session, conference)}")
+    where_lines(out, session, conference)
     point = session.meeting_point
     if point is not None:
         described = point.described

@@ -1,24 +1,42 @@
-"""Answers about the programme in time: now, next, at a time, a day, the visits, one item."""
+"""Answers about the programme in time: now, next, at a time, a day, the visits.
+
+Sessions carry their true moments (a 01:30 concert of Friday's night starts on Saturday) and the
+programme day they are listed under (`Session.day`); "today" is the programme day of the clock's
+now (`Conference.programme_date`), so at 00:30 a festival night still counts as Friday's.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from bot import texts
-from bot.model import Conference, Day, Organisation, Place, Session, SessionKind
-from bot.polish import format_date, format_duration, format_span, format_time, relative_day
+from bot.model import Conference, Day, Session
+from bot.polish import (
+    format_date,
+    format_duration,
+    format_span,
+    format_time,
+    join_and,
+    night_dates,
+    night_of,
+    on_day,
+    plural,
+    relative_day,
+)
 from bot.reply import Location, ReplyBuilder, Span, bold, italic
 from bot.timeexpr import TimeQuery
 
 
 def where(session: Session, conference: Conference) -> str:
     """Short "where" for a programme line."""
+    room = session.room.name if session.room is not None else ""
     if session.at_venue:
-        room = session.room or ""
         return f"{conference.venue.label}{', ' + room if room else ''}"
     if session.place is not None:
-        return session.place.label
+        return f"{session.place.label}{', ' + room if room else ''}"
+    if room:
+        return room
     return texts.PROVISIONAL if session.provisional else ""
 
 
@@ -38,12 +56,34 @@ def day_heading(day: date, today: date) -> str:
     return f"{text[0].upper()}{text[1:]}" + (f" ({near})" if near else "")
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
 def in_how_long(moment: datetime, now: datetime) -> str:
     return f"za {format_duration(moment - now)}"
+
+
+def after_midnight(moment: datetime, day: date) -> bool:
+    """Whether a moment of `day`'s programme falls in the night after it (01:20, not 00:00 sharp)."""
+    return moment > datetime.combine(day + timedelta(days=1), time(0), moment.tzinfo)
+
+
+def until(end: datetime, now: datetime) -> str:
+    """An end time as seen from `now`: "16:30", "01:20 w nocy z piątku na sobotę"."""
+    if end.date() == now.date():
+        return format_time(end)
+    if end.date() == now.date() + timedelta(days=1) and end.hour < 8:
+        return f"{format_time(end)} {night_of(now.date())}"
+    return f"{format_time(end)} ({format_date(end.date())})"
+
+
+def session_when(session: Session, today: date) -> str:
+    """ "środa, 29 listopada (dziś), 15:00–16:30"; a night adds "(w nocy z piątku na sobotę)"."""
+    text = f"{lower_first(day_heading(session.day, today))}, {format_span(session.start, session.end)}"
+    if after_midnight(session.end, session.day):
+        text += f" ({night_of(session.day)})"
+    return text
 
 
 def suggest_programme(out: ReplyBuilder, conference: Conference, today: date) -> None:
@@ -57,70 +97,93 @@ def suggest_programme(out: ReplyBuilder, conference: Conference, today: date) ->
             )
 
 
+def about_question(conference: Conference) -> str:
+    """The question that asks about the event itself, in its noun: "o czym jest festiwal?"."""
+    noun = conference.noun
+    return f"o czym {noun.agree('jest', 'jest', 'jest', 'są')} {noun.nominative}?"
+
+
+def _event_over(out: ReplyBuilder, conference: Conference) -> None:
+    noun = conference.noun
+    ended = noun.agree("zakończył", "zakończyła", "zakończyło", "zakończyły")
+    last_day = max(d.date for d in conference.days)
+    when = on_day(last_day)
+    if after_midnight(conference.ends_at, last_day):
+        when = f"{night_of(last_day)}, {night_dates(last_day)}"
+    out.line(
+        noun.title + " ", bold(f"„{conference.event.label}”"), f" {ended} się {when}. Dziękujemy za udział!"
+    )
+    out.suggest(f"O {conference.noun.locative}"[:20], about_question(conference)).suggest(
+        "Kontakt", "kontakt"
+    )
+
+
 def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
     out = ReplyBuilder()
-    name = conference.event.label
-    if now < conference.starts_at and now.date() < conference.event.start_date:
+    today = conference.programme_date(now)
+    noun = conference.noun
+    if now < conference.starts_at and today < conference.event.start_date:
         first = conference.starting_after(now)
+        started = noun.agree("zaczął", "zaczęła", "zaczęło", "zaczęły")
+        starts = noun.agree("Startuje", "Startuje", "Startuje", "Startują")
         out.line(
-            "Konferencja ",
-            bold(f"„{name}”"),
-            f" jeszcze się nie zaczęła. Startuje "
-            f"{format_date(conference.event.start_date)} ({in_how_long(first[0].start, now)}).",
+            noun.title + " ",
+            bold(f"„{conference.event.label}”"),
+            f" jeszcze się nie {started}. {starts} "
+            f"{on_day(conference.event.start_date)} ({in_how_long(first[0].start, now)}).",
         )
         out.line("Pierwszy punkt programu:")
         for s in first:
             session_line(out, s, conference)
-        suggest_programme(out, conference, now.date())
+        suggest_programme(out, conference, today)
         return out
     if now >= conference.ends_at:
-        out.line(
-            "Konferencja ",
-            bold(f"„{name}”"),
-            f" zakończyła się {format_date(conference.ends_at.date())}. Dziękujemy za udział!",
-        )
-        out.suggest("O konferencji", "o konferencji").suggest("Kontakt", "kontakt")
+        _event_over(out, conference)
         return out
     running = conference.running_at(now)
     if running:
         out.line("Teraz trwa:" if len(running) == 1 else "Teraz trwają równolegle:")
         for s in running:
             session_line(out, s, conference)
-            out.line(f"   do {format_time(s.end)} (koniec za {format_duration(s.end - now)})")
+            out.line(f"   do {until(s.end, now)} (koniec za {format_duration(s.end - now)})")
     else:
         out.line("W tej chwili nic się nie odbywa.")
     upcoming = conference.starting_after(now)
     if upcoming:
         out.blank()
-        start = upcoming[0].start
-        when = "Dalej" if start.date() == now.date() else day_heading(start.date(), now.date())
+        start, day = upcoming[0].start, upcoming[0].day
+        when = "Dalej" if day == today else day_heading(day, today)
         out.line(f"{when}, o {format_time(start)} ({in_how_long(start, now)}):")
         for s in upcoming:
             session_line(out, s, conference)
     out.suggest("Co dalej?", "co dalej?")
-    suggest_programme(out, conference, now.date())
+    suggest_programme(out, conference, today)
     return out
 
 
 def answer_next(conference: Conference, now: datetime) -> ReplyBuilder:
     out = ReplyBuilder()
+    today = conference.programme_date(now)
     upcoming = conference.starting_after(now)
     if not upcoming:
         out.line("To już koniec programu — nic więcej nie zaplanowano. Dziękujemy za udział!")
         out.suggest("Kontakt", "kontakt")
         return out
-    start = upcoming[0].start
-    day = "dziś" if start.date() == now.date() else day_heading(start.date(), now.date())
-    out.line(f"Następnie ({day}, o {format_time(start)}, {in_how_long(start, now)}):")
+    start, day = upcoming[0].start, upcoming[0].day
+    if day != today:
+        when = lower_first(day_heading(day, today))
+    else:
+        when = "dziś" if start.date() == now.date() else night_of(day)
+    out.line(f"Następnie ({when}, o {format_time(start)}, {in_how_long(start, now)}):")
     for s in upcoming:
         session_line(out, s, conference)
-    later = [s for s in conference.starting_after(start) if s.start.date() == start.date()]
+    later = [s for s in conference.starting_after(start) if s.day == day]
     if later:
         out.line(f"Potem, o {format_time(later[0].start)}: " + ", ".join(s.title for s in later))
     if len(upcoming) == 1:
         out.suggest("Szczegóły", upcoming[0].title)
     out.suggest("Co jest teraz?", "co jest teraz?")
-    suggest_programme(out, conference, now.date())
+    suggest_programme(out, conference, today)
     return out
 
 
@@ -140,18 +203,21 @@ def resolve_days(conference: Conference, query: TimeQuery | None, today: date) -
 
 def no_programme_on(out: ReplyBuilder, conference: Conference, day: date, today: date) -> None:
     first, last = conference.days[0].date, conference.days[-1].date
-    span = (
-        format_date(first, weekday=False)
-        if first == last
-        else (
+    noun = conference.noun
+    if first == last:
+        span = format_date(first, weekday=False)
+        lasts = noun.agree("odbywa", "odbywa", "odbywa", "odbywają") + " się"
+    else:
+        span = (
             f"{first.day}–{format_date(last, weekday=False)}"
             if first.month == last.month
             else f"{format_date(first, False)} – {format_date(last, False)}"
         )
-    )
+        lasts = noun.agree("trwa", "trwa", "trwa", "trwają")
+    has = noun.agree("ma", "ma", "ma", "mają")
     out.line(
-        f"{day_heading(day, today)}: tego dnia konferencja nie ma programu. "
-        f"Konferencja trwa {span} {first.year} r."
+        f"{day_heading(day, today)}: tego dnia {noun.nominative} nie {has} programu. "
+        f"{noun.title} {lasts} {span} {first.year} r."
     )
     suggest_programme(out, conference, today)
 
@@ -165,7 +231,11 @@ def day_block(
 ) -> None:
     title = f" — {day.title}" if day.title else ""
     out.line(bold(day_heading(day.date, today)), title)
+    night = False
     for s in sessions if sessions is not None else day.sessions:
+        if not night and s.start.date() > day.date:
+            night = True
+            out.line(italic(f"Po północy, {night_of(day.date)}:"))
         session_line(out, s, conference)
     if day.provisional:
         out.line(italic(texts.PROVISIONAL_DAY))
@@ -173,7 +243,7 @@ def day_block(
 
 def answer_day(conference: Conference, query: TimeQuery | None, now: datetime) -> ReplyBuilder:
     out = ReplyBuilder()
-    today = now.date()
+    today = conference.programme_date(now)
     for when in resolve_days(conference, query, today):
         day = conference.day_for(when)
         if day is None:
@@ -182,24 +252,23 @@ def answer_day(conference: Conference, query: TimeQuery | None, now: datetime) -
         day_block(out, conference, day, today)
         out.blank()
     if not out.lines:
-        out.line(f"Konferencja ma {len(conference.days)} dni programu.")
+        count = len(conference.days)
+        has = conference.noun.agree("ma", "ma", "ma", "mają")
+        out.line(f"{conference.noun.title} {has} {count} {plural(count, 'dzień', 'dni', 'dni')} programu.")
     suggest_programme(out, conference, today)
     out.suggest("Co jest teraz?", "co jest teraz?")
     return out
 
 
-def _moment_on(day: date, at: time, conference: Conference) -> datetime:
-    return datetime.combine(day, at, conference.tz)
-
-
-def _at_moment(out: ReplyBuilder, conference: Conference, moment: datetime, today: date, label: str) -> bool:
+def _at_moment(out: ReplyBuilder, conference: Conference, moment: datetime, label: str) -> bool:
     running = conference.running_at(moment)
     if running:
         out.line(bold(label), ":")
         for s in running:
             session_line(out, s, conference)
         return True
-    later = [s for s in conference.starting_after(moment) if s.start.date() == moment.date()]
+    day = conference.programme_date(moment)
+    later = [s for s in conference.starting_after(moment) if s.day == day]
     if later:
         out.line(bold(label), f": nic się nie odbywa. Najbliżej, o {format_time(later[0].start)}:")
         for s in later:
@@ -211,10 +280,10 @@ def _at_moment(out: ReplyBuilder, conference: Conference, moment: datetime, toda
 
 def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> ReplyBuilder:
     out = ReplyBuilder()
-    today = now.date()
+    today = conference.programme_date(now)
     if query.absolute is not None:
-        label = f"{day_heading(query.absolute.date(), today)}, o {format_time(query.absolute)}"
-        _at_moment(out, conference, query.absolute, today, label)
+        label = f"{day_heading(query.absolute.date(), now.date())}, o {format_time(query.absolute)}"
+        _at_moment(out, conference, query.absolute, label)
         suggest_programme(out, conference, today)
         return out
     for when in resolve_days(conference, query, today):
@@ -223,11 +292,15 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
             no_programme_on(out, conference, when, today)
             continue
         if query.moment is not None:
-            label = f"{day_heading(when, today)}, o {query.moment:%H:%M}"
-            _at_moment(out, conference, _moment_on(when, query.moment, conference), today, label)
+            moment = conference.programme_moment(when, query.moment)
+            night = f" ({night_of(when)})" if moment.date() > when else ""
+            label = f"{day_heading(when, today)}, o {query.moment:%H:%M}{night}"
+            _at_moment(out, conference, moment, label)
         elif query.window is not None:
-            start = _moment_on(when, query.window[0], conference)
-            end = _moment_on(when, query.window[1], conference)
+            start = conference.programme_moment(when, query.window[0])
+            end = conference.programme_moment(when, query.window[1])
+            if end <= start:
+                end += timedelta(days=1)  # "od 22 do 2"
             found = [s for s in day.sessions if s.overlaps(start, end)]
             label = f"{day_heading(when, today)}, {query.window[0]:%H:%M}–{query.window[1]:%H:%M}"
             if found:
@@ -246,61 +319,38 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
     return out
 
 
+def travel_heading(conference: Conference) -> str:
+    """The travel kinds' plurals: "wizyty studyjne", "wizyty studyjne i wycieczki"."""
+    return join_and([k.plural for k in conference.travel_kinds])
+
+
 def answer_visits(conference: Conference, now: datetime) -> ReplyBuilder:
     out = ReplyBuilder()
+    today = conference.programme_date(now)
     visits = conference.visits
     if not visits:
-        out.line("W programie nie ma wizyt studyjnych.")
+        out.line("W programie nie ma wizyt studyjnych ani wycieczek — wszystko odbywa się na miejscu.")
+        out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?")
         return out
-    days = sorted({v.start.date() for v in visits})
-    out.line(bold(f"Wizyty studyjne i wydarzenia towarzyszące ({len(visits)})"))
-    for day in days:
-        out.line(day_heading(day, now.date()) + ":")
-        for v in (v for v in visits if v.start.date() == day):
+    heading = travel_heading(conference)
+    out.line(bold(f"{heading[:1].upper()}{heading[1:]} ({len(visits)})"))
+    for day in sorted({v.day for v in visits}):
+        out.line(day_heading(day, today) + ":")
+        for v in (v for v in visits if v.day == day):
             session_line(out, v, conference)
             orgs = ", ".join(o.label for o in v.organisations)
             if orgs:
                 out.line(f"   prowadzi: {orgs}")
     if any(v.meeting_point and v.meeting_point.provisional for v in visits):
-        out.line(italic("Miejsca zbiórki i adresy wizyt są jeszcze do potwierdzenia."))
+        out.line(italic("Miejsca zbiórki i adresy są jeszcze do potwierdzenia."))
     for v in visits[:6]:
         label = v.place.label if v.place else v.title
         out.suggest(label[:20], v.title)
     return out
 
 
-def _organisations_line(out: ReplyBuilder, organisations: Iterable[Organisation]) -> None:
-    names = ", ".join(o.name for o in organisations)
-    if names:
-        out.line(f"Prowadzi: {names}")
-
-
-def _place_lines(out: ReplyBuilder, place: Place) -> None:
-    if place.description:
-        out.line(place.description)
-    where = place.locality
-    if place.address:
-        out.line(f"Adres: {where}" + (f" ({texts.PROVISIONAL})" if place.provisional else ""))
-    else:
-        if where:
-            out.line(f"Okolica: {where}")
-        out.line(texts.UNKNOWN_ADDRESS)
-
-
-def _meeting_point_lines(out: ReplyBuilder, session: Session) -> None:
-    point = session.meeting_point
-    if point is None:
-        return
-    described = point.described
-    if described:
-        mark = f" ({texts.PROVISIONAL})" if point.provisional else ""
-        out.line(f"Miejsce zbiórki: {described}{mark}")
-    else:
-        out.line(texts.UNKNOWN_MEETING_POINT)
-
-
 def session_location(session: Session) -> Location | None:
-    """The pin to send with a session: its meeting point if it has one, else its place's."""
+    """The pin to send with a session: its meeting point's, else its place's, else its room's."""
     point = session.meeting_point
     if point is not None and point.location is not None:
         address = point.described
@@ -314,73 +364,11 @@ def session_location(session: Session) -> Location | None:
         return Location(
             pin.latitude, pin.longitude, place.name, address, pin.approximate or place.provisional
         )
+    room = session.room
+    if room is not None and room.location is not None:
+        pin = room.location
+        return Location(pin.latitude, pin.longitude, room.name, room.way, pin.approximate)
     return None
-
-
-def answer_session(conference: Conference, session: Session, now: datetime) -> ReplyBuilder:
-    out = ReplyBuilder()
-    out.line(bold(session.title))
-    span = format_span(session.start, session.end)
-    suffix = f" ({texts.PROVISIONAL_TIME})" if session.provisional else ""
-    out.line(f"Kiedy: {_lower_first(day_heading(session.start.date(), now.date()))}, {span}{suffix}")
-    if session.start > now and session.start - now < timedelta(days=2):
-        out.line(f"Zaczyna się {in_how_long(session.start, now)}.")
-    elif session.is_running(now):
-        out.line(f"Trwa teraz — do {format_time(session.end)}.")
-    if session.at_venue:
-        venue = conference.venue
-        room = session.room or f"sala {texts.PROVISIONAL}"
-        out.line(f"Gdzie: {venue.name}, {venue.full_address} — {room}")
-        out.suggest("Jak dojechać?", "jak dojechać?")
-    elif session.place is not None:
-        out.line(f"Gdzie: {session.place.name}")
-        _place_lines(out, session.place)
-    else:
-        out.line(f"Gdzie: miejsce {texts.PROVISIONAL}")
-    _organisations_line(out, session.organisations)
-    _meeting_point_lines(out, session)
-    out.location = session_location(session)
-    out.subject = session.id
-    if out.location is not None and out.location.approximate:
-        out.line(italic(f"{texts.APPROXIMATE_PIN}."))
-    if session.description:
-        out.line(session.description)
-    parallel = [
-        s
-        for s in conference.sessions
-        if s is not session and s.start == session.start and s.kind == session.kind
-    ]
-    if parallel:
-        out.line("Równolegle: " + "; ".join(s.title for s in parallel))
-    if session.kind is SessionKind.VISIT:
-        out.suggest("Wszystkie wizyty", "jakie są wizyty studyjne?")
-    out.suggest(
-        f"Program: {format_date(session.start.date())}"[:30],
-        f"program na {format_date(session.start.date(), weekday=False)}",
-    )
-    return out
-
-
-def answer_place(conference: Conference, place: Place, now: datetime) -> ReplyBuilder:
-    sessions = conference.sessions_at(place)
-    if len(sessions) == 1:
-        return answer_session(conference, sessions[0], now)
-    out = ReplyBuilder()
-    out.line(bold(place.name))
-    if place.organisation:
-        out.line(f"Prowadzi: {place.organisation.name}")
-    _place_lines(out, place)
-    if sessions:
-        out.line("W programie konferencji:")
-        for s in sessions:
-            out.line(
-                f"• {day_heading(s.start.date(), now.date())}, {format_span(s.start, s.end)} ", bold(s.title)
-            )
-        if any(s.meeting_point and s.meeting_point.provisional for s in sessions):
-            out.line(texts.UNKNOWN_MEETING_POINT)
-    for s in sessions:
-        out.suggest(s.title[:20], s.title)
-    return out
 
 
 def visit_labels(visits: Sequence[Session], limit: int) -> list[str]:

@@ -129,9 +129,10 @@ class VenueSpec(Strict):
     name: Text
     short_name: Text | None = None
     aliases: list[Text] = []
-    address: Text
+    # A field or an airfield has no address: then `location` (and a `description`) say where it is.
+    address: Text | None = None
     postal_code: Text | None = None
-    city: Text
+    city: Text | None = None
     description: Text | None = None
     buildings: list[BuildingSpec] = []
     rooms: list[RoomSpec] = []

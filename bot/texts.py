@@ -1,6 +1,12 @@
-"""Fixed Polish texts users read, kept together for review."""
+"""Fixed Polish texts users read, kept together for review.
+
+Texts that name the event take its noun in the right case ("asystentem festiwalu", "na targach"):
+the functions at the end build them from the loaded data.
+"""
 
 from __future__ import annotations
+
+from bot.model import Conference
 
 PROVISIONAL = "do potwierdzenia"
 PROVISIONAL_TIME = "godzina orientacyjna"
@@ -16,34 +22,34 @@ TOO_LONG = "To bardzo długa wiadomość — odpowiadam na jej początek."
 FALLBACK = "Nie mam pewności, o co pytasz, a nie chcę zgadywać."
 FALLBACK_OFFER = "Mogę pomóc w takich sprawach:"
 
-HELP_INTRO = "Jestem asystentem konferencji {name}. Zapytaj mnie po prostu, np.:"
-HELP_EXAMPLES = (
-    ("co jest teraz?", "co się dzieje w tej chwili"),
-    ("co dalej?", "następny punkt programu"),
-    ("program na jutro", "plan dnia"),
-    ("co jest w czwartek o 10?", "program o danej porze"),
-    ("jakie są wizyty studyjne?", "wydarzenia towarzyszące"),
-    ("kiedy jest wizyta na Kozłówce?", "szczegóły punktu programu"),
-    ("jak dojechać z dworca?", "dojazd, adres, parking, dostępność"),
-    ("kto organizuje konferencję?", "organizatorzy i partnerzy"),
-    ("kontakt", "osoba kontaktowa"),
-)
+HELP_INTRO = "Jestem asystentem {event}. Zapytaj mnie po prostu, np.:"
+# Help and fallback examples: (question, what it gives). The assistant fills the templates from
+# the loaded event and keeps only the examples it understands itself (bot/assistant.py).
+EXAMPLE_NOW = ("co jest teraz?", "co się dzieje w tej chwili")
+EXAMPLE_NEXT = ("co dalej?", "następny punkt programu")
+EXAMPLE_DAY = ("program na jutro", "plan dnia")
+EXAMPLE_AT = ("co jest {day} o {hour}?", "program o danej porze")
+EXAMPLE_TRAVEL = ("jakie są {kinds}?", "lista z godzinami i miejscami")
+EXAMPLE_SESSION = ("kiedy jest {thing}?", "szczegóły punktu programu")
+EXAMPLE_VENUE = ("jak dojechać{origin}?", "dojazd, adres, parking, dostępność")
+EXAMPLE_VENUE_ORIGIN = " z dworca"  # only when the data tells the way from the station
+EXAMPLE_ORGANISERS = ("kto organizuje {event}?", "organizatorzy i partnerzy")
+EXAMPLE_CONTACT = ("kontakt", "osoba kontaktowa")
 
 # Meta's policy (and plain honesty) asks an automated chat to say so before anything else.
 AUTOMATED = "automatycznym asystentem"
-GREETING = "Dzień dobry! Jestem " + AUTOMATED + " konferencji {name} (botem, nie człowiekiem)."
-GREETING_MORE = (
-    "Pytaj o program, wizyty studyjne, dojazd albo kontakt — piszę po polsku, bez zbędnych formalności."
+GREETING = "Dzień dobry! Jestem " + AUTOMATED + " {event} (botem, nie człowiekiem)."
+GREETING_MORE = "Pytaj o {topics} — piszę po polsku, bez zbędnych formalności."
+MESSENGER_GREETING = "Automatyczny asystent (bot) {event}: {topics}. Pytaj po polsku."
+CONSOLE_WELCOME = (
+    "Asystent {event} — czat w konsoli. Pisz pytania po polsku; „/koniec” albo Ctrl+D kończy rozmowę."
 )
-MESSENGER_GREETING = (
-    "Automatyczny asystent (bot) konferencji {name}: program, wizyty studyjne, dojazd i przypomnienia. "
-    "Pytaj po polsku."
-)
+FAREWELL = "Do zobaczenia na {event}!"
 THANKS = "Nie ma za co! Jeśli będziesz czegoś potrzebować, pisz śmiało."
 
-REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed sesjami"
+REMINDERS_ON = "Rozumiem: chcesz dostawać przypomnienia przed punktami programu"
 REMINDERS_OFF = "Rozumiem: chcesz wyłączyć przypomnienia."
-REMINDERS_ASK = "Rozumiem, chodzi o przypomnienia przed sesjami."
+REMINDERS_ASK = "Rozumiem, chodzi o przypomnienia przed punktami programu."
 REMINDERS_NOT_YET = (
     "Przypomnienia ustawisz w rozmowie ze mną na Telegramie: /przypomnienia. Tutaj zapytaj mnie "
     "„co dalej?”, a podam najbliższy punkt programu."
@@ -65,19 +71,18 @@ UNKNOWN_COMMAND = "Nie znam polecenia {command}. Mogę za to odpowiedzieć na py
 ERROR = "Coś poszło nie tak po mojej stronie — przepraszam. Spróbuj jeszcze raz za chwilę."
 BUTTON_EXPIRED = "Ten przycisk już nie działa — zapytaj jeszcze raz."
 SESSION_GONE = "Tego punktu nie ma już w programie. Zobacz aktualny program."
-PICK_DAY = "Program konferencji {name}: wybierz dzień."
+PICK_DAY = "Program {event}: wybierz dzień."
 ALL_DAYS = "Wszystkie dni"
-VISIT_DETAILS = "Szczegóły wizyty — wybierz poniżej."
 
 MESSENGER_WINDOW_NOTE = (
     "ℹ️ W Messengerze mogę napisać do Ciebie sam tylko w ciągu 24 godzin od Twojej ostatniej "
-    "wiadomości. Napisz do mnie cokolwiek każdego dnia konferencji, a przypomnienia dojdą."
+    "wiadomości. Napisz do mnie cokolwiek każdego dnia programu, a przypomnienia dojdą."
 )
 REMINDERS_TURNED_ON = "✅ Przypomnienia włączone."
 REMINDERS_TURNED_OFF = "🔕 Przypomnienia wyłączone — nie wyślę już żadnego."
-REMINDERS_STATUS_OFF = "Przypomnienia są wyłączone. Włącz je, a napiszę przed każdą sesją."
-SCOPE_ALL = "każdą sesją"
-SCOPE_PLAN = "sesjami z Twojego planu"
+REMINDERS_STATUS_OFF = "Przypomnienia są wyłączone. Włącz je, a napiszę przed każdym punktem programu."
+SCOPE_ALL = "każdym punktem programu"
+SCOPE_PLAN = "punktami z Twojego planu"
 FORGET_CONFIRM = (
     "Usunę wszystko, co o Tobie zapisałem: ustawienia przypomnień, Twój plan i historię wysłanych "
     "wiadomości. Tego nie da się cofnąć. Usunąć?"
@@ -89,7 +94,8 @@ NOTHING_TO_FORGET = "Nie mam żadnych Twoich danych do usunięcia."
 FORGET_CANCELLED = "Dobrze, niczego nie usuwam."
 
 PLAN_EMPTY = (
-    "Twój plan jest pusty. Otwórz szczegóły sesji albo wizyty (np. /wizyty) i wybierz „➕ Dodaj do planu”."
+    "Twój plan jest pusty. Zapytaj o punkt programu (np. po jego tytule) i w szczegółach wybierz "
+    "„➕ Dodaj do planu”."
 )
 PLAN_TITLE = "Twój plan"
 PLAN_ADDED = "➕ Dodano do Twojego planu: {title}."
@@ -127,3 +133,45 @@ RELOAD_DONE = (
     "Dane wczytane. Punkty programu: {sessions}, zaplanowane przypomnienia: {jobs}. "
     "Zmiany w programie: {changes}; powiadomione osoby, które miały je w planie: {notified}."
 )
+
+
+def event_genitive(conference: Conference) -> str:
+    """ "konferencji „Miejsca Otwarte”", "festiwalu „Dźwięki Doliny”"."""
+    return f"{conference.noun.genitive} „{conference.event.label}”"
+
+
+def travel_plurals(conference: Conference) -> list[str]:
+    """The plurals of the travel kinds the programme has: ["wizyty studyjne"]."""
+    return [kind.plural for kind in conference.travel_kinds]
+
+
+def help_intro(conference: Conference) -> str:
+    return HELP_INTRO.format(event=event_genitive(conference))
+
+
+def greeting(conference: Conference) -> str:
+    return GREETING.format(event=event_genitive(conference))
+
+
+def greeting_more(conference: Conference) -> str:
+    topics = ["program", *travel_plurals(conference), "dojazd"]
+    return GREETING_MORE.format(topics=", ".join(topics) + " albo kontakt")
+
+
+def messenger_greeting(conference: Conference) -> str:
+    topics = ["program", *travel_plurals(conference), "dojazd"]
+    return MESSENGER_GREETING.format(
+        event=event_genitive(conference), topics=", ".join(topics) + " i przypomnienia"
+    )
+
+
+def pick_day(conference: Conference) -> str:
+    return PICK_DAY.format(event=event_genitive(conference))
+
+
+def console_welcome(conference: Conference) -> str:
+    return CONSOLE_WELCOME.format(event=event_genitive(conference))
+
+
+def farewell(conference: Conference) -> str:
+    return FAREWELL.format(event=conference.noun.locative)

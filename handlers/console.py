@@ -7,16 +7,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.reply import Reply, render_plain
 
 PROMPT = "ty> "
 HISTORY_LENGTH = 1000  # questions kept between chats
 EXIT_WORDS = frozenset({"/koniec", "/exit", "/quit", "koniec", "exit", "quit"})
-WELCOME = (
-    "Asystent konferencji {name} — czat w konsoli. Pisz pytania po polsku; "
-    "„/koniec” albo Ctrl+D kończy rozmowę."
-)
 
 
 def render(reply: Reply) -> str:
@@ -76,7 +73,7 @@ def prompt_lines(prompt: str = PROMPT, history: Path | None = None) -> Iterator[
 
 def run_console(assistant: Assistant, lines: Iterable[str], write: Callable[[str], None]) -> None:
     """Answer questions line by line until the input ends or an exit word; a number picks a follow-up."""
-    write(WELCOME.format(name=f"„{assistant.conference.event.label}”"))
+    write(texts.console_welcome(assistant.conference))
     last: Reply | None = None
     for line in lines:
         question = line.strip()
@@ -87,4 +84,4 @@ def run_console(assistant: Assistant, lines: Iterable[str], write: Callable[[str
         answer = assistant.ask(question)
         last = answer.reply
         write("bot> " + render(answer.reply).replace("\n", "\n     "))
-    write("Do zobaczenia na konferencji!")
+    write(texts.farewell(assistant.conference))

@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock, real_seconds_until
-from bot.model import Conference, Session, SessionKind
+from bot.model import Conference, Session
 from bot.notices import reminder_reply
 from bot.reminders import LEAD_TIMES
 from bot.store.models import DeliveryKind
@@ -30,7 +30,6 @@ from scheduler.notifier import Notifier
 logger = logging.getLogger(__name__)
 
 JOB_PREFIX = "reminder:"
-NOT_REMINDED = frozenset({SessionKind.BREAK})  # nobody needs a reminder for the coffee
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +48,7 @@ def reminder_jobs(conference: Conference, now: datetime) -> list[ReminderJob]:
     return [
         ReminderJob(s.id, lead, s.start - timedelta(minutes=lead))
         for s in conference.sessions
-        if s.kind not in NOT_REMINDED and s.start > now
+        if s.kind.reminders and s.start > now  # nobody needs a reminder for the coffee
         for lead in LEAD_TIMES
     ]
 
@@ -61,7 +60,8 @@ def reminder_key(session: Session) -> str:
 
 
 def is_visit(session: Session) -> bool:
-    return session.kind is SessionKind.VISIT
+    """A session people must travel to: reminded earlier (bot/conversation.py), with its meeting point."""
+    return session.kind.travel
 
 
 class Reminders:

@@ -97,7 +97,7 @@ class Commands:
             label = label[0].upper() + label[1:]
             options.append((label, Payload(Kind.DAY, str(day.index)).encode()))
         options.append((texts.ALL_DAYS, Payload(Kind.DAY, "-1").encode()))
-        text = texts.PICK_DAY.format(name=f"„{conference.event.label}”")
+        text = texts.pick_day(conference)
         return ReplyBuilder().line(text).build(), options
 
     def day(self, index: str) -> Reply:

@@ -29,7 +29,7 @@ MENU = (  # (title, command), in menu order; every command is one the channel an
 
 
 def greeting(conference: Conference) -> str:
-    text = texts.MESSENGER_GREETING.format(name=f"„{conference.event.label}”")
+    text = texts.messenger_greeting(conference)
     return text if len(text) <= GREETING_LIMIT else text[: GREETING_LIMIT - 1].rstrip() + "…"
 
 

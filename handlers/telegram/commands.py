@@ -23,8 +23,8 @@ COMMANDS = (
     ("wizyty", "Wizyty studyjne"),
     ("dojazd", "Adres i dojazd"),
     ("kontakt", "Kontakt z organizatorami"),
-    ("plan", "Mój plan konferencji"),
-    ("przypomnienia", "Przypomnienia przed sesjami"),
+    ("plan", "Mój plan: wybrane punkty programu"),
+    ("przypomnienia", "Przypomnienia przed punktami programu"),
     ("usun_dane", "Usuń wszystko, co o mnie wiesz"),
     ("pomoc", "Jak ze mną rozmawiać"),
 )
@@ -71,10 +71,9 @@ class Commands:
             answer = self.assistant.ask("program " + " ".join(context.args))
             await self.replier.send(context.bot, chat_id, answer.reply, reply_to=quote)
             return
-        name = f"„{self.assistant.conference.event.label}”"
         await context.bot.send_message(
             chat_id,
-            texts.PICK_DAY.format(name=name),
+            texts.pick_day(self.assistant.conference),
             reply_markup=self.day_picker(),
             reply_parameters=quote_parameters(quote),
         )
