@@ -362,7 +362,7 @@ class Conference:
     places: tuple[Place, ...] = ()
     faq: tuple[FaqEntry, ...] = ()
     partners_note: str | None = None
-    kinds: tuple[Kind, ...] = ()  # every kind the data can use: the built-in ones and its own
+    kinds: tuple[Kind, ...] = ()  # the kinds its sessions use and those the file defines
     tracks: tuple[Track, ...] = ()
     speakers: tuple[Speaker, ...] = ()
     sessions: tuple[Session, ...] = field(default=())

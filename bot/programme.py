@@ -32,6 +32,8 @@ def where(session: Session, conference: Conference) -> str:
     """Short "where" for a programme line."""
     room = session.room.name if session.room is not None else ""
     if session.at_venue:
+        if session.room is not None and session.room.id is not None:
+            return room  # one of the venue's rooms: "Saal 1", "Duża Scena" says it all
         return f"{conference.venue.label}{', ' + room if room else ''}"
     if session.place is not None:
         return f"{session.place.label}{', ' + room if room else ''}"
