@@ -15,11 +15,13 @@ from icalendar import Calendar
 
 from bot import texts
 from bot.assistant import Answer, Assistant
+from bot.changes import ChangeKind, change_reply, programme_changes
 from bot.clock import FixedClock, parse_now
 from bot.ics import programme_ics
 from bot.intents import Intent
 from bot.loading import DataError, load_conference, parse_conference
 from bot.model import Conference, Session
+from bot.notices import reminder_reply
 from bot.nouns import derived_noun, inflect
 from scheduler.reminders import is_visit, reminder_jobs
 
@@ -596,3 +598,28 @@ def test_no_event_mentions_another(conference: Conference, festival: Conference)
             if label == "festiwal":
                 assert "konferencj" not in said.lower(), f"{question!r}:\n{said}"
                 assert "wizyt" not in said.lower() or question == "jakie są wizyty studyjne?", said
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+def test_a_room_change_is_told_by_the_rooms_names(festival: Conference) -> None:
+    text = FESTIVAL.read_text(encoding="utf-8")
+    moved = text.replace(
+        "        room: duza-scena\n        tracks: [scena-muzyczna]\n        speakers: [orkiestra",
+        "        room: mala-scena\n        tracks: [scena-muzyczna]\n        speakers: [orkiestra",
+        1,
+    )
+    assert moved != text
+    after = parse_conference(moved)
+    changes = programme_changes(festival, after)
+    assert [(c.kind, c.before.id) for c in changes] == [(ChangeKind.PLACE, "koncert-nocny")]
+    said = change_reply(changes[0], festival, after).plain_text
+    assert "teraz: Mała Scena." in said and "Było: Duża Scena." in said
+
+
+def test_a_reminder_says_where_in_the_venue(festival: Conference) -> None:
+    dj = session(festival, "set-dj")
+    said = reminder_reply(festival, dj, dj.start - timedelta(minutes=15)).plain_text
+    assert said.startswith("⏰ Za 15 minut, o 01:30: Nocny set DJ-a")
+    assert "— Mała Scena" in said and "Jak trafić: przy wejściu od strony parkingu" in said
