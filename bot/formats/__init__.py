@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+_log = logging.getLogger(__name__)
 _HEAD = 4096  # bytes a format looks at to recognise itself
 _BOM = b"\xef\xbb\xbf"
 
@@ -226,7 +228,18 @@ def read_source(source: Source, wanted: str | None = None) -> Programme:
         raise DataError(
             [DataIssue(source.name, "", None, f"nie rozpoznano formatu programu (znane: {titles})")]
         )
-    programme = fmt.read(source)
+    return _read(fmt, source)
+
+
+def _read(fmt: Format, source: Source) -> Programme:
+    try:
+        programme = fmt.read(source)
+    except DataError:
+        raise
+    except Exception:  # a shape no reader foresaw: refused plainly, and logged as the bug it is
+        _log.exception("%s: reading it as %s failed", source.name, fmt.name)
+        message = f"nie udało się odczytać pliku jako {fmt.title}: nieoczekiwana budowa pliku"
+        raise DataError([DataIssue(source.name, "", None, message)]) from None
     programme.format = fmt.name
     return programme
 
@@ -280,9 +293,7 @@ def parse_document(
     source = Source(text, file, timezone)
     fmt = detect(source)
     if fmt is not None:
-        programme = fmt.read(source)
-        programme.format = fmt.name
-        return ProgrammeDocument(file, programme)
+        return ProgrammeDocument(file, _read(fmt, source))
     doc = Document(file, text)
     if isinstance(doc.data, dict) and isinstance(doc.data.get("programme"), dict):
         from bot.formats.merging import merge_programme
