@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,7 @@ def fixture_path(name: str) -> Path:
 
 
 def validate(document: dict[str, Any]) -> schema.DataFile:
-    """The document against the data file's schema (what a YAML file is checked with first).
-
-    Until the general event model makes a venue's address and city optional (issue 11), they are
-    filled in on a copy: an export names no address, and the organiser adds it to the YAML.
-    """
-    venue = schema.VenueSpec.model_fields
-    missing = [key for key in ("address", "city") if venue[key].is_required()]
-    if missing and "venue" in document:
-        document = copy.deepcopy(document)
-        document["venue"].update(dict.fromkeys(missing, "(do uzupełnienia)"))
+    """The document against the data file's schema (what a YAML file is checked with first)."""
     return schema.DataFile.model_validate(document)
 
 

@@ -26,28 +26,11 @@ FIXTURES = [
     "pretalx-widget-devopsdays-lima-2026.json",
     "pretalx-api-grid-pyconfr-2024.json",
 ]
-# Problems the domain model's builder has with an imported programme until the general event model
-# lands (issue 11): data-defined kinds, sessions past midnight, a venue an export names no address for.
-_AWAITED = ("venue.address", "venue.city")
-
-
-def awaiting_the_model(error: DataError) -> bool:
-    return all(
-        i.path in _AWAITED
-        or i.path.endswith(".kind")
-        or (i.path.endswith(".end") and "nie jest po początku" in i.message)
-        for i in error.issues
-    )
 
 
 def full_load(path: Path) -> Conference:
-    """load_conference, or a skip naming what the builder does not take yet."""
-    try:
-        return load_conference(path)
-    except DataError as exc:
-        if awaiting_the_model(exc):
-            pytest.skip(f"the builder does not take this yet: {exc.issues[0]}")
-        raise
+    """The whole way a data file goes: read, validated, built."""
+    return load_conference(path)
 
 
 FESTIVAL_YAML = """\
@@ -207,8 +190,6 @@ def test_import_writes_the_yaml_and_prints_a_summary(
     target = tmp_path / "dane.yaml"
     code = cli.main(["import", str(source), "--output", str(target), "--timezone", "Europe/Berlin"])
     out, err = capsys.readouterr()
-    if code == 2 and "venue.address" in err:
-        pytest.skip("the builder does not take a venue without an address yet")
     assert code == 0, err
     assert out.splitlines()[:3] == [
         f"Zaimportowano: {source} (c3voc/frab/pretalx schedule.json)",
@@ -228,8 +209,6 @@ def test_import_writes_the_yaml_and_prints_a_summary(
 def test_import_to_stdout_keeps_the_summary_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["import", str(fixture_path("c3voc-camp2019.json"))])
     out, err = capsys.readouterr()
-    if code == 2 and "venue.address" in err:
-        pytest.skip("the builder does not take a venue without an address yet")
     assert code == 0
     assert out.startswith("# Zaimportowano z c3voc-camp2019.json") and "Zaimportowano:" not in out
     assert err.startswith("Zaimportowano:")
