@@ -19,7 +19,7 @@ from bot.ics import programme_ics
 from bot.loading import DataError, conference_from
 from bot.logs import configure_logging
 from bot.model import Conference
-from bot.polish import format_date
+from bot.polish import format_date, plural
 from bot.reply import render_plain
 
 EXIT_USAGE = 2
@@ -117,12 +117,18 @@ def _summary(conference: Conference, path: Path) -> str:
     ]
     for day in conference.days:
         provisional = sum(s.provisional for s in day.sessions)
-        note = f", {provisional} orientacyjnych" if provisional else ""
-        lines.append(f"  dzień {day.index + 1}: {format_date(day.date)} — {len(day.sessions)} punktów{note}")
+        shaky = plural(provisional, "orientacyjny", "orientacyjne", "orientacyjnych")
+        note = f", {provisional} {shaky}" if provisional else ""
+        count = len(day.sessions)
+        points = plural(count, "punkt", "punkty", "punktów")
+        lines.append(f"  dzień {day.index + 1}: {format_date(day.date)} — {count} {points}{note}")
     lines.append(
         f"  miejsca: {len(conference.places)}, organizacje: {len(conference.organisations)}, "
         f"FAQ: {len(conference.faq)}"
     )
+    rooms = len(conference.venue.rooms)
+    if rooms or conference.speakers or conference.tracks:
+        lines.append(f"  sale: {rooms}, osoby: {len(conference.speakers)}, ścieżki: {len(conference.tracks)}")
     return "\n".join(lines)
 
 

@@ -81,6 +81,14 @@ def test_check_data_takes_a_programme_export(name: str, capsys: pytest.CaptureFi
     assert out.startswith(f"OK: {path}") and "ostrzeżenia programu" in out
 
 
+def test_check_data_counts_rooms_people_and_tracks(capsys: pytest.CaptureFixture[str]) -> None:
+    path = fixture_path("frab-39c3-20251206.xml")
+    assert cli.main(["check-data", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  dzień 3: poniedziałek, 29 grudnia — 64 punkty" in out
+    assert "  sale: 14, osoby: 263, ścieżki: 7" in out
+
+
 def test_the_document_of_an_export_is_what_import_writes(tmp_path: Path) -> None:
     path = fixture_path("c3voc-camp2019.json")
     doc = formats.load_document(path)
