@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -122,13 +122,15 @@ def _pydantic_issues(doc: Document, exc: ValidationError) -> list[DataIssue]:
     return issues
 
 
-def load_conference(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Conference:
+def load_conference(
+    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fetched: Mapping[str, bytes] | None = None
+) -> Conference:
     """Read (at most `max_bytes`), validate and build the conference; `DataError` lists every problem.
 
     A programme export (frab XML, pretalx JSON…: bot/formats) is read into the same document a YAML
     file gives and validated the same way; so is the programme a YAML file names in `programme`.
     """
-    return conference_from(formats.load_document(path, max_bytes))
+    return conference_from(formats.load_document(path, max_bytes, fetched=fetched))
 
 
 def parse_conference(text: str, file: str = "<dane>") -> Conference:

@@ -13,7 +13,7 @@ import importlib
 import json
 import logging
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path, PurePath
@@ -268,7 +268,11 @@ class ProgrammeDocument(Document):
 
 
 def load_document(
-    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, *, timezone: str | None = None
+    path: str | Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    timezone: str | None = None,
+    fetched: Mapping[str, bytes] | None = None,
 ) -> Document:
     """A data file read within `max_bytes`: YAML as it is, a programme export as its document."""
     file = str(path)
@@ -277,7 +281,12 @@ def load_document(
         source = Source(read_bytes(path, max_bytes), file, timezone)
         return ProgrammeDocument(file, read_source(source))
     return parse_document(
-        read_text(path, max_bytes), file, timezone=timezone, base=Path(path).parent, max_bytes=max_bytes
+        read_text(path, max_bytes),
+        file,
+        timezone=timezone,
+        base=Path(path).parent,
+        max_bytes=max_bytes,
+        fetched=fetched,
     )
 
 
@@ -288,8 +297,13 @@ def parse_document(
     timezone: str | None = None,
     base: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    fetched: Mapping[str, bytes] | None = None,
 ) -> Document:
-    """YAML text (with its `programme` read in), or a programme export's document."""
+    """YAML text (with its `programme` read in), or a programme export's document.
+
+    `fetched`: programme sources at a URL already downloaded (the live programme's poll), by URL;
+    one not there is fetched now.
+    """
     source = Source(text, file, timezone)
     fmt = detect(source)
     if fmt is not None:
@@ -298,7 +312,7 @@ def parse_document(
     if isinstance(doc.data, dict) and isinstance(doc.data.get("programme"), dict):
         from bot.formats.merging import merge_programme
 
-        merge_programme(doc, base if base is not None else Path(file).parent, max_bytes)
+        merge_programme(doc, base if base is not None else Path(file).parent, max_bytes, fetched)
     return doc
 
 

@@ -4,18 +4,23 @@ read from a frab/pretalx/… export, everything else (event, venue, FAQ, contact
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.document import DataError, DataIssue, Document, PathKey, format_path, fragment
+from bot.document import DataError, DataIssue, Document, PathKey, format_path
+from bot.fetch import FetchError, fetch_now, is_url
 from bot.formats.programme import Programme
 
 _LISTS = ("kinds", "tracks", "speakers")  # the source's entries join the YAML's (the YAML's win by id)
 
 
-def merge_programme(doc: Document, base: Path, max_bytes: int) -> None:
-    """Read `programme.source` (relative to `base`) into `doc.data`; problems go to `doc.issues`."""
+def merge_programme(
+    doc: Document, base: Path, max_bytes: int, fetched: Mapping[str, bytes] | None = None
+) -> None:
+    """Read `programme.source` (relative to `base`, or at a URL) into `doc.data`; problems go to
+    `doc.issues`. A URL's body comes from `fetched` (the live programme's poll) or is fetched now."""
     from bot.formats import Source, read_bytes, read_source  # the package imports this module lazily
 
     data: dict[str, Any] = doc.data
@@ -23,22 +28,50 @@ def merge_programme(doc: Document, base: Path, max_bytes: int) -> None:
     source_text = entry.get("source")
     if not isinstance(source_text, str) or not source_text.strip():
         return  # the schema says what is missing
-    if "://" in source_text:
-        _issue(
-            doc,
-            ("programme", "source"),
-            f"program z adresu {fragment(source_text)} nie jest jeszcze obsługiwany — pobierz plik i podaj "
-            "jego ścieżkę (względem tego pliku YAML)",
-        )
-        return
-    path = base / source_text
     wanted = entry.get("format") if isinstance(entry.get("format"), str) else None
     try:
-        programme = read_source(Source(read_bytes(path, max_bytes), str(path), source_timezone(doc)), wanted)
+        if is_url(source_text):
+            body = (fetched or {}).get(source_text)
+            if body is None:
+                body = fetch_now(source_text, max_bytes).body or b""
+            source = Source(body, source_text, source_timezone(doc))
+        elif "://" in source_text:
+            _issue(doc, ("programme", "source"), "adres programu musi zaczynać się od https:// (albo http://)")
+            return
+        else:
+            path = base / source_text
+            source = Source(read_bytes(path, max_bytes), str(path), source_timezone(doc))
+        programme = read_source(source, wanted)
+    except FetchError as exc:
+        _issue(doc, ("programme", "source"), f"nie można pobrać programu: {exc}")
+        return
     except DataError as exc:
         doc.issues.extend(exc.issues)
         return
     apply_programme(doc, programme)
+
+
+def programme_url(path: str | Path, max_bytes: int) -> tuple[str, float | None] | None:
+    """The URL a YAML data file takes its programme from, and how often to poll it (minutes)."""
+    from bot.document import read_text
+
+    if Path(path).suffix.lower() not in (".yaml", ".yml"):
+        return None
+    try:
+        data = Document(str(path), read_text(path, max_bytes)).data
+    except DataError:
+        return None
+    entry = data.get("programme") if isinstance(data, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    source = entry.get("source")
+    if not isinstance(source, str) or not is_url(source):
+        return None
+    minutes = entry.get("poll_minutes")
+    try:
+        return source, float(minutes) if minutes is not None else None
+    except ValueError:
+        return source, None
 
 
 def source_timezone(doc: Document) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,12 @@ faq:
     question: Czy jest wi-fi?
     answer: Tak.
 """
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def night_programme(folder: Path) -> Path:
@@ -142,7 +149,8 @@ def test_a_yaml_takes_its_programme_from_the_source(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "path", "message"),
     [
-        ("source: https://example.org/schedule.xml", "programme.source", "nie jest jeszcze obsługiwany"),
+        (f"source: http://127.0.0.1:{_closed_port()}/schedule.xml", "programme.source", "nie można pobrać"),
+        ("source: ftp://127.0.0.1/schedule.xml", "programme.source", "https://"),
         ("source: programy/brak.xml", "", "nie ma takiego pliku"),
         ("source: programy/noc.xml\n  format: pretalx-widget", "", "błąd składni JSON"),
     ],
@@ -286,3 +294,21 @@ def test_a_night_across_the_clock_change_loads_with_its_real_length(tmp_path: Pa
     assert films.start.date().isoformat() == "2024-10-27"
     saturday = conference.days[0]
     assert saturday.date.isoformat() == "2024-10-26" and "102" in {s.id for s in saturday.sessions}
+
+
+def test_a_programme_at_a_url_is_fetched_or_taken_as_polled(tmp_path: Path) -> None:
+    """`programme.source` at a URL: downloaded at load (a local server), or given by the poll."""
+    from tests.fakes.export_server import export_server
+
+    programme = night_programme(tmp_path).read_bytes()
+    with export_server() as (export, base):
+        export.body = programme
+        data = tmp_path / "dane.yaml"
+        data.write_text(FESTIVAL_YAML.replace("source: programy/noc.xml", f"source: {base}/noc.xml"), "utf-8")
+        assert len(full_load(data).sessions) == 4
+        assert len(export.requests) == 1
+        polled = load_conference(data, fetched={f"{base}/noc.xml": programme})
+        assert len(polled.sessions) == 4 and len(export.requests) == 1  # nothing fetched again
+        from bot.formats.merging import programme_url
+
+        assert programme_url(data, 1_000_000) == (f"{base}/noc.xml", None)
