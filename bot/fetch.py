@@ -108,4 +108,12 @@ def fetch_now(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Fetched:
         async with httpx.AsyncClient(max_redirects=MAX_REDIRECTS) as client:
             return await fetch(client, url, None, max_bytes)
 
-    return asyncio.run(once())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(once())
+    # Called from a thread with a running loop (a test, an embedding): fetch in a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, once()).result()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from handlers.messenger.notifier import WINDOW
 from handlers.messenger.sender import CHANNEL
 from scheduler.announcements import Announcements
 from scheduler.fanout import FanOut
+from scheduler.poller import Poller, PollStatus
 from scheduler.reminders import Reminders
 
 logger = logging.getLogger(__name__)
@@ -51,18 +52,22 @@ class Operations:
     announcements: Announcements | None = None
     messenger_window: bool = False  # Messenger runs without the event tag: silent people are skipped
     data_max_bytes: int = DEFAULT_MAX_BYTES  # settings.data_max_bytes (BOT_DATA_MAX_MB)
+    poller: Poller | None = None  # the live programme's poll, when the programme is at a URL
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def reload(self) -> ReloadResult:
+    async def reload(self, fetched: Mapping[str, bytes] | None = None) -> ReloadResult:
         """Read the data file again; a bad file changes nothing, a good one takes over at once.
 
         Reading, checking and building run in a thread, so answers go on meanwhile; a hostile
         file is refused there within its limits (size, nesting, aliases: docs/data-format.md).
+        `fetched`: a programme source at a URL as the live poll just downloaded it.
         """
         async with self._reloading:
             old = self.current()
             try:
-                conference = await asyncio.to_thread(load_conference, self.data_path, self.data_max_bytes)
+                conference = await asyncio.to_thread(
+                    load_conference, self.data_path, self.data_max_bytes, fetched
+                )
             except DataError as exc:
                 logger.warning("reload refused: %d problems in %s", len(exc.issues), self.data_path)
                 return ReloadResult(error=exc)
@@ -86,6 +91,17 @@ class Operations:
                 notified,
             )
             return ReloadResult(None, len(conference.sessions), len(changes), notified, jobs)
+
+    async def apply_source(self, body: bytes) -> str | None:
+        """The live poll's new export: reloaded with it (and people told of changes), or why not."""
+        assert self.poller is not None
+        result = await self.reload({self.poller.url: body})
+        if result.error is None:
+            return None
+        return "; ".join(result.error.lines(3))
+
+    def source_status(self) -> PollStatus | None:
+        return self.poller.status if self.poller is not None else None
 
     async def audience(self) -> tuple[int, int]:
         """Who an announcement would reach, and how many of them Messenger's 24-hour rule skips."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.polish import format_date, format_time
@@ -10,6 +12,7 @@ from bot.store.store import Statistics
 from handlers.operations import ReloadResult
 from scheduler.announcements import announcement_reply
 from scheduler.fanout import FanOutResult
+from scheduler.poller import PollStatus
 
 MAX_ERRORS_SHOWN = 10
 
@@ -49,13 +52,31 @@ def with_clock_notice(reply: Reply, clock: Clock) -> Reply:
     return with_notice(reply, notice) if notice else reply
 
 
-def statistics_reply(stats: Statistics, clock: Clock | None = None) -> Reply:
-    """The organisers' statistics; headed by a warning when the bot runs by a simulated clock."""
-    reply = _statistics(stats)
+def statistics_reply(
+    stats: Statistics, clock: Clock | None = None, source: PollStatus | None = None
+) -> Reply:
+    """The organisers' statistics; headed by a warning when the bot runs by a simulated clock, and
+    saying how the live programme's source fares when there is one."""
+    reply = _statistics(stats, source, clock)
     return with_clock_notice(reply, clock) if clock is not None else reply
 
 
-def _statistics(stats: Statistics) -> Reply:
+def _source_lines(out: ReplyBuilder, source: PollStatus, clock: Clock | None) -> None:
+    def local(moment: datetime | None) -> str:
+        if moment is None:
+            return "jeszcze nie"
+        tz = clock.now().tzinfo if clock is not None else None
+        return moment.astimezone(tz).strftime("%d.%m %H:%M")
+
+    out.line(
+        f"Program na żywo z {source.url}: sprawdzony {local(source.checked_at)}, "
+        f"ostatnia zmiana {local(source.changed_at)}"
+    )
+    if source.problem is not None:
+        out.line(f"⚠️ Nowa wersja programu nie weszła: {source.problem} — obowiązuje dotychczasowa.")
+
+
+def _statistics(stats: Statistics, source: PollStatus | None = None, clock: Clock | None = None) -> Reply:
     out = ReplyBuilder().line(bold("Statystyki"))
     out.line(f"Użytkownicy: {stats.users} (zablokowali bota: {stats.blocked})")
     if len(stats.channels) > 1:
@@ -65,6 +86,8 @@ def _statistics(stats: Statistics) -> Reply:
     out.line(f"Przypomnienia wysłane: {stats.sent}, nieudane: {stats.failed}, pominięte: {stats.skipped}")
     if stats.withheld:
         out.line(f"Niewysłane w Messengerze (poza oknem 24 godzin): {stats.withheld}")
+    if source is not None:
+        _source_lines(out, source, clock)
     if stats.unanswered:
         out.line(bold("Pytania bez odpowiedzi (do uzupełnienia w FAQ):"))
         for question, count in stats.unanswered:

@@ -21,6 +21,7 @@ from bot.backoff import Stopped
 from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.config import OFFICIAL_TELEGRAM_URL, ConfigError, Settings
 from bot.conversation import Conversation
+from bot.formats.merging import programme_url
 from bot.logs import one_line
 from bot.reply import Reply
 from bot.store.store import DatabaseUnavailable, Person, Store
@@ -42,6 +43,7 @@ from handlers.web import TelegramGate, web_server
 from scheduler.announcements import Announcements
 from scheduler.limiter import RateLimiter
 from scheduler.notifier import ChannelNotifier, FloodWait, Notifier, Outcome
+from scheduler.poller import DEFAULT_MINUTES, Poller
 from scheduler.reminders import Reminders
 
 logger = logging.getLogger(__name__)
@@ -226,6 +228,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         messenger_window=skips_silent_people(settings),
         data_max_bytes=settings.data_max_bytes,
     )
+    operations.poller = live_programme(operations, settings)
     channels: dict[str, Notifier] = {}
     telegram_ready = asyncio.Event()
     gate = TelegramGate()
@@ -302,6 +305,9 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
                 serving = await stack.enter_async_context(server)
             start_reminders()
             stack.callback(stop_reminders)
+            if operations.poller is not None:  # the programme at a URL: polled from now on
+                operations.poller.start()
+                stack.push_async_callback(operations.poller.stop)
             if application is not None:
                 stack.push_async_callback(close_telegram)
                 if messenger is not None:
@@ -328,6 +334,16 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         raise ConfigError(f"TELEGRAM_WEBHOOK_URL: Telegram nie przyjął adresu webhooka ({exc})") from None
     except Stopped:
         pass  # Ctrl+C or SIGTERM while waiting for the database: nothing to clean up beyond it
+
+
+def live_programme(operations: Operations, settings: Settings) -> Poller | None:
+    """A poll of the programme's source when the data file takes it from a URL (`programme.source`)."""
+    found = programme_url(operations.data_path, settings.data_max_bytes)
+    if found is None:
+        return None
+    url, minutes = found
+    logger.info("programme from %s, polled every %g min", url, minutes or DEFAULT_MINUTES)
+    return Poller(url, operations.apply_source, minutes or DEFAULT_MINUTES, settings.data_max_bytes)
 
 
 def _rejected_token(settings: Settings) -> str:

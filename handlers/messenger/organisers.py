@@ -39,7 +39,8 @@ class Organisers:
         if not self.allowed(psid):
             return text_reply(texts.ADMIN_ONLY), []
         assert self.operations is not None
-        return statistics_reply(await self.operations.statistics()), []
+        operations = self.operations
+        return statistics_reply(await operations.statistics(), source=operations.source_status()), []
 
     async def reload(self, psid: str, args: str) -> tuple[Reply, Options]:
         if not self.allowed(psid):

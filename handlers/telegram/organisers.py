@@ -33,7 +33,10 @@ class Organisers:
         if not self._allowed(update):
             return await self._refuse(update, context)
         assert self.operations is not None
-        reply = statistics_reply(await self.operations.statistics(), self.operations.current().clock)
+        operations = self.operations
+        reply = statistics_reply(
+            await operations.statistics(), operations.current().clock, operations.source_status()
+        )
         chat_id, quote = reply_target(update)
         await self.replier.send(context.bot, chat_id, reply, reply_to=quote)
 
