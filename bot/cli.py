@@ -57,7 +57,7 @@ def _import_formats() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m bot", description="Asystent konferencji — narzędzia.")
+    parser = _Parser(prog="python -m bot", description="Asystent wydarzenia — narzędzia.")
     common = _Parser(add_help=False)
     common.add_argument("--data", type=Path, help="plik z danymi wydarzenia (domyślnie BOT_DATA)")
     common.add_argument("--now", help='symulowany czas startu "RRRR-MM-DD GG:MM" (domyślnie BOT_NOW)')

@@ -149,10 +149,10 @@ class Conversation:
             )
             return
         scope = texts.SCOPE_PLAN if prefs.scope is Scope.PLAN else texts.SCOPE_ALL
-        out.line(
-            bold(f"{prefs.lead_minutes} minut"),
-            f" przed {scope}; przed wizytami studyjnymi {prefs.visit_lead_minutes} minut (trzeba dojechać).",
-        )
+        out.line(bold(f"{prefs.lead_minutes} minut"), f" przed {scope}.")
+        travel = [kind.plural for kind in self.assistant.conference.travel_kinds]
+        if travel:  # named in the nominative, as the data gives them: no case to get wrong
+            out.line(f"{', '.join(travel).capitalize()} (trzeba dojechać): {prefs.visit_lead_minutes} minut przed.")
         for lead in LEAD_TIMES:
             if lead != prefs.lead_minutes:
                 out.suggest(f"{lead} min", f"przypominaj {lead} minut przed")
@@ -208,8 +208,9 @@ class Conversation:
         out = ReplyBuilder()
         if not sessions:
             out.line(texts.PLAN_EMPTY)
-            out.suggest("Wizyty studyjne", "jakie są wizyty studyjne?")
-            out.suggest("Program", "program konferencji")
+            for kind in self.assistant.conference.travel_kinds[:1]:
+                out.suggest(kind.plural.capitalize(), f"jakie są {kind.plural}?")
+            out.suggest("Program", "program na dziś")
             return out.build()
         conference = self.assistant.conference
         today = self.assistant.clock.now().date()
