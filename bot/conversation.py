@@ -152,7 +152,8 @@ class Conversation:
         out.line(bold(f"{prefs.lead_minutes} minut"), f" przed {scope}.")
         travel = [kind.plural for kind in self.assistant.conference.travel_kinds]
         if travel:  # named in the nominative, as the data gives them: no case to get wrong
-            out.line(f"{', '.join(travel).capitalize()} (trzeba dojechać): {prefs.visit_lead_minutes} minut przed.")
+            kinds = ", ".join(travel).capitalize()
+            out.line(f"{kinds} (trzeba dojechać): {prefs.visit_lead_minutes} minut przed.")
         for lead in LEAD_TIMES:
             if lead != prefs.lead_minutes:
                 out.suggest(f"{lead} min", f"przypominaj {lead} minut przed")
