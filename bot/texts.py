@@ -175,3 +175,9 @@ def console_welcome(conference: Conference) -> str:
 
 def farewell(conference: Conference) -> str:
     return FAREWELL.format(event=conference.noun.locative)
+
+
+def travel_title(conference: Conference) -> str | None:
+    """What /wizyty lists, in the event's words ("Wizyty studyjne"); None when it has no such kind."""
+    kinds = travel_plurals(conference)
+    return ", ".join(kinds).capitalize() if kinds else None

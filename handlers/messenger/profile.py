@@ -15,11 +15,13 @@ from handlers.messenger.payloads import command
 
 GREETING_LIMIT = 160  # characters Messenger shows before the first message
 MENU_TITLE_LIMIT = 30
-MENU = (  # (title, command), in menu order; every command is one the channel answers
+# (title, command), in menu order; every command is one the channel answers. None: the event's
+# travel kinds name it ("Wizyty studyjne"), and an event without them has no such item.
+MENU: tuple[tuple[str | None, str], ...] = (
     ("Co jest teraz?", "teraz"),
     ("Co dalej?", "dalej"),
     ("Program", "program"),
-    ("Wizyty studyjne", "wizyty"),
+    (None, "wizyty"),
     ("Dojazd", "dojazd"),
     ("Mój plan", "plan"),
     ("Przypomnienia", "przypomnienia"),
@@ -33,6 +35,23 @@ def greeting(conference: Conference) -> str:
     return text if len(text) <= GREETING_LIMIT else text[: GREETING_LIMIT - 1].rstrip() + "…"
 
 
+def menu(conference: Conference) -> list[tuple[str, str]]:
+    """The persistent menu's (title, command) for this event."""
+    items = []
+    for title, name in MENU:
+        text = title or texts.travel_title(conference)
+        if text:
+            items.append((_cut(text), name))
+    return items
+
+
+def _cut(title: str) -> str:
+    """A menu title within Meta's limit, cut at a word."""
+    if len(title) <= MENU_TITLE_LIMIT:
+        return title
+    return title[: MENU_TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",") + "…"
+
+
 def profile(conference: Conference) -> dict[str, Any]:
     """The profile body: Get Started runs /start; the menu runs the commands above."""
     return {
@@ -43,8 +62,8 @@ def profile(conference: Conference) -> dict[str, Any]:
                 "locale": "default",
                 "composer_input_disabled": False,
                 "call_to_actions": [
-                    {"type": "postback", "title": title[:MENU_TITLE_LIMIT], "payload": command(name)}
-                    for title, name in MENU
+                    {"type": "postback", "title": title, "payload": command(name)}
+                    for title, name in menu(conference)
                 ],
             }
         ],

@@ -28,7 +28,7 @@ from bot.conversation import Conversation
 from handlers.body import BodyRefused, parse_json, read_body, refusal
 from handlers.operations import Operations
 from handlers.telegram.buttons import Buttons
-from handlers.telegram.commands import BOT_COMMANDS, Commands
+from handlers.telegram.commands import Commands, bot_commands
 from handlers.telegram.errors import on_error
 from handlers.telegram.incoming import read_update
 from handlers.telegram.messages import ADDRESSED, Messages
@@ -128,8 +128,9 @@ def build_application(
 
 
 async def _register_commands(application: TelegramApp) -> None:
-    """Polish command descriptions in Telegram's menu, set at every start."""
-    await application.bot.set_my_commands(BOT_COMMANDS)
+    """Polish command descriptions in Telegram's menu, for this event, set at every start."""
+    replier: Replier = application.bot_data["replier"]
+    await application.bot.set_my_commands(bot_commands(replier.assistant.conference))
 
 
 def fanout_transport() -> AiohttpRequest:

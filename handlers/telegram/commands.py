@@ -9,18 +9,19 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.assistant import Assistant
+from bot.model import Conference
 from bot.polish import format_date
 from bot.programme import visit_labels
 from handlers.telegram.callbacks import Action
 from handlers.telegram.replies import Replier, quote_parameters
 
-# (command, description shown in Telegram's menu), in menu order.
-COMMANDS = (
+# (command, description shown in Telegram's menu), in menu order; None: named by the event's data.
+COMMANDS: tuple[tuple[str, str | None], ...] = (
     ("start", "Powitanie i co umiem"),
     ("teraz", "Co się dzieje teraz"),
     ("dalej", "Następny punkt programu"),
     ("program", "Program — wybierz dzień"),
-    ("wizyty", "Wizyty studyjne"),
+    ("wizyty", None),  # the event's travel kinds ("Wizyty studyjne"); left out when it has none
     ("dojazd", "Adres i dojazd"),
     ("kontakt", "Kontakt z organizatorami"),
     ("plan", "Mój plan: wybrane punkty programu"),
@@ -28,7 +29,17 @@ COMMANDS = (
     ("usun_dane", "Usuń wszystko, co o mnie wiesz"),
     ("pomoc", "Jak ze mną rozmawiać"),
 )
-BOT_COMMANDS = tuple(BotCommand(name, description) for name, description in COMMANDS)
+
+
+def bot_commands(conference: Conference) -> tuple[BotCommand, ...]:
+    """Telegram's command menu for this event, in Polish."""
+    menu = []
+    for name, description in COMMANDS:
+        text = description or texts.travel_title(conference)
+        if text:
+            menu.append(BotCommand(name, text[:256]))
+    return tuple(menu)
+
 VISIT_LABEL = 40  # characters of a visit's name on its button
 
 

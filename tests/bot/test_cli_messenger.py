@@ -205,3 +205,22 @@ def test_messenger_setup_with_meta_unreachable_says_so_not_refused(
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "nie odpowiada" in result.stderr and "MESSENGER_GRAPH_URL" in result.stderr
     assert "odrzucił" not in result.stderr
+
+
+def test_menus_name_the_events_own_travel_kind_or_leave_it_out() -> None:
+    import dataclasses
+
+    from bot.loading import load_conference
+    from handlers.messenger.profile import menu
+    from handlers.telegram.commands import bot_commands
+    from tests.conftest import ROOT
+
+    festival = load_conference(ROOT / "tests" / "data" / "festiwal-dzwieki-doliny.yaml")
+    assert ("Wycieczki", "wizyty") in menu(festival)
+    assert ("wizyty", "Wycieczki") in [(c.command, c.description) for c in bot_commands(festival)]
+    local = tuple(s for s in festival.sessions if not s.kind.travel)
+    stay_put = dataclasses.replace(festival, sessions=local)
+    assert not stay_put.travel_kinds
+    assert "wizyty" not in [name for _, name in menu(stay_put)]
+    assert "wizyty" not in [c.command for c in bot_commands(stay_put)]
+    assert all(len(title) <= 30 for title, _ in menu(festival))

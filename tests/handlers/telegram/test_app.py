@@ -29,6 +29,8 @@ async def test_start_up_registers_polish_commands_and_polls(bot: RunningBot) -> 
     assert {"deleteWebhook", "setMyCommands", "getUpdates"} <= set(methods)
     commands = api.calls_of("setMyCommands")[0].params["commands"]
     assert [c["command"] for c in commands] == [name for name, _ in COMMANDS]
+    # /wizyty is named by the event's own travel kind, not by code
+    assert {"command": "wizyty", "description": "Wizyty studyjne"} in commands
     assert all(c["description"] for c in commands)
     assert any(
         "ę" in c["description"] or "ą" in c["description"] for c in commands
