@@ -156,7 +156,12 @@ def _megabytes(size: int, exact: bool = False) -> str:
 
 
 def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The file's text, read as UTF-8 (a BOM is allowed), never more than `max_bytes`.
+    """The file's text, read as UTF-8 (a BOM is allowed), never more than `max_bytes`."""
+    return decode(read_bytes(path, max_bytes), str(path))
+
+
+def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, never more than `max_bytes`; `DataError` in Polish otherwise.
 
     Only a regular file is read: a directory, a device (/dev/zero) or a FIFO is refused at once,
     without waiting for a writer. The size is checked before reading and again while reading,
@@ -188,7 +193,7 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         if stat.S_ISDIR(info.st_mode):
             raise refuse("to jest katalog, a nie plik z danymi")
         if not stat.S_ISREG(info.st_mode):
-            raise refuse("to nie jest zwykły plik (urządzenie, potok albo gniazdo) — podaj plik YAML")
+            raise refuse("to nie jest zwykły plik (urządzenie, potok albo gniazdo) — podaj plik z danymi")
         if info.st_size > max_bytes:
             raise refuse(too_big.format(size=_megabytes(info.st_size)))
         left = max_bytes + 1  # one byte more tells a file that grew (or lied about its size)
@@ -202,7 +207,7 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     data = b"".join(chunks)
     if len(data) > max_bytes:
         raise refuse(too_big.format(size=f"ponad {limit}"))
-    return decode(data, file)
+    return data
 
 
 _OS_PROBLEMS = {
