@@ -62,16 +62,13 @@ def statistics_reply(
 
 
 def _source_lines(out: ReplyBuilder, source: PollStatus, clock: Clock | None) -> None:
-    def local(moment: datetime | None) -> str:
-        if moment is None:
-            return "jeszcze nie"
+    def local(moment: datetime) -> str:
         tz = clock.now().tzinfo if clock is not None else None
-        return moment.astimezone(tz).strftime("%d.%m %H:%M")
+        return moment.astimezone(tz).strftime("%d.%m o %H:%M")
 
-    out.line(
-        f"Program na żywo z {source.url}: sprawdzony {local(source.checked_at)}, "
-        f"ostatnia zmiana {local(source.changed_at)}"
-    )
+    checked = f"sprawdzony {local(source.checked_at)}" if source.checked_at else "jeszcze niesprawdzony"
+    changed = f"zmieniony {local(source.changed_at)}" if source.changed_at else "bez zmian od startu"
+    out.line(f"Program na żywo z {source.url}: {checked}, {changed}.")
     if source.problem is not None:
         out.line(f"⚠️ Nowa wersja programu nie weszła: {source.problem} — obowiązuje dotychczasowa.")
 
