@@ -123,14 +123,18 @@ def _pydantic_issues(doc: Document, exc: ValidationError) -> list[DataIssue]:
 
 
 def load_conference(
-    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, fetched: Mapping[str, bytes] | None = None
+    path: str | Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    fetched: Mapping[str, bytes] | None = None,
+    replaced: Mapping[Path, bytes] | None = None,
 ) -> Conference:
     """Read (at most `max_bytes`), validate and build the conference; `DataError` lists every problem.
 
     A programme export (frab XML, pretalx JSON…: bot/formats) is read into the same document a YAML
     file gives and validated the same way; so is the programme a YAML file names in `programme`.
+    `replaced`: local files read from these bytes instead (an upload checked before it is applied).
     """
-    return conference_from(formats.load_document(path, max_bytes, fetched=fetched))
+    return conference_from(formats.load_document(path, max_bytes, fetched=fetched, replaced=replaced))
 
 
 def parse_conference(text: str, file: str = "<dane>") -> Conference:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from bot.assistant import Assistant
 from bot.changes import change_reply, programme_changes
 from bot.loading import DEFAULT_MAX_BYTES, DataError, load_conference
+from bot.model import Conference
 from bot.store.models import DeliveryKind
 from bot.store.store import Statistics, Store
 from handlers.messenger.notifier import WINDOW
@@ -55,42 +57,59 @@ class Operations:
     poller: Poller | None = None  # the live programme's poll, when the programme is at a URL
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def reload(self, fetched: Mapping[str, bytes] | None = None) -> ReloadResult:
-        """Read the data file again; a bad file changes nothing, a good one takes over at once.
+    async def load(
+        self, fetched: Mapping[str, bytes] | None = None, replaced: Mapping[Path, bytes] | None = None
+    ) -> Conference:
+        """The data file read, checked and built as a reload does, without putting it in place.
 
-        Reading, checking and building run in a thread, so answers go on meanwhile; a hostile
-        file is refused there within its limits (size, nesting, aliases: docs/data-format.md).
-        `fetched`: a programme source at a URL as the live poll just downloaded it.
+        Runs in a thread, so answers go on meanwhile; a hostile file is refused there within its
+        limits (size, nesting, aliases: docs/data-format.md). `fetched`: a programme source at a URL
+        as the live poll just downloaded it; `replaced`: local files read from these bytes instead
+        (an upload being checked, handlers/uploads.py). `DataError` lists the problems.
         """
+        path, limit = self.data_path, self.data_max_bytes
+        return await asyncio.to_thread(load_conference, path, limit, fetched, replaced)
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """One reload (or applied upload) at a time: the data file must not change under a reload."""
         async with self._reloading:
-            old = self.current()
-            try:
-                conference = await asyncio.to_thread(
-                    load_conference, self.data_path, self.data_max_bytes, fetched
-                )
-            except DataError as exc:
-                logger.warning("reload refused: %d problems in %s", len(exc.issues), self.data_path)
-                return ReloadResult(error=exc)
-            assistant = await asyncio.to_thread(Assistant, conference, old.clock)
-            self.swap(assistant)
-            jobs = self.reminders.rebuild() if self.reminders is not None else 0
-            # Compares every session with every other (bot/changes.py): a thread keeps a big
-            # programme from holding up answers.
-            changes = await asyncio.to_thread(programme_changes, old.conference, conference)
-            notified = 0
-            for change in changes:
-                people = await self.store.planned_by(change.before.id)
-                if people and self.fanout is not None:
-                    reply = change_reply(change, old.conference, conference)
-                    result = await self.fanout.deliver(people, DeliveryKind.CHANGE, change.key, reply)
-                    notified += result.sent
-            logger.info(
-                "data reloaded: %d sessions, %d changes, %d notified",
-                len(conference.sessions),
-                len(changes),
-                notified,
-            )
-            return ReloadResult(None, len(conference.sessions), len(changes), notified, jobs)
+            yield
+
+    async def reload(self, fetched: Mapping[str, bytes] | None = None) -> ReloadResult:
+        """Read the data file again; a bad file changes nothing, a good one takes over at once."""
+        async with self.exclusive():
+            return await self.reload_held(fetched)
+
+    async def reload_held(self, fetched: Mapping[str, bytes] | None = None) -> ReloadResult:
+        """`reload` for a caller already inside `exclusive()` (an upload swaps the file first)."""
+        assert self._reloading.locked()
+        old = self.current()
+        try:
+            conference = await self.load(fetched)
+        except DataError as exc:
+            logger.warning("reload refused: %d problems in %s", len(exc.issues), self.data_path)
+            return ReloadResult(error=exc)
+        assistant = await asyncio.to_thread(Assistant, conference, old.clock)
+        self.swap(assistant)
+        jobs = self.reminders.rebuild() if self.reminders is not None else 0
+        # Compares every session with every other (bot/changes.py): a thread keeps a big
+        # programme from holding up answers.
+        changes = await asyncio.to_thread(programme_changes, old.conference, conference)
+        notified = 0
+        for change in changes:
+            people = await self.store.planned_by(change.before.id)
+            if people and self.fanout is not None:
+                reply = change_reply(change, old.conference, conference)
+                result = await self.fanout.deliver(people, DeliveryKind.CHANGE, change.key, reply)
+                notified += result.sent
+        logger.info(
+            "data reloaded: %d sessions, %d changes, %d notified",
+            len(conference.sessions),
+            len(changes),
+            notified,
+        )
+        return ReloadResult(None, len(conference.sessions), len(changes), notified, jobs)
 
     async def apply_source(self, body: bytes) -> str | None:
         """The live poll's new export: reloaded with it (and people told of changes), or why not."""

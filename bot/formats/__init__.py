@@ -28,7 +28,6 @@ from bot.document import (
     PathKey,
     decode,
     fragment,
-    read_text,
 )
 from bot.formats.programme import Programme, ProgrammeBuilder
 from bot.formats.reading import read_bytes
@@ -40,7 +39,9 @@ __all__ = [
     "ProgrammeBuilder",
     "Source",
     "detect",
+    "detect_programme",
     "exporters",
+    "file_bytes",
     "formats",
     "load_document",
     "load_spec",
@@ -220,15 +221,20 @@ def detect(source: Source, wanted: str | None = None) -> Format | None:
     return None
 
 
-def read_source(source: Source, wanted: str | None = None) -> Programme:
-    """Read a programme file into a document; `DataError` if it is no programme or a broken one."""
+def detect_programme(source: Source, wanted: str | None = None) -> Format:
+    """The programme format of `source`; `DataError` for a YAML file or one no format recognises."""
     fmt = detect(source, wanted)
     if fmt is None:
         titles = ", ".join(f.title for f in formats())
         raise DataError(
             [DataIssue(source.name, "", None, f"nie rozpoznano formatu programu (znane: {titles})")]
         )
-    return _read(fmt, source)
+    return fmt
+
+
+def read_source(source: Source, wanted: str | None = None) -> Programme:
+    """Read a programme file into a document; `DataError` if it is no programme or a broken one."""
+    return _read(detect_programme(source, wanted), source)
 
 
 def _read(fmt: Format, source: Source) -> Programme:
@@ -267,26 +273,41 @@ class ProgrammeDocument(Document):
         self.programme = programme
 
 
+def file_bytes(path: str | Path, max_bytes: int, replaced: Mapping[Path, bytes] | None = None) -> bytes:
+    """The file's bytes within `max_bytes`, or the bytes `replaced` puts in its place.
+
+    `replaced`: an upload being checked before it replaces a file (handlers/uploads.py); its
+    caller has already held it to the same limit.
+    """
+    body = replaced.get(Path(path)) if replaced else None
+    return body if body is not None else read_bytes(path, max_bytes)
+
+
 def load_document(
     path: str | Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
     *,
     timezone: str | None = None,
     fetched: Mapping[str, bytes] | None = None,
+    replaced: Mapping[Path, bytes] | None = None,
 ) -> Document:
-    """A data file read within `max_bytes`: YAML as it is, a programme export as its document."""
+    """A data file read within `max_bytes`: YAML as it is, a programme export as its document.
+
+    `replaced`: local files (the data file itself, or its programme source) read from these bytes.
+    """
     file = str(path)
     source = Source(b"", file, timezone)
     if any(source.suffix in f.suffixes for f in formats() if f.binary):
-        source = Source(read_bytes(path, max_bytes), file, timezone)
+        source = Source(file_bytes(path, max_bytes, replaced), file, timezone)
         return ProgrammeDocument(file, read_source(source))
     return parse_document(
-        read_text(path, max_bytes),
+        decode(file_bytes(path, max_bytes, replaced), file),
         file,
         timezone=timezone,
         base=Path(path).parent,
         max_bytes=max_bytes,
         fetched=fetched,
+        replaced=replaced,
     )
 
 
@@ -298,11 +319,12 @@ def parse_document(
     base: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetched: Mapping[str, bytes] | None = None,
+    replaced: Mapping[Path, bytes] | None = None,
 ) -> Document:
     """YAML text (with its `programme` read in), or a programme export's document.
 
     `fetched`: programme sources at a URL already downloaded (the live programme's poll), by URL;
-    one not there is fetched now.
+    one not there is fetched now. `replaced`: local sources read from these bytes (`file_bytes`).
     """
     source = Source(text, file, timezone)
     fmt = detect(source)
@@ -312,7 +334,7 @@ def parse_document(
     if isinstance(doc.data, dict) and isinstance(doc.data.get("programme"), dict):
         from bot.formats.merging import merge_programme
 
-        merge_programme(doc, base if base is not None else Path(file).parent, max_bytes, fetched)
+        merge_programme(doc, base if base is not None else Path(file).parent, max_bytes, fetched, replaced)
     return doc
 
 

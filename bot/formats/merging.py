@@ -17,11 +17,16 @@ _LISTS = ("kinds", "tracks", "speakers")  # the source's entries join the YAML's
 
 
 def merge_programme(
-    doc: Document, base: Path, max_bytes: int, fetched: Mapping[str, bytes] | None = None
+    doc: Document,
+    base: Path,
+    max_bytes: int,
+    fetched: Mapping[str, bytes] | None = None,
+    replaced: Mapping[Path, bytes] | None = None,
 ) -> None:
     """Read `programme.source` (relative to `base`, or at a URL) into `doc.data`; problems go to
-    `doc.issues`. A URL's body comes from `fetched` (the live programme's poll) or is fetched now."""
-    from bot.formats import Source, read_bytes, read_source  # the package imports this module lazily
+    `doc.issues`. A URL's body comes from `fetched` (the live programme's poll) or is fetched now;
+    a local file's from `replaced` when it is there (an upload being checked)."""
+    from bot.formats import Source, file_bytes, read_source  # the package imports this module lazily
 
     data: dict[str, Any] = doc.data
     entry = data["programme"]
@@ -36,11 +41,13 @@ def merge_programme(
                 body = fetch_now(source_text, max_bytes).body or b""
             source = Source(body, source_text, source_timezone(doc))
         elif "://" in source_text:
-            _issue(doc, ("programme", "source"), "adres programu musi zaczynać się od https:// (albo http://)")
+            _issue(
+                doc, ("programme", "source"), "adres programu musi zaczynać się od https:// (albo http://)"
+            )
             return
         else:
-            path = base / source_text
-            source = Source(read_bytes(path, max_bytes), str(path), source_timezone(doc))
+            path = local_source(base, source_text)
+            source = Source(file_bytes(path, max_bytes, replaced), str(path), source_timezone(doc))
         programme = read_source(source, wanted)
     except FetchError as exc:
         _issue(doc, ("programme", "source"), f"nie można pobrać programu: {exc}")
@@ -51,8 +58,13 @@ def merge_programme(
     apply_programme(doc, programme)
 
 
-def programme_url(path: str | Path, max_bytes: int) -> tuple[str, float | None] | None:
-    """The URL a YAML data file takes its programme from, and how often to poll it (minutes)."""
+def local_source(base: Path, source: str) -> Path:
+    """Where a local `programme.source` is: relative to the YAML's directory (`base`)."""
+    return base / source
+
+
+def programme_entry(path: str | Path, max_bytes: int) -> dict[str, Any] | None:
+    """A YAML data file's `programme` section as written (None: not a YAML file, unreadable, none)."""
     from bot.document import read_text
 
     if Path(path).suffix.lower() not in (".yaml", ".yml"):
@@ -62,7 +74,13 @@ def programme_url(path: str | Path, max_bytes: int) -> tuple[str, float | None] 
     except DataError:
         return None
     entry = data.get("programme") if isinstance(data, dict) else None
-    if not isinstance(entry, dict):
+    return entry if isinstance(entry, dict) else None
+
+
+def programme_url(path: str | Path, max_bytes: int) -> tuple[str, float | None] | None:
+    """The URL a YAML data file takes its programme from, and how often to poll it (minutes)."""
+    entry = programme_entry(path, max_bytes)
+    if entry is None:
         return None
     source = entry.get("source")
     if not isinstance(source, str) or not is_url(source):
