@@ -10,6 +10,9 @@ from bot.text import fold, fold_keep_times
 
 _ORIGINAL_WORD = re.compile(r"[^\W_]+")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+# "10:30", "3.13", "30.11": kept whole for the time parser, but a name may hold the numbers too
+# ("Python 3.13"), and names are matched by their words.
+NUMBERS = re.compile(r"\d+(?:[.:]\d+)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,8 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
     for token in tokens:
         keys, is_foreign = lexicon.lookup(token, originals.get(token, token))
         lemmas |= keys
+        if NUMBERS.fullmatch(token):
+            lemmas |= set(re.split(r"[.:]", token))
         if is_foreign:
             foreign.append(token)
     return Analysis(text, folded, tokens, frozenset(lemmas), tuple(foreign))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from bot import texts
-from bot.analysis import Analysis, analyse
+from bot.analysis import NUMBERS, Analysis, analyse
 from bot.clock import Clock
 from bot.details import answer_place, answer_session
 from bot.entities import EntityIndex, EntityKind, EntityMatch, alias_words
@@ -90,6 +91,43 @@ class Answer:
     classification: Classification | None = None
 
 
+GENERIC_EVENT_WORD = "konferencja"  # the word the understanding's cues use for "this event"
+
+
+def _event_word(conference: Conference) -> re.Pattern[str] | None:
+    """Every case of the event's own noun ("kongres", "kongresu", "na kongresie"), folded, when
+    it is not the generic word already; None when it is."""
+    noun = conference.noun
+    forms = {
+        fold(form)
+        for form in (
+            noun.nominative,
+            noun.genitive,
+            noun.dative,
+            noun.accusative,
+            noun.instrumental,
+            noun.locative,
+        )
+    }
+    if fold(noun.nominative) == GENERIC_EVENT_WORD:
+        return None
+    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch]) -> str:
+    """The question for the time parser: numbers that belong to a fully named thing ("Nouveautés
+    de Python 3.13") are part of its name, not a time of day."""
+    named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= 0.99), None)
+    folded = analysis.folded
+    if named is None:
+        return folded
+    for token in analysis.tokens:
+        if NUMBERS.fullmatch(token) and set(re.split(r"[.:]", token)) <= named.consumed:
+            folded = re.sub(rf"(?<!\S){re.escape(token)}(?!\S)", " ", folded)
+    return folded
+
+
 class Assistant:
     """Answers questions about one conference; stateless per question, safe to share."""
 
@@ -113,6 +151,7 @@ class Assistant:
                 vocabulary |= raw
             self.faq.append((entry, phrases))
         self.lexicon = Lexicon(vocabulary)
+        self._event_word = _event_word(conference)
         self.event_days = tuple(day.date for day in conference.days)
         self._examples: list[tuple[str, str]] | None = None  # help examples, built when first asked
 
@@ -121,8 +160,13 @@ class Assistant:
     ) -> tuple[Analysis, TimeQuery | None, list[EntityMatch], Classification, FaqEntry | None]:
         now = now or self.clock.now()
         analysis = analyse(text[:MAX_QUESTION], self.lexicon)
-        when = parse_time_query(analysis.folded, now, self.event_days)
+        if self._event_word is not None and self._event_word.search(analysis.folded):
+            # The cues name the event by the generic word: "gdzie jest kongres?" reads as "gdzie
+            # jest konferencja?", whatever noun this event has.
+            folded = self._event_word.sub(GENERIC_EVENT_WORD, analysis.folded)
+            analysis = replace(analysis, folded=folded, lemmas=analysis.lemmas | {GENERIC_EVENT_WORD})
         entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
+        when = parse_time_query(_without_named_numbers(analysis, entities), now, self.event_days)
         faq_entry, faq_score = self._faq(analysis)
         return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry
 
