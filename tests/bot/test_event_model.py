@@ -654,3 +654,34 @@ def test_a_reminder_says_where_in_the_venue(festival: Conference) -> None:
     said = reminder_reply(festival, dj, dj.start - timedelta(minutes=15)).plain_text
     assert said.startswith("⏰ Za 15 minut, o 01:30: Nocny set DJ-a")
     assert "— Mała Scena" in said and "Jak trafić: przy wejściu od strony parkingu" in said
+
+
+# --- the event's own words in questions --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("gdzie jest kongres?", Intent.VENUE),
+        ("gdzie odbywa się kongres", Intent.VENUE),
+        ("kiedy jest kongres?", Intent.ABOUT_EVENT),
+        ("jak dojechać na kongres?", Intent.VENUE),
+    ],
+)
+def test_the_events_own_noun_names_the_event(question: str, intent: Intent) -> None:
+    conference = parse_conference(BASE)
+    assert conference.noun.nominative == "kongres"
+    assistant = Assistant(conference, FixedClock(parse_now("2030-05-14 09:00", conference.tz)))
+    assert assistant.ask(question).intent is intent
+
+
+def test_numbers_in_a_named_session_are_not_a_time() -> None:
+    text = changed("title: Sesja referatowa", "title: Nowości w Pythonie 3.13")
+    # A second session, so that the words of a title tell it apart (one alone tells nothing).
+    text += "      - {id: inna, title: Bazy danych w praktyce, start: 12:00, end: 13:00}\n"
+    assistant = Assistant(parse_conference(text), FixedClock(parse_now("2030-05-14 09:00", WARSAW)))
+    answer = assistant.ask("kiedy jest Nowości w Pythonie 3.13?")
+    assert answer.intent is Intent.SESSION
+    assert "Nowości w Pythonie 3.13" in answer.reply.plain_text
+    # Not named: still a time ("co jest o 3.13" is early morning, nothing on).
+    assert assistant.ask("co jest o 10.30?").intent is Intent.AT_TIME
