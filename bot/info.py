@@ -35,6 +35,7 @@ _VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("tram", frozenset({"tramwaj", "tram", "mpk", "przystanek"})),
     ("bus", frozenset({"autobus", "bus", "busem", "autobusem"})),
     ("train", frozenset({"pociag", "kolej", "ska", "kolejowy"})),
+    ("metro", frozenset({"metro", "metrem", "u-bahn", "ubahn"})),
     ("map", frozenset({"mapa", "lokalizacja", "pinezka", "nawigacja", "google", "mapka"})),
 )
 
@@ -64,8 +65,25 @@ def venue_location(conference: Conference) -> Location | None:
     )
 
 
-_MODES = {TransportMode.TRAM: "tramwaj", TransportMode.BUS: "autobus", TransportMode.TRAIN: "pociąg"}
-_TOPIC_MODES = {"tram": TransportMode.TRAM, "train": TransportMode.TRAIN, "bus": TransportMode.BUS}
+_MODES = {
+    TransportMode.TRAM: "tramwaj",
+    TransportMode.BUS: "autobus",
+    TransportMode.TRAIN: "pociąg",
+    TransportMode.METRO: "metro",
+}
+
+
+def _lines(lines: tuple[str, ...]) -> str:
+    """ "linia U2", "linie 9, 20, 50": the word agrees with how many."""
+    return f"{'linia' if len(lines) == 1 else 'linie'} {', '.join(lines)}"
+
+
+_TOPIC_MODES = {
+    "tram": TransportMode.TRAM,
+    "train": TransportMode.TRAIN,
+    "bus": TransportMode.BUS,
+    "metro": TransportMode.METRO,
+}
 
 
 def _direction_line(out: ReplyBuilder, direction: Direction) -> None:
@@ -108,7 +126,7 @@ def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
         if mode is not None:
             for stop in venue.stops:
                 if stop.mode is mode:
-                    lines = f" (linie {', '.join(stop.lines)})" if stop.lines else ""
+                    lines = f" ({_lines(stop.lines)})" if stop.lines else ""
                     note = f" — {stop.note}" if stop.note else ""
                     out.line(f"Przystanek: {stop.name}{lines}{note}")
     if len(out.lines) == before:  # no topic asked, or none the data says anything about
@@ -119,9 +137,9 @@ def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
         if venue.stops:
             out.line("Najbliższe przystanki:")
             for stop in venue.stops:
-                lines = f", linie {', '.join(stop.lines)}" if stop.lines else ""
-                mark = f" ({texts.PROVISIONAL})" if stop.provisional else ""
-                out.line(f"• {stop.name} ({_MODES[stop.mode]}{lines}){mark}")
+                lines = f", {_lines(stop.lines)}" if stop.lines else ""
+                mark = f"; {texts.PROVISIONAL}" if stop.provisional else ""  # one bracket, not two
+                out.line(f"• {stop.name} ({_MODES[stop.mode]}{lines}{mark})")
         for direction in venue.directions:  # every way the data gives, "from: car" too
             _direction_line(out, direction)
     if venue.map_url:

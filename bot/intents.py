@@ -150,6 +150,7 @@ _CUES: dict[Intent, dict[str, float]] = {
         "dworca": 2.6,
         "główny": 0.6,
         "tram": 2,
+        "metro": 2.2,
         "SKA": 2,
         "pieszo": 2,
         "nawigacja": 2.2,

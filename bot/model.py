@@ -19,6 +19,7 @@ class TransportMode(StrEnum):
     TRAM = "tram"
     BUS = "bus"
     TRAIN = "train"
+    METRO = "metro"  # underground, U-Bahn
 
 
 @dataclass(frozen=True, slots=True)

@@ -685,3 +685,17 @@ def test_numbers_in_a_named_session_are_not_a_time() -> None:
     assert "Nowości w Pythonie 3.13" in answer.reply.plain_text
     # Not named: still a time ("co jest o 3.13" is early morning, nothing on).
     assert assistant.ask("co jest o 10.30?").intent is Intent.AT_TIME
+
+
+def test_metro_stops_and_line_counts() -> None:
+    text = changed(
+        "  city: Testowo\n",
+        "  city: Testowo\n  stops:\n"
+        "    - {name: Rondo, mode: metro, lines: [M1]}\n"
+        "    - {name: Dworzec, mode: tram, lines: ['1', '7'], provisional: true}\n",
+    )
+    assistant = Assistant(parse_conference(text), FixedClock(parse_now("2030-05-14 09:00", WARSAW)))
+    where = assistant.ask("jak dojechać?").reply.plain_text
+    assert "• Rondo (metro, linia M1)" in where
+    assert "• Dworzec (tramwaj, linie 1, 7; do potwierdzenia)" in where
+    assert "Rondo (linia M1)" in assistant.ask("jak dojechać metrem?").reply.plain_text
