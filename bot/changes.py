@@ -50,7 +50,39 @@ def programme_changes(old: Conference, new: Conference) -> list[Change]:
     return changes
 
 
-def _when(session: Session) -> str:
+@dataclass(frozen=True, slots=True)
+class ProgrammeDiff:
+    """Everything a new version of the data does to the programme, for an organiser's preview.
+
+    `changes` are exactly the ones a reload tells people about (`programme_changes`), so what the
+    preview promises is what goes out; added and renamed sessions are told to nobody.
+    """
+
+    changes: tuple[Change, ...]
+    added: tuple[Session, ...]
+    renamed: tuple[tuple[Session, Session], ...]  # (before, after): same id, another title
+
+    def of_kind(self, kind: ChangeKind) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind is kind)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changes or self.added or self.renamed)
+
+
+def programme_diff(old: Conference, new: Conference) -> ProgrammeDiff:
+    """Sessions added, removed, moved in time, moved elsewhere and renamed (matched by id)."""
+    added = tuple(s for s in new.sessions if old.session(s.id) is None)
+    renamed = tuple(
+        (before, after)
+        for before in old.sessions
+        if (after := new.session(before.id)) is not None and after.title != before.title
+    )
+    return ProgrammeDiff(tuple(programme_changes(old, new)), added, renamed)
+
+
+def when(session: Session) -> str:
+    """ "środa, 29 listopada, 15:00–16:30", with the night it belongs to when it ends after midnight."""
     text = f"{format_date(session.day)}, {format_span(session.start, session.end)}"
     return f"{text} ({night_of(session.day)})" if after_midnight(session.end, session.day) else text
 
@@ -60,12 +92,10 @@ def change_reply(change: Change, old: Conference, new: Conference) -> Reply:
     out = ReplyBuilder()
     before, after = change.before, change.after
     if change.kind is ChangeKind.CANCELLED or after is None:
-        out.line(
-            "❌ ", bold("Odwołane"), f": „{before.title}” ({_when(before)}) — nie ma go już w programie."
-        )
+        out.line("❌ ", bold("Odwołane"), f": „{before.title}” ({when(before)}) — nie ma go już w programie.")
     elif change.kind is ChangeKind.MOVED:
-        out.line("🔄 ", bold("Zmiana godziny"), f": „{after.title}” — teraz {_when(after)}.")
-        out.line(f"Było: {_when(before)}.")
+        out.line("🔄 ", bold("Zmiana godziny"), f": „{after.title}” — teraz {when(after)}.")
+        out.line(f"Było: {when(before)}.")
     else:
         now_where = where(after, new) or "miejsce do potwierdzenia"
         old_where = where(before, old) or "miejsce do potwierdzenia"

@@ -181,3 +181,52 @@ def travel_title(conference: Conference) -> str | None:
     """What /wizyty lists, in the event's words ("Wizyty studyjne"); None when it has no such kind."""
     kinds = travel_plurals(conference)
     return ", ".join(kinds).capitalize() if kinds else None
+
+
+# Organisers sending a data file to the bot (handlers/uploads.py, handlers/reports.py).
+UPLOAD_TOO_BIG = (
+    "Ten plik jest za duży: {size}, a limit to {limit} (BOT_DATA_MAX_MB; Telegram pozwala botom pobrać "
+    "najwyżej 20 MB). Nic nie zmieniłem."
+)
+UPLOAD_SIZE_UNKNOWN = "Nie znam rozmiaru tego pliku, więc go nie pobieram — wyślij go jeszcze raz jako plik."
+UPLOAD_NOT_DOWNLOADED = (
+    "Nie udało się pobrać tego pliku z Telegrama — wyślij go jeszcze raz. Nic nie zmieniłem."
+)
+UPLOAD_YAML_FOR_EXPORT = (
+    "Bot czyta dane z eksportu programu ({target}), a nie z pliku YAML — wyślij plik w tym samym formacie."
+)
+UPLOAD_NO_SOURCE = (
+    "Program jest w samym pliku {target}, nie w osobnym eksporcie — wyślij cały plik YAML "
+    "(albo wskaż eksport w programme.source)."
+)
+UPLOAD_URL_SOURCE = (
+    "Program pochodzi z adresu {url} — zmień go tam; bot sam sprawdza ten adres co kilka minut. "
+    "Nic nie zmieniłem."
+)
+UPLOAD_OTHER_FORMAT = (
+    "Program jest w pliku {target}, a ten plik to {title} — wyślij plik w formacie pliku {target}."
+)
+UPLOAD_OUTSIDE = "Program jest w pliku {target} poza katalogiem danych — taki plik podmień na serwerze."
+UPLOAD_NOT_STAGED = "Nie mogę zapisać pliku obok {target}: {problem}. Nic nie zmieniłem."
+UPLOAD_PROBLEMS = "Plik {name} ma błędy ({count}) — nic nie zmieniłem:"
+UPLOAD_SAME = "Plik {name} jest taki sam jak obecny {target} — nie ma czego zmieniać."
+UPLOAD_PREVIEW = "📄 Plik {name} jest poprawny. Po zastosowaniu zastąpi {target}."
+UPLOAD_SESSIONS = "Punkty programu: {after} (teraz: {before})."
+UPLOAD_NO_CHANGES = "W programie nic się nie zmienia: te same punkty, godziny, miejsca i tytuły."
+UPLOAD_NOBODY = "Nikt nie ma zmienionych punktów w planie — nikt nie dostanie powiadomienia."
+UPLOAD_ASK = "Zastosować? Przycisk działa przez 30 minut."
+UPLOAD_APPLY = "✅ Zastosuj"
+UPLOAD_CANCEL = "Anuluj"
+UPLOAD_APPLIED = "✅ Plik {name} zastąpił {target}."
+UPLOAD_KEPT = "Poprzednia wersja leży obok jako {previous}."
+UPLOAD_RESTORED = "Przywróciłem poprzedni plik {target} — obowiązuje dotychczasowy program."
+UPLOAD_FAILED = "Nie udało się podmienić pliku {target}: {problem}. Nic nie zmieniłem."
+UPLOAD_CHANGED = (
+    "Plik {target} zmienił się od podglądu — nic nie zastosowałem. Wyślij plik jeszcze raz, "
+    "żeby zobaczyć zmiany względem obecnej wersji."
+)
+UPLOAD_ALREADY = "Ten plik już został zastosowany."
+UPLOAD_GONE = (
+    "Ten plik nie czeka już na zatwierdzenie (minęło 30 minut albo został anulowany) — wyślij go jeszcze raz."
+)
+UPLOAD_DROPPED = "Anulowane — plik {name} nie został zastosowany, nic się nie zmieniło."

@@ -37,9 +37,12 @@ from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 from handlers.telegram.request import RetryingRequest
 from handlers.telegram.transport import AiohttpRequest
+from handlers.telegram.uploads import DocumentUploads
+from handlers.uploads import Uploads
 
 logger = logging.getLogger(__name__)
 QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+PRIVATE_DOCUMENT = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.Document.ALL
 
 # Measured with bench/bench_telegram.py on 2 cores: 4 updates at once keeps the event loop busy
 # while replies are in flight; 16 and more only add scheduling overhead (see docs/benchmarks.md).
@@ -88,7 +91,9 @@ def build_application(
     replier = Replier(assistant, conversation=conversation)
     commands = Commands(replier)
     personal = Personal(replier)
-    organisers = Organisers(replier, settings.admin_ids, operations)
+    uploads = DocumentUploads(replier, Uploads(operations)) if operations is not None else None
+    organisers = Organisers(replier, settings.admin_ids, operations, uploads)
+    uploaders = settings.admin_ids if uploads is not None else frozenset()
     buttons = Buttons(replier, commands, personal, organisers)
     messages = Messages(replier)
     application.bot_data["replier"] = replier
@@ -119,6 +124,9 @@ def build_application(
             # Order matters below: free text before the catch-alls for commands and other messages.
             MessageHandler(QUESTION & ADDRESSED, messages.on_text),
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, messages.on_unknown_command),
+            # Before on_other: an organiser's document is a data file to check; anyone else's
+            # gets the polite answer (no ADMIN_IDS, or no operations: nobody gets through).
+            MessageHandler(PRIVATE_DOCUMENT & filters.User(user_id=uploaders), organisers.on_document),
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, messages.on_other),
             MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, messages.on_edited),
         ]

@@ -1,4 +1,5 @@
-"""Organisers' commands (only for ADMIN_IDS): /statystyki, /przeladuj, /ogloszenie."""
+"""Organisers' commands (only for ADMIN_IDS): /statystyki, /przeladuj, /ogloszenie, and data files
+sent as documents."""
 
 from __future__ import annotations
 
@@ -11,15 +12,24 @@ from handlers.reports import preview_reply, reload_reply, sent_reply, statistics
 from handlers.telegram.callbacks import Action
 from handlers.telegram.commands import reply_target
 from handlers.telegram.replies import Replier
+from handlers.telegram.uploads import ACTIONS as UPLOAD_ACTIONS
+from handlers.telegram.uploads import DocumentUploads
 
 _text = text_reply
 
 
 class Organisers:
-    def __init__(self, replier: Replier, admins: frozenset[int], operations: Operations | None) -> None:
+    def __init__(
+        self,
+        replier: Replier,
+        admins: frozenset[int],
+        operations: Operations | None,
+        uploads: DocumentUploads | None = None,
+    ) -> None:
         self.replier = replier
         self.admins = admins
         self.operations = operations
+        self.uploads = uploads
 
     def _allowed(self, update: Update) -> bool:
         user = update.effective_user
@@ -84,6 +94,12 @@ class Organisers:
         )
         await self.replier.send(context.bot, chat_id, reply, reply_to=quote, extra=buttons)
 
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A data file to check and preview; the handler's filter lets only ADMIN_IDS through."""
+        if not self._allowed(update) or self.uploads is None:
+            return await self._refuse(update, context)
+        await self.uploads.on_document(update, context)
+
     async def on_button(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, payload: str
     ) -> None:
@@ -91,8 +107,12 @@ class Organisers:
         if not self._allowed(update):
             await self.replier.send(context.bot, message.chat_id, _text(texts.ADMIN_ONLY))
             return
-        assert self.operations is not None and self.operations.announcements is not None
         action, _, number = payload.partition(":")
+        if action in UPLOAD_ACTIONS:
+            if self.uploads is not None:
+                await self.uploads.on_button(context, message, action, number)
+            return
+        assert self.operations is not None and self.operations.announcements is not None
         announcement = announcement_id(number)
         if announcement is None:
             return

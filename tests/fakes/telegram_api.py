@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 TOKEN = "123456:TEST-token-never-real"
@@ -94,6 +94,14 @@ class Call:
         return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file people sent, as getFile describes it and the file route serves it."""
+
+    body: bytes
+    path: str  # getFile's file_path, relative to /file/bot<token>/
+
+
 @dataclass
 class Failure:
     status: int
@@ -112,6 +120,7 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[Failure]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.files: dict[str, StoredFile] = {}
         self._lock = threading.Lock()
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
@@ -137,6 +146,25 @@ class FakeBotApi:
             self.updates.extend(updates)
         if self._loop is not None and self._news is not None:
             self._loop.call_soon_threadsafe(self._news.set)
+
+    def add_file(
+        self, file_id: str, body: bytes, name: str, *, size: int | None = None, sized: bool = True
+    ) -> dict[str, Any]:
+        """Register a file for getFile and the download route; returns the `document` of a message
+        carrying it. `size`: the file_size Telegram states (default: the real one); `sized=False`
+        leaves it out, as Telegram may."""
+        with self._lock:
+            number = len(self.files) + 1
+            self.files[file_id] = StoredFile(body, f"documents/file_{number}")
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"unique-{number}",
+            "file_name": name,
+            "mime_type": "application/octet-stream",
+        }
+        if sized:
+            document["file_size"] = len(body) if size is None else size
+        return document
 
     def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
         """Make the next `times` calls of `method` fail with `status`."""
@@ -182,6 +210,7 @@ class FakeBotApi:
         app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{file_path:path}", self._download, methods=["GET"]),
                 Route("/_fake/updates", self._push_updates, methods=["POST"]),
                 Route("/_fake/stats", self._stats, methods=["GET"]),
                 Route("/_fake/reset", self._reset, methods=["POST"]),
@@ -241,7 +270,7 @@ class FakeBotApi:
         body = (await request.body()).decode()
         return {k: _value(v) for k, v in parse_qsl(body, keep_blank_values=True)}
 
-    async def _handle(self, request: Request) -> JSONResponse:
+    async def _handle(self, request: Request) -> Response:
         if request.path_params["token"] != self.token:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
         method = request.path_params["method"]
@@ -268,7 +297,21 @@ class FakeBotApi:
         if handler is None:
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
         result = await handler(params)
+        if isinstance(result, Response):  # the method's own error
+            return result
         return JSONResponse({"ok": True, "result": result})
+
+    async def _download(self, request: Request) -> Response:
+        """GET /file/bot<token>/<file_path>: a registered file's bytes (recorded as a "download" call)."""
+        if request.path_params["token"] != self.token:
+            return Response(status_code=401)
+        path = request.path_params["file_path"]
+        with self._lock:
+            self.calls.append(Call("download", {"file_path": path}))
+            found = next((f for f in self.files.values() if f.path == path), None)
+        if found is None:
+            return Response(status_code=404)
+        return Response(found.body, media_type="application/octet-stream")
 
     # Bot API methods -------------------------------------------------------------------------
 
@@ -347,6 +390,25 @@ class FakeBotApi:
         name = upload["filename"] if isinstance(upload, dict) else "file"
         document = {"file_id": "BQACAgIAAxk", "file_unique_id": "AgADBQ", "file_name": name}
         return self._message(params, document=document, caption=params.get("caption"))
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any] | Response:
+        file_id = str(params.get("file_id", ""))
+        with self._lock:
+            found = self.files.get(file_id)
+        if found is None:
+            body = {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+            return JSONResponse(body, 400)
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"unique-{file_id}",
+            "file_size": len(found.body),
+            "file_path": found.path,
+        }
+
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params, text="…")
+        message["message_id"] = int(params["message_id"])
+        return message
 
     async def _api_sendLocation(self, params: dict[str, Any]) -> dict[str, Any]:
         location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}

@@ -115,3 +115,9 @@ def location(chat_id: int = ALICE) -> dict[str, Any]:
 
 def contact(chat_id: int = ALICE) -> dict[str, Any]:
     return message(chat_id, contact={"phone_number": "+48500100200", "first_name": "Jan"})
+
+
+def document(chat_id: int, sent: dict[str, Any], caption: str | None = None) -> dict[str, Any]:
+    """A file sent as a document (`sent`: FakeBotApi.add_file's answer)."""
+    extra: dict[str, Any] = {"caption": caption} if caption else {}
+    return message(chat_id, document=sent, **extra)
