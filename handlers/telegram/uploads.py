@@ -97,7 +97,10 @@ class DocumentUploads:
             return
         if self.uploads.is_waiting(token):
             # The buttons go at once: the preview stays readable, and cannot be tapped again.
-            await message.edit_reply_markup(reply_markup=None)
+            try:
+                await message.edit_reply_markup(reply_markup=None)
+            except BadRequest as exc:  # gone already (a quick second tap): only looks matter here
+                logger.debug("upload preview's buttons not removed: %s", exc.message)
         result = await self.uploads.apply(token)
         self.replier.assistant = self.uploads.operations.current()
         await self.replier.send(context.bot, message.chat_id, upload_result_reply(result))

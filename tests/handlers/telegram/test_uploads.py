@@ -342,3 +342,11 @@ async def test_a_file_changed_on_disk_since_the_preview_is_not_replaced(festival
     )
     assert data.read_text("utf-8") == edited_by_hand
     assert _staged(data.parent) == [] and not (data.parent / "event.yaml.poprzedni").exists()
+
+
+async def test_buttons_that_cannot_be_removed_do_not_stop_the_apply(festival: Uploading) -> None:
+    preview = await festival.send(_changed_festival().encode(), "nowy.yaml")
+    festival.api.fail("editMessageReplyMarkup", 400)  # "message is not modified", say
+    [done] = await festival.tap(preview, "✅ Zastosuj")
+    assert "zastąpił event.yaml" in parse_telegram_html(done.text)
+    assert festival.data.read_text("utf-8") == _changed_festival()
