@@ -40,6 +40,7 @@ def bot_commands(conference: Conference) -> tuple[BotCommand, ...]:
             menu.append(BotCommand(name, text[:256]))
     return tuple(menu)
 
+
 VISIT_LABEL = 40  # characters of a visit's name on its button
 
 

@@ -78,9 +78,11 @@ async def test_a_changed_export_reloads_and_tells_those_who_planned_it(live: _Li
     assert live.recorder.sent == []
     assert not await live.poller.poll()  # a 304
 
-    live.export.body = WARSAW_NIGHT.replace("T22:30:00+02:00", "T23:00:00+02:00").replace(
-        "<start>22:30</start>", "<start>23:00</start>"
-    ).encode()
+    live.export.body = (
+        WARSAW_NIGHT.replace("T22:30:00+02:00", "T23:00:00+02:00")
+        .replace("<start>22:30</start>", "<start>23:00</start>")
+        .encode()
+    )
     live.export.etag = '"v2"'
     assert await live.poller.poll()
     moved = live.holder[0].conference.session("101")
