@@ -147,7 +147,7 @@ class DataError(Exception):
         return shown
 
 
-def _megabytes(size: int, exact: bool = False) -> str:
+def megabytes(size: int, exact: bool = False) -> str:
     """Bytes as Polish megabytes: "5,87 MB" (rounded up, so a file over a limit never shows equal to it)."""
     value = size / 1_000_000
     if not exact and value >= 0.01:
@@ -172,7 +172,7 @@ def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     def refuse(message: str) -> DataError:
         return DataError([DataIssue(file, "", None, message)])
 
-    limit = _megabytes(max_bytes, exact=True)
+    limit = megabytes(max_bytes, exact=True)
     too_big = f"plik jest za duży: {{size}}, a limit to {limit} (zmień {SETTING}, jeśli trzeba)"
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused right after.
@@ -195,7 +195,7 @@ def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise refuse("to nie jest zwykły plik (urządzenie, potok albo gniazdo) — podaj plik z danymi")
         if info.st_size > max_bytes:
-            raise refuse(too_big.format(size=_megabytes(info.st_size)))
+            raise refuse(too_big.format(size=megabytes(info.st_size)))
         left = max_bytes + 1  # one byte more tells a file that grew (or lied about its size)
         while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
             chunks.append(chunk)

@@ -26,8 +26,7 @@ from pathlib import Path, PurePath
 
 from bot import texts
 from bot.changes import ProgrammeDiff, programme_diff
-from bot.document import DataError
-from bot.document import _megabytes as megabytes  # the same "5,87 MB" the data file's own limit says
+from bot.document import DataError, megabytes  # megabytes: the same "5,87 MB" the limit says
 from bot.fetch import is_url
 from bot.formats import YAML_SUFFIXES, Source, detect_programme
 from bot.formats.merging import local_source, programme_entry
