@@ -36,6 +36,8 @@ from bot.reminders import ReminderAction, parse_reminder_request
 from bot.reply import Reply, ReplyBuilder, bold
 from bot.text import fold
 from bot.timeexpr import TimeQuery, parse_time_query
+from bot.understanding import Frame, read_frame
+from bot.understanding.answering import compose
 
 _WHEN_WHERE = (
     "kiedy",
@@ -89,6 +91,7 @@ class Answer:
     intent: Intent
     reply: Reply
     classification: Classification | None = None
+    frame: Frame | None = None
 
 
 GENERIC_EVENT_WORD = "konferencja"  # the word the understanding's cues use for "this event"
@@ -229,11 +232,16 @@ class Assistant:
             return Answer(question, Intent.FALLBACK, ReplyBuilder().line(texts.EMPTY).build())
         if not fold(text):
             return self._fallback(question, texts.NOT_TEXT)
-        analysis, when, _entities, decision, faq_entry = self.understand(text, now)
-        out = self._answer(decision, analysis, when, faq_entry, now)
+        analysis, when, entities, decision, faq_entry = self.understand(text, now)
+        frame = read_frame(analysis, when, entities, decision)
+        composed = compose(frame, self.conference, now)
+        if composed is None:
+            out, intent = self._answer(decision, analysis, when, faq_entry, now), frame.intent
+        else:
+            out, intent = composed
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
-        return Answer(question, decision.intent, out.build(), decision)
+        return Answer(question, intent, out.build(), decision, frame)
 
     # Direct answers for channel commands and buttons: no understanding needed, same texts.
 

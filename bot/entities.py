@@ -1,4 +1,5 @@
-"""Finding the event's named things (visits, sessions, places, organisations) in a question.
+"""Finding the event's named things (sessions, people, rooms, kinds, tracks, places, organisations)
+in a question.
 
 Each name and alias becomes a list of words, each word the set of its lemma keys. A name
 matches when the words the question contains carry most of the name's weight; a word's
@@ -9,13 +10,26 @@ weight is its rarity among all names (idf), so "wizyta" alone matches nothing wh
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key
-from bot.model import Conference, Contact, EventInfo, Organisation, Place, Session, Venue
+from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key, morfeusz
+from bot.model import (
+    Conference,
+    Contact,
+    EventInfo,
+    Kind,
+    Organisation,
+    Place,
+    Room,
+    Session,
+    Speaker,
+    Track,
+    Venue,
+)
 from bot.text import fold, words
 
 _STOP = frozenset(
@@ -35,9 +49,13 @@ class EntityKind(StrEnum):
     PLACE = "place"
     ORGANISATION = "organisation"
     CONTACT = "contact"
+    SPEAKER = "speaker"
+    ROOM = "room"
+    KIND = "kind"
+    TRACK = "track"
 
 
-Target = EventInfo | Venue | Session | Place | Organisation | Contact
+Target = EventInfo | Venue | Session | Place | Organisation | Contact | Speaker | Room | Kind | Track
 AliasWord = frozenset[str]
 
 
@@ -60,15 +78,34 @@ class EntityMatch:
         return self.entity.kind
 
 
-def alias_words(name: str) -> tuple[tuple[AliasWord, ...], set[str]]:
-    """A name's content words as lemma-key sets, and the raw lemmas to add to the lexicon."""
+def _person_lemmas(word: str) -> frozenset[str]:
+    """A person's name word as a name only: "Sim" is the surname, not a form of the adjective "si"
+    (which would make "się" name Kate Sim); "Kowalskiej" still leads back to "Kowalska"."""
+    found = set()
+    for _s, _e, (_form, lemma, tag, names, *_rest) in morfeusz().analyse(word):
+        if tag != "ign" and any(n in ("nazwisko", "imię") for n in names):
+            found.add(lemma)
+    return frozenset(found)
+
+
+def alias_words(
+    name: str, labels: bool = False, person: bool = False
+) -> tuple[tuple[AliasWord, ...], set[str]]:
+    """A name's content words as lemma-key sets, and the raw lemmas to add to the lexicon.
+
+    `labels`: a room's letters and numbers count ("Sala B", "Hala 2"), though "a" or "i" elsewhere
+    are only words. `person`: words are read as first names and surnames only."""
     result = []
     raw: set[str] = set()
     for word in words(name):
         folded = fold(word)
-        if not folded or folded in _STOP:
+        label = labels and (word.isupper() or word.isdigit()) and len(word) <= 3
+        if not folded or (folded in _STOP and not label):
             continue
-        lemmas = analyse_lemmas(word, NAMING_TAGS) if not word.isdigit() else frozenset()
+        if word.isdigit():
+            lemmas: frozenset[str] = frozenset()
+        else:
+            lemmas = _person_lemmas(word) if person else analyse_lemmas(word, NAMING_TAGS)
         raw |= lemmas or {word.lower()}
         result.append(frozenset({folded, *(lemma_key(lemma) for lemma in lemmas)}))
     return tuple(result), raw
@@ -87,16 +124,36 @@ class EntityIndex:
                 [conference.venue.name, conference.venue.short_name, *conference.venue.aliases],
             ),
         ]
+        # A head shared by several sessions ("Wizyta studyjna: …") names none of them.
+        heads = Counter(fold(h) for h in (title_head(s.title) for s in conference.sessions) if h)
         for s in conference.sessions:
             # A session is also known by its place's names ("wizyta na Kozłówce").
             place_names = [s.place.short_name, *s.place.aliases] if s.place else []
-            entities.append(self._entity(EntityKind.SESSION, s, [s.title, *s.aliases, *place_names]))
+            head = title_head(s.title)
+            if head is not None and heads[fold(head)] > 1:
+                head = None
+            entities.append(self._entity(EntityKind.SESSION, s, [s.title, head, *s.aliases, *place_names]))
         for p in conference.places:
             entities.append(self._entity(EntityKind.PLACE, p, [p.name, p.short_name, *p.aliases]))
         for o in conference.organisations:
             entities.append(self._entity(EntityKind.ORGANISATION, o, [o.name, o.short_name, *o.aliases]))
         if conference.contact is not None:
             entities.append(self._entity(EntityKind.CONTACT, conference.contact, [conference.contact.name]))
+        for person in conference.speakers:
+            entities.append(
+                self._entity(EntityKind.SPEAKER, person, [person.name, *person.aliases], person=True)
+            )
+        for room in rooms(conference):
+            entities.append(self._entity(EntityKind.ROOM, room, [room.name, *room.aliases], labels=True))
+        used = Counter(s.kind.id for s in conference.sessions)
+        for kind in conference.kinds:
+            # A kind most of the programme is ("sesja", "wykład") filters nothing: "następna sesja?"
+            # asks what is next, not for the sessions of a kind.
+            generic = kind.id == "session" and kind.name == "sesja"  # the default kind's own word
+            if 0 < used[kind.id] <= len(conference.sessions) / 2 and not generic:
+                entities.append(self._entity(EntityKind.KIND, kind, [kind.name, kind.plural, *kind.aliases]))
+        for track in conference.tracks:
+            entities.append(self._entity(EntityKind.TRACK, track, [track.name, *track.aliases]))
         self.entities = tuple(e for e in entities if e.aliases)
         df: Counter[str] = Counter()
         for entity in self.entities:
@@ -121,12 +178,19 @@ class EntityIndex:
                     for key in word:
                         self._by_key.setdefault(key, set()).add(i)
 
-    def _entity(self, kind: EntityKind, target: Target, names: Iterable[str | None]) -> Entity:
+    def _entity(
+        self,
+        kind: EntityKind,
+        target: Target,
+        names: Iterable[str | None],
+        labels: bool = False,
+        person: bool = False,
+    ) -> Entity:
         aliases = []
         for name in names:
             if not name:
                 continue
-            alias, raw = alias_words(name)
+            alias, raw = alias_words(name, labels, person)
             if alias:
                 aliases.append(alias)
                 self.vocabulary |= raw
@@ -170,12 +234,35 @@ class EntityIndex:
 
 _RANK = {
     EntityKind.SESSION: 0,
-    EntityKind.PLACE: 1,
-    EntityKind.ORGANISATION: 2,
-    EntityKind.VENUE: 3,
-    EntityKind.CONTACT: 4,
-    EntityKind.EVENT: 5,
+    EntityKind.SPEAKER: 1,
+    EntityKind.PLACE: 2,
+    EntityKind.ROOM: 3,
+    EntityKind.ORGANISATION: 4,
+    EntityKind.KIND: 5,
+    EntityKind.TRACK: 6,
+    EntityKind.VENUE: 7,
+    EntityKind.CONTACT: 8,
+    EntityKind.EVENT: 9,
 }
+
+
+_HEAD_END = re.compile(r"\s*(?::|!|\?|\s[–—-]\s)\s*")
+
+
+def title_head(title: str) -> str | None:
+    """What people call a session with a subtitle: "Breaking BOTS" of "Breaking BOTS: Cheating at
+    Blue Team CTFs…"; None when the title has no subtitle (or the head is all of it)."""
+    head = _HEAD_END.split(title, maxsplit=1)[0].strip(" „”\"'")
+    return head if head and len(head) < len(title) - 3 else None
+
+
+def rooms(conference: Conference) -> list[Room]:
+    """The venue's rooms, then rooms sessions name only in free text, once per name."""
+    found: dict[str, Room] = {fold(r.name): r for r in conference.venue.rooms}
+    for session in conference.sessions:
+        if session.room is not None and session.room.name:
+            found.setdefault(fold(session.room.name), session.room)
+    return list(found.values())
 
 
 def _prefer_place(matches: list[EntityMatch]) -> list[EntityMatch]:

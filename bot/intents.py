@@ -395,6 +395,7 @@ _PRIORITY = (
     Intent.GREETING,
 )
 ENTITY_WEIGHT = 3.4
+_CUE_LIKE = (EntityKind.EVENT, EntityKind.KIND, EntityKind.ROOM, EntityKind.TRACK)
 
 
 def cue_vocabulary() -> set[str]:
@@ -451,7 +452,9 @@ def classify(
     scores: dict[Intent, float] = dict.fromkeys(Intent, 0.0)
     # Words that make up a matched name ("Wizyta studyjna: … Nad Potokiem") name it; they are
     # not also cues ("wizyta" → the list of visits).
-    named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= 0.99), None)
+    # A kind, room or track named in full is what the cues are about ("jakie są wizyty studyjne?"):
+    # its words stay cues.
+    named = next((m for m in entities if m.kind not in _CUE_LIKE and m.score >= 0.99), None)
     cue_lemmas = analysis.lemmas - named.consumed if named is not None else analysis.lemmas
     for lemma in cue_lemmas:
         for intent, weight in _CUES_BY_LEMMA.get(lemma, ()):

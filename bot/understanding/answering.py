@@ -1,0 +1,242 @@
+"""Answers composed from a frame: a person's sessions, sessions filtered by room, kind, track and
+time, sessions around a named one, when the event starts or ends, and "which one did you mean?"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from bot.details import answer_session
+from bot.entities import EntityKind
+from bot.intents import Intent
+from bot.model import Conference, Session, Speaker
+from bot.polish import format_time, on_day, plural
+from bot.programme import day_heading, resolve_days, session_line, session_when
+from bot.reply import ReplyBuilder, bold
+from bot.timeexpr import TimeQuery
+from bot.understanding.frame import Ask, Frame, Relation, Topic
+
+MAX_LISTED = 25  # sessions in one list; the rest counted
+
+
+Composed = tuple[ReplyBuilder, Intent]  # the answer, and the kind of answer it turned out to be
+
+
+def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | None:
+    """The answer for a frame, or None when a general answer (bot/assistant.py) covers it."""
+    if frame.topic is Topic.SPEAKER and frame.speaker is not None:
+        return answer_speaker(conference, frame.speaker, frame, now), frame.intent
+    if frame.topic is Topic.LISTING:
+        return answer_listing(conference, frame, now)
+    if frame.topic is Topic.RELATIVE and frame.session is not None and frame.relation is not None:
+        return answer_relative(conference, frame.session, frame.relation, now), frame.intent
+    if frame.topic is Topic.EVENT_TIME:
+        return answer_event_time(conference, frame.ask, now), frame.intent
+    if frame.topic is Topic.CHOICE:
+        return answer_choice(frame), frame.intent
+    return None
+
+
+def _dated_line(out: ReplyBuilder, session: Session, conference: Conference, today: date) -> None:
+    """A programme line that says its day too: "• sobota, 2 listopada, 10:30–10:55 Tytuł — Sala"."""
+    room = f" — {session.room.name}" if session.room is not None and session.room.name else ""
+    out.line(f"• {session_when(session, today)} ", bold(session.title), room)
+
+
+def answer_speaker(conference: Conference, speaker: Speaker, frame: Frame, now: datetime) -> ReplyBuilder:
+    sessions = conference.sessions_with(speaker)
+    if len(sessions) == 1:
+        return answer_session(conference, sessions[0], now)
+    out = ReplyBuilder()
+    today = conference.programme_date(now)
+    if not sessions:
+        return out.line(f"{speaker.credit} nie ma w programie żadnego wystąpienia.")
+    count = len(sessions)
+    out.line(bold(speaker.credit), f" — {count} {plural(count, 'punkt', 'punkty', 'punktów')} programu:")
+    for session in sessions:
+        _dated_line(out, session, conference, today)
+        out.suggest(session.title, session.title)
+    return out
+
+
+def _filtered(conference: Conference, frame: Frame) -> list[Session]:
+    found = []
+    for session in conference.sessions:
+        if frame.room is not None and (session.room is None or session.room.name != frame.room.name):
+            continue
+        if frame.kind is not None and session.kind.id != frame.kind.id:
+            continue
+        if frame.track is not None and frame.track not in session.tracks:
+            continue
+        found.append(session)
+    return found
+
+
+def _label(frame: Frame) -> str:
+    """What the list holds: "Warsztaty", "Sala C04", "Warsztaty — Sala C04", "Ścieżka Security"."""
+    parts = []
+    if frame.kind is not None:
+        parts.append(frame.kind.plural[:1].upper() + frame.kind.plural[1:])
+    if frame.room is not None:
+        kind = (
+            f"{frame.room.kind} "
+            if frame.room.kind and frame.room.kind.lower() not in frame.room.name.lower()
+            else ""
+        )
+        parts.append(f"{kind}{frame.room.name}")
+    if frame.track is not None:
+        parts.append(f"ścieżka {frame.track.name}")
+    text = " — ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _in_time(
+    conference: Conference, sessions: Sequence[Session], query: TimeQuery, today: date
+) -> list[Session]:
+    if query.absolute is not None:
+        return [s for s in sessions if s.end > query.absolute and s.start.date() == query.absolute.date()]
+    days = set(resolve_days(conference, query, today))
+    found = [s for s in sessions if s.day in days]
+    if query.moment is not None:
+        # "co jest w sali B o 15", "po 15": what runs then, and what comes later that day.
+        found = [s for s in found if s.end > conference.programme_moment(s.day, query.moment)]
+    elif query.window is not None:
+        found = [
+            s
+            for s in found
+            if s.overlaps(
+                conference.programme_moment(s.day, query.window[0]),
+                conference.programme_moment(s.day, query.window[1]),
+            )
+        ]
+    return found
+
+
+def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Composed:
+    out = ReplyBuilder()
+    today = conference.programme_date(now)
+    label = _label(frame)
+    sessions = _filtered(conference, frame)
+    if frame.now:
+        running = [s for s in sessions if s.is_running(now)]
+        if running:
+            out.line(bold(label), " — teraz:")
+            for session in running:
+                session_line(out, session, conference)
+            return out, frame.intent
+        later = [s for s in sessions if s.start > now]
+        if not later:
+            return out.line(bold(label), " — teraz nic, a dalej w programie już nic."), frame.intent
+        out.line(bold(label), f" — teraz nic. Następnie, o {format_time(later[0].start)}:")
+        for session in later[:3]:
+            _dated_line(out, session, conference, today)
+        return out, frame.intent
+    if frame.when is not None:
+        sessions = _in_time(conference, sessions, frame.when, today)
+    elif len(sessions) == 1:
+        return answer_session(conference, sessions[0], now), Intent.SESSION  # "kiedy rejestracja?"
+    if not sessions:
+        return out.line(bold(label), " — o tej porze nic nie ma w programie."), frame.intent
+    shown = sessions[:MAX_LISTED]
+    day: date | None = None
+    out.line(bold(label), ":")
+    for session in shown:
+        if session.day != day:
+            day = session.day
+            out.line(bold(day_heading(day, today)))
+        session_line(out, session, conference)
+    if len(sessions) > len(shown):
+        rest = len(sessions) - len(shown)
+        out.line(f"…i {rest} {plural(rest, 'inny punkt', 'inne punkty', 'innych punktów')}.")
+    return out, frame.intent
+
+
+def answer_relative(
+    conference: Conference, session: Session, relation: Relation, now: datetime
+) -> ReplyBuilder:
+    out = ReplyBuilder()
+    today = conference.programme_date(now)
+    same_day = [s for s in conference.sessions if s.day == session.day and s is not session]
+    if relation is Relation.PARALLEL:
+        found = [s for s in same_day if s.overlaps(session.start, session.end)]
+        heading = f"Równolegle z „{session.title}” ({session_when(session, today)})"
+    elif relation is Relation.AFTER:
+        later = sorted((s for s in same_day if s.start >= session.end), key=lambda s: s.start)
+        found = _nearest(later, session, first=True)
+        heading = f"Po „{session.title}” (do {format_time(session.end)})"
+    else:
+        earlier = sorted((s for s in same_day if s.end <= session.start), key=lambda s: s.end)
+        found = _nearest(earlier, session, first=False)
+        heading = f"Przed „{session.title}” (od {format_time(session.start)})"
+    if not found:
+        return out.line(heading, " — nic więcej tego dnia w programie.")
+    out.line(heading, ":")
+    for s in found:
+        session_line(out, s, conference)
+    out.suggest(session.title, session.title)
+    return out
+
+
+def _nearest(ordered: list[Session], session: Session, first: bool) -> list[Session]:
+    """The next (or previous) sessions: in the same room first, then everything at that moment."""
+    if not ordered:
+        return []
+    room = session.room.name if session.room is not None else None
+    mine = [s for s in ordered if room is not None and s.room is not None and s.room.name == room]
+    pick = (mine[0] if first else mine[-1]) if mine else (ordered[0] if first else ordered[-1])
+    if first:
+        return [s for s in ordered if s.start == pick.start]
+    return [s for s in ordered if s.end == pick.end]
+
+
+# (past, future) verbs by the noun's gender and number, and what the session is called.
+_EVENT_EDGES = {
+    Ask.START: (
+        ("zaczął", "zaczęła", "zaczęło", "zaczęły"),
+        ("zaczyna", "zaczyna", "zaczyna", "zaczynają"),
+        "pierwszy",
+    ),
+    Ask.END: (
+        ("zakończył", "zakończyła", "zakończyło", "zakończyły"),
+        ("kończy", "kończy", "kończy", "kończą"),
+        "ostatni",
+    ),
+}
+
+
+def answer_event_time(conference: Conference, ask: Ask, now: datetime) -> ReplyBuilder:
+    """ "Festiwal „X” zaczyna się w piątek, 1 sierpnia o 16:00 — pierwszy punkt programu to „Y”."."""
+    out = ReplyBuilder()
+    noun = conference.noun
+    past_forms, future_forms, which = _EVENT_EDGES[Ask.END if ask is Ask.END else Ask.START]
+    if ask is Ask.END:
+        session = max(conference.sessions, key=lambda s: s.end)
+        moment, past = session.end, now >= conference.ends_at
+    else:
+        session = min(conference.sessions, key=lambda s: s.start)
+        moment, past = session.start, now >= conference.starts_at
+    verb = noun.agree(*(past_forms if past else future_forms))
+    out.line(
+        f"{noun.title} „{conference.event.label}” {verb} się {on_day(moment.date())} o {format_time(moment)}",
+        f" — {which} punkt programu to „{session.title}”.",
+    )
+    out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?")
+    return out
+
+
+def answer_choice(frame: Frame) -> ReplyBuilder:
+    """Two or more things fit the question equally: ask which one, a button each."""
+    out = ReplyBuilder()
+    names = []
+    for match in frame.choices:
+        target = match.entity.target
+        if match.kind is EntityKind.SESSION and isinstance(target, Session):
+            names.append(target.title)
+        elif isinstance(target, Speaker):
+            names.append(target.name)
+    out.line("Nie wiem, o które chodzi — pasuje kilka:")
+    for name in names:
+        out.line(f"• {name}")
+        out.suggest(name, name)
+    out.line("Napisz, o które pytasz, albo wybierz przycisk.")
+    return out

@@ -1,0 +1,58 @@
+"""What a question asks, about what, and under which constraints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.entities import EntityMatch
+from bot.intents import Intent
+from bot.model import Kind, Room, Session, Speaker, Track
+from bot.timeexpr import TimeQuery
+
+
+class Ask(StrEnum):
+    """What the person wants to know."""
+
+    LIST = "list"  # what is on (in a room, of a kind, by a person, at a time)
+    WHEN = "when"
+    WHERE = "where"
+    WHO = "who"
+    ABOUT = "about"  # what it is about
+    DURATION = "duration"
+    START = "start"  # when something (the event) starts
+    END = "end"  # … or ends
+    ANY = "any"  # nothing more precise: the thing's card
+
+
+class Relation(StrEnum):
+    AFTER = "after"
+    BEFORE = "before"
+    PARALLEL = "parallel"
+
+
+class Topic(StrEnum):
+    """What the frame is about, when it is not one of the general answers."""
+
+    SPEAKER = "speaker"  # a person on the programme
+    LISTING = "listing"  # sessions filtered by room, kind, track and time
+    RELATIVE = "relative"  # sessions after, before or alongside a named session
+    EVENT_TIME = "event_time"  # when the event starts or ends
+    CHOICE = "choice"  # two things match about equally: ask which one
+    GENERAL = "general"  # the general answers (now, next, a day, a session's card, the venue…)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    topic: Topic
+    ask: Ask
+    intent: Intent  # the general answer's kind, and what logs and statistics count
+    when: TimeQuery | None = None
+    now: bool = False  # "teraz", "now"
+    speaker: Speaker | None = None
+    room: Room | None = None
+    kind: Kind | None = None
+    track: Track | None = None
+    session: Session | None = None  # the session a relation is to
+    relation: Relation | None = None
+    choices: tuple[EntityMatch, ...] = ()  # for CHOICE

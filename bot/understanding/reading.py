@@ -1,0 +1,154 @@
+"""A question's frame from its analysis, its time, the things it names and the cue scores."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from bot.analysis import Analysis
+from bot.entities import EntityKind, EntityMatch
+from bot.intents import Classification, Intent
+from bot.model import Kind, Room, Session, Speaker, Track
+from bot.timeexpr import TimeQuery
+from bot.understanding.frame import Ask, Frame, Relation, Topic
+
+# What is asked, read on the folded question (Polish first, plain English too).
+_ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = tuple(
+    (ask, re.compile(pattern))
+    for ask, pattern in (
+        (Ask.DURATION, r"\bile (?:to )?trwa|\bjak dlugo\b|\bhow long\b"),
+        (Ask.ABOUT, r"\bo czym\b|\bczego dotycz|\bo co chodzi\b|\bjaki (?:jest )?temat|\babout\b"),
+        (Ask.WHO, r"\bkto\b|\bkogo\b|\bwho\b"),
+        (Ask.WHERE, r"\bgdzie\b|\bw (?:jakiej|ktorej) sali\b|\bwhere\b"),
+        (Ask.WHEN, r"\bkiedy\b|\bo (?:ktorej|jakiej godzinie)\b|\bktora godzin|\bwhen\b|\bwhat time\b"),
+        (Ask.LIST, r"\bco\b|\bjakie\b|\bjaki\b|\bprogram|\blist|\bwhat\b"),
+    )
+)
+_START = re.compile(r"\b(?:zaczyna|rozpoczyna|startuj|start\b|poczat|otwarc|begin|start)")
+_END = re.compile(r"\b(?:konczy|konczyc|koniec|zakoncz|zamkniec|finisz|\bend)")
+_NOW = re.compile(r"\bteraz\b|\bw tej chwili\b|\bobecnie\b|\baktualnie\b|\bnow\b|\bright now\b")
+_EVENT = re.compile(r"\bkonferencj")  # the event's own noun reads as this (bot/assistant.py)
+_RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
+    (
+        Relation.PARALLEL,
+        re.compile(
+            r"\brownolegle\b|\brownoczesnie\b|\bjednoczesnie\b|\bw tym samym czasie\b"
+            r"|\bparallel\b|\bat the same time\b"
+        ),
+    ),
+    # "po 15" is a time, "po koncercie" a relation.
+    (Relation.AFTER, re.compile(r"\b(?:po|zaraz po|after)\s+(?!\d)(?!poludni|polnocy|czym\b)")),
+    (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)")),
+)
+FULL = 0.99  # a match this good names the thing outright
+
+
+def _ask(folded: str) -> Ask:
+    for ask, pattern in _ASKS:
+        if pattern.search(folded):
+            return ask
+    return Ask.ANY
+
+
+def _first(entities: list[EntityMatch], kind: EntityKind) -> EntityMatch | None:
+    return next((m for m in entities if m.kind is kind), None)
+
+
+def _tied(first: EntityMatch, second: EntityMatch) -> bool:
+    return round(first.score, 3) == round(second.score, 3) and round(first.evidence, 3) == round(
+        second.evidence, 3
+    )
+
+
+def read_frame(
+    analysis: Analysis,
+    when: TimeQuery | None,
+    entities: list[EntityMatch],
+    decision: Classification,
+) -> Frame:
+    folded = analysis.folded
+    ask = _ask(folded)
+    now = bool(_NOW.search(folded))
+    general = Frame(Topic.GENERAL, ask, decision.intent, when, now)
+    if decision.intent in (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.REMINDERS, Intent.CONTACT):
+        return general
+
+    session = _first(entities, EntityKind.SESSION)
+    speaker = _first(entities, EntityKind.SPEAKER)
+    room = _first(entities, EntityKind.ROOM)
+    # A kind is named in full or not at all: "sesja" is not "sesja plenarna".
+    kind = next((m for m in entities if m.kind is EntityKind.KIND and m.score >= FULL), None)
+    track = _first(entities, EntityKind.TRACK)
+    place = _first(entities, EntityKind.PLACE)
+
+    # Relative to a named session: "co jest po koncercie X?", "co równolegle z panelem Y?".
+    if session is not None:
+        for relation, pattern in _RELATIONS:
+            if pattern.search(folded):
+                target = session.entity.target
+                assert isinstance(target, Session)
+                return Frame(
+                    Topic.RELATIVE, Ask.LIST, Intent.NEXT, when, now, session=target, relation=relation
+                )
+
+    # Two sessions (or two people) named equally well: ask which one rather than guess.
+    for kind_of in (EntityKind.SESSION, EntityKind.SPEAKER):
+        same = [m for m in entities if m.kind is kind_of]
+        if len(same) >= 2 and same[0] is entities[0] and _tied(same[0], same[1]) and same[0].score < FULL:
+            tied = tuple(m for m in same if _tied(same[0], m))[:4]
+            return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=tied)
+
+    # A person: "kiedy występuje Nowak?", "o czym mówi Anna Kowalska?", "gdzie będzie dr Zając".
+    if speaker is not None and (
+        session is None or speaker.evidence > session.evidence or not session.consumed - speaker.consumed
+    ):
+        person = speaker.entity.target
+        assert isinstance(person, Speaker)
+        return Frame(Topic.SPEAKER, ask, Intent.SESSION, when, now, speaker=person)
+
+    # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
+    filters = [m for m in (room, kind, track) if m is not None]
+    named = session if session is not None and session.score >= FULL else None
+    travel_only = kind is not None and room is None and track is None and _target(kind, Kind).travel  # type: ignore[union-attr]
+    if filters and named is None and place is None and not (travel_only and when is None):
+        strongest = max(m.evidence for m in filters)
+        if session is None or strongest >= session.evidence:
+            return Frame(
+                Topic.LISTING,
+                Ask.LIST,
+                _listing_intent(when, now),
+                when,
+                now,
+                room=_target(room, Room),
+                kind=_target(kind, Kind),
+                track=_target(track, Track),
+            )
+
+    # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
+    others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
+    about_event = _EVENT.search(folded) or _first(entities, EntityKind.EVENT) is not None
+    if not others and about_event and ask in (Ask.WHEN, Ask.ANY, Ask.LIST):
+        if _END.search(folded):
+            return Frame(Topic.EVENT_TIME, Ask.END, Intent.ABOUT_EVENT, when, now)
+        if _START.search(folded):
+            return Frame(Topic.EVENT_TIME, Ask.START, Intent.ABOUT_EVENT, when, now)
+    return general
+
+
+def _listing_intent(when: TimeQuery | None, now: bool) -> Intent:
+    if now:
+        return Intent.NOW
+    if when is not None and when.has_hour:
+        return Intent.AT_TIME
+    return Intent.DAY_PROGRAMME
+
+
+T = TypeVar("T")
+
+
+def _target(match: EntityMatch | None, kind: type[T]) -> T | None:
+    if match is None:
+        return None
+    target = match.entity.target
+    assert isinstance(target, kind)
+    return target

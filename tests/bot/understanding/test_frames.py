@@ -1,0 +1,171 @@
+"""Questions read as frames (bot/understanding): a person, a room, a kind, a relation, the event's
+own start and end, and "which one?" — on the festival written for the tests and on small files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.assistant import Answer, Assistant
+from bot.clock import FixedClock, parse_now
+from bot.entities import EntityIndex, EntityKind
+from bot.intents import Intent
+from bot.loading import load_conference, parse_conference
+from bot.model import Conference
+from bot.understanding.frame import Relation, Topic
+from tests.conftest import ROOT
+
+FESTIVAL = ROOT / "tests" / "data" / "festiwal-dzwieki-doliny.yaml"
+Ask = Callable[..., Answer]
+
+
+@pytest.fixture(scope="module")
+def festival() -> Conference:
+    return load_conference(FESTIVAL)
+
+
+@pytest.fixture
+def ask(festival: Conference) -> Ask:
+    clock = FixedClock(parse_now("2031-07-30 12:00", festival.tz))
+    assistant = Assistant(festival, clock, cache_size=0)
+
+    def _ask(question: str, now: str = "2031-07-30 12:00") -> Answer:
+        clock.moment = parse_now(now, festival.tz)
+        return assistant.ask(question)
+
+    return _ask
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["kiedy występuje Anna Wymyślona?", "kiedy wystepuje Wymyslona", "o czym mówi Anna Wymyślona?"],
+)
+def test_a_person_is_answered_with_their_session(ask: Ask, question: str) -> None:
+    answer = ask(question)
+    assert answer.frame is not None and answer.frame.topic is Topic.SPEAKER
+    text = answer.reply.plain_text
+    assert "Muzyka w małych miastach" in text and "18:00" in text
+
+
+def test_an_inflected_name_still_names_the_person(ask: Ask) -> None:
+    # "z Anną Wymyśloną": instrumental of both words.
+    answer = ask("kiedy jest spotkanie z Anną Wymyśloną?")
+    assert "Muzyka w małych miastach" in answer.reply.plain_text
+
+
+def test_a_performer_on_two_sessions_lists_both(ask: Ask) -> None:
+    text = ask("kiedy gra Orkiestra Księżycowa?").reply.plain_text
+    assert "Wielki koncert nocny" in text and "Koncert finałowy" in text
+    assert "2 punkty programu" in text
+
+
+def test_a_room_on_a_day_lists_only_that_room(ask: Ask) -> None:
+    answer = ask("co gra na dużej scenie w sobotę?")
+    text = answer.reply.plain_text
+    assert answer.frame is not None and answer.frame.topic is Topic.LISTING
+    assert "Koncert finałowy" in text
+    assert "Nocny set DJ-a" not in text and "Wielki koncert nocny" not in text  # Friday's, or elsewhere
+
+
+def test_a_kind_lists_its_sessions_across_days(ask: Ask) -> None:
+    text = ask("jakie są koncerty?").reply.plain_text
+    assert "Kapela Spod Wierzby" in text and "Koncert finałowy" in text
+    assert "Muzyka w małych miastach" not in text  # a debate
+
+
+def test_a_room_now_says_what_runs_there(ask: Ask) -> None:
+    text = ask("co jest teraz na dużej scenie?", "2031-08-01 23:00").reply.plain_text
+    assert "Wielki koncert nocny" in text and "teraz" in text
+    quiet = ask("co jest teraz w namiocie rozmów?", "2031-08-01 23:00").reply.plain_text
+    assert "teraz nic" in quiet
+
+
+@pytest.mark.parametrize(
+    ("question", "relation", "expected", "not_expected"),
+    [
+        (
+            "co jest po koncercie Kapela Spod Wierzby?",
+            Relation.AFTER,
+            "Wielki koncert nocny",
+            "Otwarcie bram",
+        ),
+        ("co jest przed Wielkim koncertem nocnym?", Relation.BEFORE, "Kapela Spod Wierzby", "Nocny set"),
+    ],
+)
+def test_relative_to_a_session(
+    ask: Ask, question: str, relation: Relation, expected: str, not_expected: str
+) -> None:
+    answer = ask(question)
+    assert answer.frame is not None and answer.frame.relation is relation
+    text = answer.reply.plain_text
+    assert expected in text and not_expected not in text
+
+
+def test_the_event_start_and_end(ask: Ask) -> None:
+    start = ask("o której startuje festiwal?")
+    assert start.frame is not None and start.frame.topic is Topic.EVENT_TIME
+    assert "16:00" in start.reply.plain_text and "piątek" in start.reply.plain_text
+    end = ask("kiedy się kończy festiwal?").reply.plain_text
+    assert "kończy się" in end and "Koncert finałowy" in end
+
+
+SMALL = """\
+event: {id: t, name: Zjazd Testowy, kind: zjazd, timezone: Europe/Warsaw,
+        start_date: 2030-05-14, end_date: 2030-05-14}
+venue: {name: Aula, city: Testowo}
+speakers:
+  - {id: sim, name: Kate Sim}
+  - {id: nowak, name: Anna Nowak}
+days:
+  - date: 2030-05-14
+    sessions:
+      - {id: a, title: Bazy danych dla początkujących, start: "10:00", end: "11:00", speakers: [nowak]}
+      - {id: b, title: Bazy danych dla zaawansowanych, start: "11:00", end: "12:00", speakers: [sim]}
+      - {id: c, title: Rejestracja, kind: registration, start: "09:00", end: "10:00"}
+      - {id: d, title: Sesja plenarna otwierająca, kind: plenary, start: "12:00", end: "13:00"}
+      - {id: e, title: Obiad, kind: break, start: "13:00", end: "14:00"}
+"""
+
+
+@pytest.fixture(scope="module")
+def small() -> Assistant:
+    conference = parse_conference(SMALL)
+    return Assistant(conference, FixedClock(parse_now("2030-05-13 12:00", conference.tz)), cache_size=0)
+
+
+def test_two_sessions_matching_equally_are_asked_about(small: Assistant) -> None:
+    answer = small.ask("kiedy są bazy danych?")
+    assert answer.frame is not None and answer.frame.topic is Topic.CHOICE
+    text = answer.reply.plain_text
+    assert "Bazy danych dla początkujących" in text and "Bazy danych dla zaawansowanych" in text
+    assert {s.question for s in answer.reply.suggestions} >= {
+        "Bazy danych dla początkujących",
+        "Bazy danych dla zaawansowanych",
+    }
+    # Named in full, there is no doubt.
+    assert small.ask("kiedy są bazy danych dla zaawansowanych?").frame.topic is not Topic.CHOICE  # type: ignore[union-attr]
+
+
+def test_a_surname_is_not_a_word_of_the_question(small: Assistant) -> None:
+    # "się" is no form of "Sim"; the question is about the event.
+    answer = small.ask("o której zaczyna się zjazd?")
+    assert answer.frame is not None and answer.frame.topic is Topic.EVENT_TIME
+    assert "09:00" in answer.reply.plain_text
+
+
+def test_the_generic_session_word_is_no_kind(small: Assistant) -> None:
+    assert small.ask("następna sesja?").intent is Intent.NEXT
+    # "sesja" alone does not name "sesja plenarna".
+    assert small.ask("jaka sesja jest teraz?").frame.topic is not Topic.LISTING  # type: ignore[union-attr]
+
+
+def test_a_kind_with_one_session_gives_its_card(small: Assistant) -> None:
+    answer = small.ask("kiedy rejestracja?")
+    assert answer.intent is Intent.SESSION and "09:00–10:00" in answer.reply.plain_text
+
+
+def test_new_entity_kinds_are_indexed(festival: Conference) -> None:
+    index = EntityIndex(festival)
+    kinds = {e.kind for e in index.entities}
+    assert {EntityKind.SPEAKER, EntityKind.ROOM, EntityKind.KIND, EntityKind.TRACK} <= kinds
