@@ -33,11 +33,13 @@ from bot.programme import (
     travel_heading,
 )
 from bot.reminders import ReminderAction, parse_reminder_request
-from bot.reply import Reply, ReplyBuilder, bold
+from bot.reply import Reply, ReplyBuilder, bold, italic
 from bot.text import fold
 from bot.timeexpr import TimeQuery, parse_time_query
 from bot.understanding import Frame, read_frame
 from bot.understanding.answering import compose
+from bot.understanding.english import LINE as ENGLISH_LINE
+from bot.understanding.english import to_polish
 
 _WHEN_WHERE = (
     "kiedy",
@@ -232,6 +234,9 @@ class Assistant:
             return Answer(question, Intent.FALLBACK, ReplyBuilder().line(texts.EMPTY).build())
         if not fold(text):
             return self._fallback(question, texts.NOT_TEXT)
+        english = to_polish(text)
+        if english is not None:
+            text = english
         analysis, when, entities, decision, faq_entry = self.understand(text, now)
         frame = read_frame(analysis, when, entities, decision)
         composed = compose(frame, self.conference, now)
@@ -241,6 +246,8 @@ class Assistant:
             out, intent = composed
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
+        if english is not None:
+            out.lines.insert(0, ReplyBuilder().line(italic(ENGLISH_LINE)).lines[0])
         return Answer(question, intent, out.build(), decision, frame)
 
     # Direct answers for channel commands and buttons: no understanding needed, same texts.

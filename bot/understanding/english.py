@@ -1,0 +1,123 @@
+"""Simple English questions, read as their Polish equivalents ("What's on now?" → "co jest teraz?").
+
+Visitors from abroad ask the main questions in English. The answer stays Polish (the data is), with
+one short English line above it; anything beyond these phrases gets the usual fallback.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that mark a message as English; names and titles are neither language.
+_ENGLISH = frozenset(
+    """what whats where when who how is are the does do did will on at in to get there here now next
+    today tomorrow tonight venue schedule programme program agenda speak speaks speaking talk talks
+    talking room stage hall can i my please of happening going address find contact help hello hi hey
+    thanks thank you event conference festival starts start end ends finish about which time
+    workshop workshops session sessions after before parallel same""".split()
+)
+_POLISH = frozenset(
+    """co jest gdzie kiedy jak kto czy sie dzis dzisiaj jutro teraz dalej prosze jaki jaka jakie
+    ktorej ktora godzina na w o po przed""".split()
+)
+_WEEKDAYS = {
+    "monday": "w poniedziałek",
+    "tuesday": "we wtorek",
+    "wednesday": "w środę",
+    "thursday": "w czwartek",
+    "friday": "w piątek",
+    "saturday": "w sobotę",
+    "sunday": "w niedzielę",
+}
+# (pattern, Polish) in order; \1 keeps a name or a title as written.
+_DOING = r"(?:speak|speaking|talk|talking|present|presenting|perform|performing|play|playing)"
+_SCHEDULE = r"(?:schedule|programme|program|agenda)"
+# (pattern, Polish) in order, the most specific first; \1 keeps a name or a title as written.
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), polish)
+    for pattern, polish in (
+        (rf"\bwhen (?:does|do|will|is) (.+?) {_DOING}\b", r"kiedy występuje \1"),
+        (rf"\bwhere (?:does|do|will|is) (.+?) {_DOING}\b", r"gdzie występuje \1"),
+        (r"\bwhat (?:does|do|will|is) (.+?) (?:speak|speaking|talk|talking) about\b", r"o czym mówi \1"),
+        (
+            r"\bwho (?:is )?(?:speaking|speaks|talking|presenting|runs|is running|leads|is leading)"
+            r" (?:at |in |on )?(.+)",
+            r"kto prowadzi \1",
+        ),
+        (r"\bwhat(?:'s| is)? (?:on )?in (?:room |hall |the )?(.+)", r"co jest w \1"),
+        (
+            rf"\b{_SCHEDULE}(?: for)? today\b|\btoday's {_SCHEDULE}\b|\bwhat(?:'s| is) on today\b",
+            "program na dziś",
+        ),
+        (
+            rf"\b{_SCHEDULE}(?: for)? tomorrow\b|\btomorrow's {_SCHEDULE}\b|\bwhat(?:'s| is) on tomorrow\b",
+            "program na jutro",
+        ),
+        (r"\bwhat(?:'s| is)? (?:up )?next\b|\bwhat comes next\b", "co dalej"),
+        (
+            r"\bwhat(?:'s| is)? (?:on|happening|going on)(?: right)? now\b"
+            r"|\bwhat(?:'s| is) (?:on|happening|going on)\s*\??\s*$",
+            "co jest teraz",
+        ),
+        (r"\bwhat(?:'s| is)? (?:on|happening|going on)\b", "co jest"),  # "… at 3pm on Sunday"
+        (
+            r"\bwhen (?:does|do|will) (?:the )?(?:event|conference|festival|congress) (?:start|begin)\b",
+            "kiedy zaczyna się konferencja",
+        ),
+        (
+            r"\bwhen (?:does|do|will) (?:the )?(?:event|conference|festival|congress) (?:end|finish)\b",
+            "kiedy kończy się konferencja",
+        ),
+        (
+            r"\bhow (?:do|can) (?:i|we) get (?:there|to the venue|to .+)|\bhow to get there\b|\bdirections\b",
+            "jak dojechać",
+        ),
+        (
+            r"\bwhere is (?:the )?(?:venue|event|conference|festival|congress|it)\b|\baddress\b",
+            "gdzie jest konferencja",
+        ),
+        (rf"\b{_SCHEDULE}\b", "program"),
+        (r"\bwhen is (?:the )?(.+)", r"kiedy jest \1"),
+        (r"\bwhere is (?:the )?(.+)", r"gdzie jest \1"),
+        (r"\bcontact\b|\bwho (?:can|do) i (?:ask|call|write to)\b", "kontakt"),
+        (r"\bthank(?:s| you)\b", "dziękuję"),
+        (r"\bhelp\b|\bwhat can you do\b", "pomoc"),
+        (r"^\s*(?:hello|hi|hey)\b", "cześć"),
+    )
+)
+_HOUR = re.compile(r"\bat (\d{1,2})(?::(\d\d))?\s*(am|pm)?\b", re.IGNORECASE)
+LINE = "I answer in Polish — here is what I found."
+
+
+def _english(text: str) -> bool:
+    words = re.findall(r"[a-ząćęłńóśźż']+", text.lower())
+    english = sum(w.replace("'s", "") in _ENGLISH for w in words)
+    polish = sum(w in _POLISH for w in words)
+    return english >= 2 and english > polish and not re.search(r"[ąćęłńóśźż]", text.lower())
+
+
+def to_polish(text: str) -> str | None:
+    """The Polish question an English one asks, or None if the text is not (simple) English."""
+    if not _english(text):
+        return None
+    for pattern, polish in _RULES:
+        found = pattern.search(text)
+        if found is None:
+            continue
+        question = found.expand(polish) if "\\1" in polish and found.group(1) else polish.replace(" \\1", "")
+        question = question.strip().rstrip("?!. ")
+        for day, on_day in _WEEKDAYS.items():
+            if re.search(rf"\b{day}\b", text, re.IGNORECASE):
+                question = re.sub(rf"\b(?:on )?{day}\b", "", question, flags=re.IGNORECASE).strip()
+                question = f"{question} {on_day}"
+        hour = re.search(r"\bat (\d{1,2})(?::(\d\d))?\s*(am|pm)?\b", text, re.IGNORECASE)
+        if hour:
+            h = int(hour.group(1)) + (
+                12 if (hour.group(3) or "").lower() == "pm" and int(hour.group(1)) < 12 else 0
+            )
+            question = re.sub(
+                r"\bat \d{1,2}(?::\d\d)?\s*(?:am|pm)?", "", question, flags=re.IGNORECASE
+            ).strip()
+            question = f"{question} o {h}:{hour.group(2) or '00'}"
+        return question.strip(" ?") + "?"
+    return None

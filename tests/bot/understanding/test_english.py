@@ -1,0 +1,50 @@
+"""Simple English questions (bot/understanding/english.py): read as Polish ones, answered in Polish
+with one English line."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.clock import FixedClock, parse_now
+from bot.intents import Intent
+from bot.loading import load_conference
+from bot.understanding.english import LINE, to_polish
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("english", "polish"),
+    [
+        ("What's on now?", "co jest teraz?"),
+        ("what is happening right now", "co jest teraz?"),
+        ("What's next?", "co dalej?"),
+        ("Where is the venue?", "gdzie jest konferencja?"),
+        ("How do I get there?", "jak dojechać?"),
+        ("When does Anna Nowak speak?", "kiedy występuje Anna Nowak?"),
+        ("Who is speaking in Hall B?", "kto prowadzi Hall B?"),
+        ("What is on in room B on Saturday?", "co jest w B w sobotę?"),
+        ("what's on at 3pm on sunday?", "co jest w niedzielę o 15:00?"),
+        ("schedule for tomorrow", "program na jutro?"),
+        ("When does the festival end?", "kiedy kończy się konferencja?"),
+    ],
+)
+def test_english_questions_read_as_polish(english: str, polish: str) -> None:
+    assert to_polish(english) == polish
+
+
+@pytest.mark.parametrize(
+    "text", ["co jest teraz?", "kiedy jest Opening Ceremony?", "Hatupangwingwi", "gdzie jest sala B"]
+)
+def test_polish_and_bare_titles_are_not_english(text: str) -> None:
+    assert to_polish(text) is None
+
+
+def test_answered_in_polish_with_one_english_line() -> None:
+    conference = load_conference(ROOT / "tests" / "data" / "festiwal-dzwieki-doliny.yaml")
+    assistant = Assistant(conference, FixedClock(parse_now("2031-08-01 23:00", conference.tz)), cache_size=0)
+    answer = assistant.ask("What's on now?")
+    assert answer.intent is Intent.NOW
+    lines = answer.reply.plain_text.splitlines()
+    assert lines[0] == LINE and "Wielki koncert nocny" in answer.reply.plain_text
+    assert sum(line == LINE for line in lines) == 1
