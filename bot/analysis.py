@@ -9,6 +9,7 @@ from bot.lexicon import Lexicon
 from bot.text import fold, fold_keep_times
 
 _ORIGINAL_WORD = re.compile(r"[^\W_]+")
+_MIXED = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 # "10:30", "3.13", "30.11": kept whole for the time parser, but a name may hold the numbers too
 # ("Python 3.13"), and names are matched by their words.
@@ -43,4 +44,6 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
             lemmas |= set(re.split(r"[.:]", token))
         if is_foreign:
             foreign.append(token)
+    # "C04", "B2", "H.1308": the tokens split letters from digits, a room's name keeps them together.
+    lemmas |= {fold(word) for word in _ORIGINAL_WORD.findall(text) if _MIXED.fullmatch(fold(word))}
     return Analysis(text, folded, tokens, frozenset(lemmas), tuple(foreign))

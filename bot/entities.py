@@ -139,10 +139,14 @@ class EntityIndex:
             entities.append(self._entity(EntityKind.ORGANISATION, o, [o.name, o.short_name, *o.aliases]))
         if conference.contact is not None:
             entities.append(self._entity(EntityKind.CONTACT, conference.contact, [conference.contact.name]))
+        # "kiedy występuje Goumiri?": a surname alone names the one person who has it.
+        people = [p for p in conference.speakers if _personal(p.name)]
+        surnames = Counter(fold(words(p.name)[-1]) for p in people)
         for person in conference.speakers:
-            entities.append(
-                self._entity(EntityKind.SPEAKER, person, [person.name, *person.aliases], person=True)
-            )
+            names = [person.name, *person.aliases]
+            if person in people and surnames[fold(words(person.name)[-1])] == 1:
+                names.append(words(person.name)[-1])
+            entities.append(self._entity(EntityKind.SPEAKER, person, names, person=True))
         for room in rooms(conference):
             entities.append(self._entity(EntityKind.ROOM, room, [room.name, *room.aliases], labels=True))
         used = Counter(s.kind.id for s in conference.sessions)
@@ -244,6 +248,13 @@ _RANK = {
     EntityKind.CONTACT: 8,
     EntityKind.EVENT: 9,
 }
+
+
+def _personal(name: str) -> bool:
+    """Whether a name looks like a person's ("Anna Nowak", "Pierre-Loic Bayart"), not a band or a
+    group ("family & friends Hamburg"), whose last word is no surname."""
+    parts = words(name)
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not re.search(r"[&+/]", name)
 
 
 _HEAD_END = re.compile(r"\s*(?::|!|\?|\s[–—-]\s)\s*")

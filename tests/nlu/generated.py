@@ -197,7 +197,7 @@ if __name__ == "__main__":
 
     from bot.loading import load_conference
 
-    paths = sys.argv[1:] or [str(p) for p in sorted((ROOT / "data").glob("*.yaml"))]
+    paths = [a for a in sys.argv[1:] if a != "-v"] or [str(p) for p in sorted((ROOT / "data").glob("*.yaml"))]
     for path in paths:
         outcome = run(load_conference(path))
         passed = sum(r.passed for r in outcome)
