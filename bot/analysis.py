@@ -10,7 +10,8 @@ from bot.text import fold, fold_keep_times
 
 _ORIGINAL_WORD = re.compile(r"[^\W_]+")
 _MIXED = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+")
-_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+# Only after another letter: "hejjj" is "hej", but "CCC" (a name) stays.
+_STRETCHED = re.compile(r"(?<=[^\W\d_])([^\W\d_])\1{2,}")
 # "10:30", "3.13", "30.11": kept whole for the time parser, but a name may hold the numbers too
 # ("Python 3.13"), and names are matched by their words.
 NUMBERS = re.compile(r"\d+(?:[.:]\d+)+")

@@ -120,10 +120,13 @@ def _event_word(conference: Conference) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alternatives})\b")
 
 
+NAMED = 0.8  # a name matched this well keeps its numbers ("Python 3.12's New Monitoring and Debugging")
+
+
 def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch]) -> str:
     """The question for the time parser: numbers that belong to a fully named thing ("Nouveautés
     de Python 3.13") are part of its name, not a time of day."""
-    named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= 0.99), None)
+    named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= NAMED), None)
     folded = analysis.folded
     if named is None:
         return folded

@@ -124,15 +124,15 @@ class EntityIndex:
                 [conference.venue.name, conference.venue.short_name, *conference.venue.aliases],
             ),
         ]
-        # A head shared by several sessions ("Wizyta studyjna: …") names none of them.
-        heads = Counter(fold(h) for h in (title_head(s.title) for s in conference.sessions) if h)
+        # The parts of a long title people type: its head ("Breaking BOTS" of "Breaking BOTS: …") and
+        # its first words. One shared by several sessions ("Wizyta studyjna: …") names none of them.
+        shorter = {s.id: [title_head(s.title), title_start(s.title)] for s in conference.sessions}
+        counts = Counter(key for names in shorter.values() for key in {fold(n) for n in names if n})
         for s in conference.sessions:
             # A session is also known by its place's names ("wizyta na Kozłówce").
             place_names = [s.place.short_name, *s.place.aliases] if s.place else []
-            head = title_head(s.title)
-            if head is not None and heads[fold(head)] > 1:
-                head = None
-            entities.append(self._entity(EntityKind.SESSION, s, [s.title, head, *s.aliases, *place_names]))
+            own = [n for n in shorter[s.id] if n and counts[fold(n)] == 1]
+            entities.append(self._entity(EntityKind.SESSION, s, [s.title, *own, *s.aliases, *place_names]))
         for p in conference.places:
             entities.append(self._entity(EntityKind.PLACE, p, [p.name, p.short_name, *p.aliases]))
         for o in conference.organisations:
@@ -141,11 +141,12 @@ class EntityIndex:
             entities.append(self._entity(EntityKind.CONTACT, conference.contact, [conference.contact.name]))
         # "kiedy występuje Goumiri?": a surname alone names the one person who has it.
         people = [p for p in conference.speakers if _personal(p.name)]
-        surnames = Counter(fold(words(p.name)[-1]) for p in people)
+        surnames = Counter(fold(p.name.split()[-1]) for p in people)  # "Veaugh-Geiss" is one surname
         for person in conference.speakers:
             names = [person.name, *person.aliases]
-            if person in people and surnames[fold(words(person.name)[-1])] == 1:
-                names.append(words(person.name)[-1])
+            surname = person.name.split()[-1]
+            if person in people and surnames[fold(surname)] == 1 and len(surname) >= 3:
+                names.append(person.name.split()[-1])
             entities.append(self._entity(EntityKind.SPEAKER, person, names, person=True))
         for room in rooms(conference):
             entities.append(self._entity(EntityKind.ROOM, room, [room.name, *room.aliases], labels=True))
@@ -253,8 +254,8 @@ _RANK = {
 def _personal(name: str) -> bool:
     """Whether a name looks like a person's ("Anna Nowak", "Pierre-Loic Bayart"), not a band or a
     group ("family & friends Hamburg"), whose last word is no surname."""
-    parts = words(name)
-    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not re.search(r"[&+/]", name)
+    parts = name.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not re.search(r"[&+/()]", name)
 
 
 _HEAD_END = re.compile(r"\s*(?::|!|\?|\s[–—-]\s)\s*")
@@ -265,6 +266,15 @@ def title_head(title: str) -> str | None:
     Blue Team CTFs…"; None when the title has no subtitle (or the head is all of it)."""
     head = _HEAD_END.split(title, maxsplit=1)[0].strip(" „”\"'")
     return head if head and len(head) < len(title) - 3 else None
+
+
+START_WORDS = 4  # the first words of a long title, as people start typing it
+
+
+def title_start(title: str) -> str | None:
+    """The first few words of a long title ("Opening pAMDora's box and" of a twelve-word one)."""
+    parts = title.split()
+    return " ".join(parts[:START_WORDS]) if len(parts) >= 2 * START_WORDS else None
 
 
 def rooms(conference: Conference) -> list[Room]:

@@ -52,7 +52,8 @@ _NEUTRAL = (
     "środa czwartek piątek jutro dzisiaj rano południe noc chwila wybór lista opcja coś nic "
     "osoba człowiek uczestnik strona miejsce kolejność dzionek rozpoczęcie otwarcie zamknięcie "
     "rama styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik "
-    "listopad grudzień poniedziałek wtorek niedziela pan pani"
+    "listopad grudzień poniedziałek wtorek niedziela pan pani występować wystąpić grać zagrać "
+    "mówić prowadzić opowiadać prezentować śpiewać"
 ).split()
 
 _CUES: dict[Intent, dict[str, float]] = {

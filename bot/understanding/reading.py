@@ -83,8 +83,11 @@ def read_frame(
 
     # Relative to a named session: "co jest po koncercie X?", "co równolegle z panelem Y?".
     if session is not None:
+        # "po 10 years of Dieselgate": the number is the title's, so "po" is a relation.
+        named_numbers = {t for t in analysis.tokens if t.isdigit() and t in session.consumed}
+        bare = " ".join(t for t in folded.split() if t not in named_numbers)
         for relation, pattern in _RELATIONS:
-            if pattern.search(folded):
+            if pattern.search(bare):
                 target = session.entity.target
                 assert isinstance(target, Session)
                 return Frame(
@@ -107,6 +110,9 @@ def read_frame(
         return Frame(Topic.SPEAKER, ask, Intent.SESSION, when, now, speaker=person)
 
     # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
+    # A track named inside a room's name ("Hardware" in "Hardware Hacking Area") is the room's word.
+    if track is not None and room is not None and track.consumed <= room.consumed:
+        track = None
     filters = [m for m in (room, kind, track) if m is not None]
     named = session if session is not None and session.score >= FULL else None
     travel_only = kind is not None and room is None and track is None and _target(kind, Kind).travel  # type: ignore[union-attr]

@@ -22,6 +22,7 @@ from bot.assistant import Assistant
 from bot.clock import FixedClock
 from bot.model import Conference, Session
 from bot.text import fold
+from bot.understanding.frame import Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 # Our own, not the bot's: a generator sharing the bot's Polish would share its mistakes.
@@ -71,37 +72,72 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
     rng = random.Random(f"{conference.event.id}-{seed}")
     sessions = [s for s in conference.sessions if s.kind.reminders]
     titles = Counter(fold(_short_title(s)) for s in sessions)
-    unique = [s for s in sessions if titles[fold(_short_title(s))] == 1 and len(_short_title(s)) >= 8]
+    full = Counter(fold(s.title) for s in sessions)
+    # The part people type, or the whole title when that part is shared ("Wizyta studyjna: …").
+    named = {
+        s.id: _short_title(s) if titles[fold(_short_title(s))] == 1 else s.title
+        for s in sessions
+        if titles[fold(_short_title(s))] == 1 or full[fold(s.title)] == 1
+    }
+    unique = [s for s in sessions if s.id in named and len(named[s.id]) >= 8]
     before = (conference.days[0].date - timedelta(days=1)).isoformat() + " 12:00"
     organisers = [o.name for o in conference.organisations if "organiser" in {r.value for r in o.roles}]
 
-    # Sessions by title: when, where, who.
-    for session in rng.sample(unique, min(12, len(unique))):
-        name = _short_title(session)
-        yield Generated(_typed(f"kiedy jest {name}?", rng), before, "session_when", (_hhmm(session),))
+    first, last = conference.days[0].date, conference.days[-1].date
+    moments = (  # at many clock times: before, during (morning, evening, past midnight), after
+        before,
+        f"{first} 09:05",
+        f"{first} 20:40",
+        f"{first + timedelta(days=1)} 00:45",
+        f"{last} 12:00",
+        f"{last + timedelta(days=3)} 12:00",
+    )
+
+    # Every session by its title (or the part people type): when, where, who.
+    for session in unique:
+        name = named[session.id]
+        when = rng.choice(moments)
+        yield Generated(
+            _typed(f"kiedy jest {name}?", rng), when, "session_when", (session.title, _hhmm(session))
+        )
         if session.room is not None and session.room.name:
-            yield Generated(_typed(f"gdzie jest {name}?", rng), before, "session_where", (session.room.name,))
+            where = (session.title, session.room.name)
+            yield Generated(_typed(f"gdzie jest {name}?", rng), rng.choice(moments), "session_where", where)
         people = session.speakers or session.chairs
         if people:
             yield Generated(
                 _typed(f"kto prowadzi {name}?", rng),
-                before,
+                rng.choice(moments),
                 "session_who",
                 (people[0].name,),
                 tuple(o for o in organisers if all(o != p.name for p in people)),
             )
 
-    # People: when does X speak, by surname and by full name.
+    # Every person: when they speak and what about, by full name, and by surname when it is theirs
+    # alone.
     surnames = Counter(fold(p.name.split()[-1]) for p in conference.speakers if p.name.split())
-    for person in rng.sample(list(conference.speakers), min(12, len(conference.speakers))):
+    name_words = Counter(w for p in conference.speakers for w in set(fold(p.name).split()))
+    for person in conference.speakers:
         own = conference.sessions_with(person)
-        words = person.name.split()
-        if len(own) != 1 or len(words) < 2 or surnames[fold(words[-1])] > 1:
+        # One word that other names share ("Leonard", "W") names nobody for sure: the bot should ask.
+        single = fold(person.name).split()
+        if not own or len(fold(person.name)) < 3 or (len(single) == 1 and name_words[single[0]] > 1):
             continue
-        (session,) = own
-        asked = _typed(f"kiedy występuje {words[-1]}?", rng)
-        yield Generated(asked, before, "speaker_when", (session.title, _hhmm(session)))
-        yield Generated(_typed(f"o czym mówi {person.name}?", rng), before, "speaker_about", (session.title,))
+        session = own[0]
+        words = person.name.split()
+        yield Generated(
+            _typed(f"kiedy występuje {person.name}?", rng),
+            rng.choice(moments),
+            "speaker_when",
+            (session.title,),
+        )
+        yield Generated(
+            _typed(f"o czym mówi {person.name}?", rng), rng.choice(moments), "speaker_about", (session.title,)
+        )
+        personal = 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and "&" not in person.name
+        if personal and surnames[fold(words[-1])] == 1 and len(own) == 1 and len(words[-1]) >= 3:
+            asked = _typed(f"kiedy występuje {words[-1]}?", rng)
+            yield Generated(asked, rng.choice(moments), "speaker_surname", (session.title, _hhmm(session)))
 
     # Rooms and kinds on a day.
     by_room: dict[tuple[str, int], list[Session]] = defaultdict(list)
@@ -110,7 +146,7 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
         if session.room is not None and session.room.name:
             by_room[(session.room.name, session.day_index)].append(session)
         by_kind[(session.kind.id, session.day_index)].append(session)
-    for (room, index), listed in rng.sample(sorted(by_room.items()), min(8, len(by_room))):
+    for (room, index), listed in sorted(by_room.items()):
         day = conference.days[index].date
         elsewhere = _other(conference, index, lambda s, room=room: s.room is None or s.room.name != room)
         yield Generated(
@@ -121,7 +157,7 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
             elsewhere,
         )
     kinds = {k.id: k for k in conference.kinds}
-    for (kind_id, index), listed in rng.sample(sorted(by_kind.items()), min(6, len(by_kind))):
+    for (kind_id, index), listed in sorted(by_kind.items()):
         kind = kinds.get(kind_id)
         if kind is None or kind_id == "session":
             continue
@@ -135,7 +171,7 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
         )
 
     # What follows a session in its room.
-    for session in rng.sample(unique, min(6, len(unique))):
+    for session in unique:
         if session.room is None:
             continue
         same_room = conference.sessions_in(session.room)
@@ -143,8 +179,20 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
             (s for s in same_room if s.start >= session.end and s.day == session.day), key=lambda s: s.start
         )
         if later:
-            asked = _typed(f"co jest po {_short_title(session)}?", rng)
+            asked = _typed(f"co jest po {named[session.id]}?", rng)
             yield Generated(asked, before, "relative", (later[0].title,))
+
+    # Every place sessions are held at (a visit's site): where it is — never the main venue's address.
+    venue_address = (conference.venue.address,) if conference.venue.address else ()
+    for place in conference.places:
+        if conference.sessions_at(place):
+            yield Generated(
+                _typed(f"gdzie jest {place.label}?", rng),
+                rng.choice(moments),
+                "place",
+                (place.label,),
+                venue_address,
+            )
 
     # The event itself, and what the data cannot know.
     first = conference.days[0].sessions[0]
@@ -160,6 +208,7 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
 class Result:
     case: Generated
     answer: str
+    asked_back: bool = False  # the bot asked which one was meant
 
     @property
     def passed(self) -> bool:
@@ -169,6 +218,11 @@ class Result:
         if not self.case.expect:  # "I don't know" is right: no confident reply about something else
             return True
         return UNSURE not in folded and all(fold(e) in folded for e in self.case.expect)
+
+    @property
+    def about_another(self) -> bool:
+        """A confident answer without the thing asked about: worse than "I don't know"."""
+        return not self.passed and not self.asked_back and UNSURE not in fold(self.answer)
 
 
 def run(conference: Conference) -> list[Result]:
@@ -180,7 +234,9 @@ def run(conference: Conference) -> list[Result]:
     results = []
     for case in generated:
         clock.moment = parse_now(case.now, conference.tz)
-        results.append(Result(case, assistant.ask(case.question).reply.plain_text))
+        answer = assistant.ask(case.question)
+        choice = answer.frame is not None and answer.frame.topic is Topic.CHOICE
+        results.append(Result(case, answer.reply.plain_text, choice))
     return results
 
 

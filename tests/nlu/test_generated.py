@@ -11,7 +11,8 @@ from bot.loading import load_conference
 from tests.nlu.generated import ROOT, by_class, run
 from tests.nlu.test_question_sets import REPORT
 
-# Measured with the frames (bot/understanding); never lowered. Before them: 81 %, 25 %, 45 %, 53 %.
+# At least 97 % is the target (issue 12). Measured with the frames (bot/understanding); never
+# lowered. Before them: 81 %, 25 %, 45 %, 53 %.
 FLOORS = {
     "miejsca-otwarte-2023.yaml": 1.0,
     "39c3-2025.yaml": 1.0,
@@ -30,4 +31,6 @@ def test_generated_questions(path: Path) -> None:
     REPORT[f"generated: {path.name}"] = f"{score:.0%} ({classes})"
     # Whatever else fails, no confident answer about something the data cannot know.
     assert all(r.passed for r in results if r.case.kind == "out_of_scope")
+    # A question naming one thing never gets a confident answer about another.
+    assert not [r.case.question for r in results if r.about_another]
     assert score >= FLOORS.get(path.name, 0.5), classes
