@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.model import Conference, Session
-from bot.polish import format_date, format_span, night_of
-from bot.programme import after_midnight, where
+from bot.programme import session_when, where
 from bot.reply import Reply, ReplyBuilder, bold
 
 
@@ -82,9 +81,9 @@ def programme_diff(old: Conference, new: Conference) -> ProgrammeDiff:
 
 
 def when(session: Session) -> str:
-    """ "środa, 29 listopada, 15:00–16:30", with the night it belongs to when it ends after midnight."""
-    text = f"{format_date(session.day)}, {format_span(session.start, session.end)}"
-    return f"{text} ({night_of(session.day)})" if after_midnight(session.end, session.day) else text
+    """ "środa, 29 listopada, 15:00–16:30"; a night slot "w nocy z piątku na sobotę, 1/2 sierpnia,
+    01:30–03:00": no bracket, for it goes inside one."""
+    return session_when(session)
 
 
 def change_reply(change: Change, old: Conference, new: Conference) -> Reply:

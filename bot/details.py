@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.model import Conference, GeoPoint, Organisation, Place, Session, Speaker
-from bot.polish import LANGUAGES, format_date, format_span, format_time, join_and
-from bot.programme import in_how_long, session_location, session_when, where
+from bot.polish import LANGUAGES, format_date, format_span, in_how_long, join_and, short_label, until_time
+from bot.programme import LABEL_LIMIT, day_label, session_location, session_when, where
 from bot.reply import Location, ReplyBuilder, bold, italic, link
 
 
@@ -83,7 +83,8 @@ def _organisations_line(out: ReplyBuilder, organisations: Iterable[Organisation]
         out.line(f"Prowadzi: {names}")
 
 
-def _meeting_point_lines(out: ReplyBuilder, session: Session) -> None:
+def meeting_point_lines(out: ReplyBuilder, session: Session) -> None:
+    """Where a group meets before a visit, or that it is not known yet."""
     point = session.meeting_point
     if point is None:
         return
@@ -100,8 +101,10 @@ def _facts_lines(out: ReplyBuilder, session: Session) -> None:
     if session.tracks:
         label = "Ścieżka" if len(session.tracks) == 1 else "Ścieżki"
         out.line(f"{label}: " + ", ".join(t.name for t in session.tracks))
-    if session.language:
-        out.line(f"Język: {LANGUAGES.get(session.language.lower(), session.language)}")
+    if session.language:  # "pl", or several: "de, en"
+        codes = [code.strip() for code in session.language.split(",") if code.strip()]
+        names = [LANGUAGES.get(code.lower(), code) for code in codes]
+        out.line(f"{'Język' if len(names) == 1 else 'Języki'}: {', '.join(names)}")
     if session.url:
         out.line("Więcej: ", link(session.url, session.url))
 
@@ -110,12 +113,11 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
     out = ReplyBuilder()
     today = conference.programme_date(now)
     out.line(bold(session.title))
-    suffix = f" ({texts.PROVISIONAL_TIME})" if session.provisional else ""
-    out.line(f"Kiedy: {session_when(session, today)}{suffix}")
+    out.line(f"Kiedy: {session_when(session, today, provisional=True)}")
     if session.start > now and session.start - now < timedelta(days=2):
         out.line(f"Zaczyna się {in_how_long(session.start, now)}.")
     elif session.is_running(now):
-        out.line(f"Trwa teraz — do {format_time(session.end)}.")
+        out.line(f"Trwa teraz — {until_time(session.end)}.")
     if session.at_venue:
         venue_where_lines(out, session, conference)
         out.suggest("Jak dojechać?", "jak dojechać?")
@@ -129,7 +131,7 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
         out.line(f"Gdzie: miejsce {texts.PROVISIONAL}")
     people_lines(out, session)
     _organisations_line(out, session.organisations)
-    _meeting_point_lines(out, session)
+    meeting_point_lines(out, session)
     out.location = session_location(session)
     out.subject = session.id
     if out.location is not None and out.location.approximate:
@@ -146,11 +148,9 @@ def answer_session(conference: Conference, session: Session, now: datetime) -> R
     if parallel:
         out.line("Równolegle: " + "; ".join(s.title for s in parallel))
     if session.kind.travel:
-        out.suggest(f"Wszystkie: {session.kind.plural}"[:20], f"jakie są {session.kind.plural}?")
-    out.suggest(
-        f"Program: {format_date(session.day)}"[:30],
-        f"program na {format_date(session.day, weekday=False)}",
-    )
+        kinds = session.kind.plural
+        out.suggest(short_label(kinds.capitalize(), LABEL_LIMIT), f"jakie są {kinds}?")
+    out.suggest(day_label(session.day), f"program na {format_date(session.day, weekday=False)}")
     return out
 
 
@@ -176,5 +176,5 @@ def answer_place(conference: Conference, place: Place, now: datetime) -> ReplyBu
         approximate = pin.approximate or place.provisional
         out.location = Location(pin.latitude, pin.longitude, place.name, place.locality, approximate)
     for s in sessions:
-        out.suggest(s.title[:20], s.title)
+        out.suggest(short_label(s.title, LABEL_LIMIT), s.title)
     return out

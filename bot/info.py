@@ -6,7 +6,8 @@ from bot import texts
 from bot.analysis import Analysis
 from bot.details import coordinates
 from bot.model import Conference, Direction, FaqEntry, Note, Organisation, Role, TransportMode
-from bot.polish import format_date, format_span
+from bot.polish import format_date, format_span, lower_after_colon, short_label, with_mark
+from bot.programme import LABEL_LIMIT
 from bot.reply import Location, ReplyBuilder, bold, italic, link
 
 # Venue sub-topics: the cue lemmas (folded) that select each one.
@@ -48,8 +49,7 @@ def _note_line(out: ReplyBuilder, title: str, note: Note | None) -> None:
     if note is None or not note.text:
         out.line(bold(title), f": brak informacji — {texts.PROVISIONAL} u organizatorów.")
         return
-    mark = f" ({texts.PROVISIONAL})" if note.provisional else ""
-    out.line(bold(title), f": {note.text}{mark}")
+    out.line(bold(title), f": {with_mark(note.text, texts.PROVISIONAL) if note.provisional else note.text}")
 
 
 def venue_location(conference: Conference) -> Location | None:
@@ -87,8 +87,11 @@ _TOPIC_MODES = {
 
 
 def _direction_line(out: ReplyBuilder, direction: Direction) -> None:
-    mark = f" ({texts.PROVISIONAL})" if direction.provisional else ""
-    out.line(bold(direction.label[0].upper() + direction.label[1:]), f": {direction.text}{mark}")
+    # The label is half a sentence ("Z dworca Kraków Główny: pociągiem…"): what follows goes on
+    # in lower case, a name keeps its capital.
+    text = lower_after_colon(direction.text)
+    text = with_mark(text, texts.PROVISIONAL) if direction.provisional else text
+    out.line(bold(direction.label[0].upper() + direction.label[1:]), f": {text}")
 
 
 def _address_lines(out: ReplyBuilder, conference: Conference) -> None:
@@ -207,7 +210,7 @@ def answer_organisers(conference: Conference) -> ReplyBuilder:
         out.line(bold("Partnerzy merytoryczni"), f": {conference.partners_note}")
     main = conference.organisations_with(Role.ORGANISER)
     if main:
-        out.suggest(f"O: {main[0].label}"[:20], f"czym zajmuje się {main[0].label}?")
+        out.suggest(short_label(f"O: {main[0].label}", LABEL_LIMIT), f"czym zajmuje się {main[0].label}?")
     out.suggest("Kontakt", "kontakt")
     return out
 
@@ -216,7 +219,8 @@ def answer_about_event(conference: Conference) -> ReplyBuilder:
     event = conference.event
     out = ReplyBuilder()
     heading = f"{event.edition}. " if event.edition else ""
-    out.line(bold(f"{heading}{event.kind or event.noun.nominative} „{event.name}”"))
+    title = f"{heading}{event.kind or event.noun.nominative} „{event.name}”"
+    out.line(bold(title[:1].upper() + title[1:]))
     if event.motto:
         out.line(f"Hasło tej edycji: „{event.motto}”")
     first, last = event.start_date, event.end_date
@@ -263,8 +267,9 @@ def answer_organisation(conference: Conference, organisation: Organisation) -> R
     if sessions:
         out.line("W programie:")
         for s in sessions:
-            out.line(f"• {format_date(s.day)}, {format_span(s.start, s.end)} ", bold(s.title))
-            out.suggest(s.title[:20], s.title)
+            when = f"{format_date(s.day)}, {format_span(s.start, s.end)}"
+            out.line(f"• {when[:1].upper()}{when[1:]} ", bold(s.title))
+            out.suggest(short_label(s.title, LABEL_LIMIT), s.title)
     elif places:
         out.line("Prowadzi: " + ", ".join(p.name for p in places))
     for url in organisation.websites:

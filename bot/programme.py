@@ -13,19 +13,26 @@ from datetime import date, datetime, time, timedelta
 from bot import texts
 from bot.model import Conference, Day, Session
 from bot.polish import (
+    at_time,
+    counted,
     format_date,
-    format_duration,
     format_span,
-    format_time,
+    in_how_long,
     join_and,
     night_dates,
     night_of,
     on_day,
-    plural,
     relative_day,
+    short_label,
+    until_time,
+    when_phrase,
+    without_weekday,
 )
 from bot.reply import Location, ReplyBuilder, Span, bold, italic
 from bot.timeexpr import TimeQuery
+
+LABEL_LIMIT = 20  # characters in a follow-up's label: a Messenger quick reply's title holds 20
+DAY_LABEL_LIMIT = 30  # a day's label may be longer: Messenger cuts it at a word, Telegram shows it all
 
 
 def where(session: Session, conference: Conference) -> str:
@@ -42,14 +49,46 @@ def where(session: Session, conference: Conference) -> str:
     return texts.PROVISIONAL if session.provisional else ""
 
 
-def session_line(out: ReplyBuilder, session: Session, conference: Conference) -> None:
+def session_line(
+    out: ReplyBuilder, session: Session, conference: Conference, mark: str | None = None
+) -> None:
+    """ "• 15:00–16:30 Title — place"; `mark` replaces the provisional label (a list with a footer)."""
     place = where(session, conference)
     parts: list[str | Span] = [f"• {format_span(session.start, session.end)} ", bold(session.title)]
     if place and place not in session.title:
         parts.append(f" — {place}")
-    if session.provisional:
+    if mark is None and session.provisional:
         parts.append(italic(f" ({texts.PROVISIONAL_TIME})"))
+    elif mark:
+        parts.append(mark)
     out.line(*parts)
+
+
+def provisional_marks(
+    sessions: Sequence[Session], covered: bool = False
+) -> tuple[list[str | None], str | None]:
+    """Each line's provisional mark (None: the usual label) and a footer, so that the label is said
+    once, not on every line: none when the day's footer says it (`covered`); for two or more
+    provisional times a footer, with "*" on the provisional lines unless all of them are."""
+    provisional = sum(s.provisional for s in sessions)
+    if covered:
+        return ["" for _ in sessions], None
+    if provisional < 2:
+        return [None for _ in sessions], None
+    every = provisional == len(sessions)
+    marks: list[str | None] = ["" if every or not s.provisional else " *" for s in sessions]
+    return marks, texts.PROVISIONAL_TIMES if every else texts.PROVISIONAL_STAR
+
+
+def session_lines(
+    out: ReplyBuilder, sessions: Sequence[Session], conference: Conference, covered: bool = False
+) -> None:
+    """Session lines with the provisional label said once (`provisional_marks`)."""
+    marks, footer = provisional_marks(sessions, covered)
+    for s, mark in zip(sessions, marks, strict=True):
+        session_line(out, s, conference, mark)
+    if footer:
+        out.line(italic(footer))
 
 
 def day_heading(day: date, today: date) -> str:
@@ -62,8 +101,10 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def in_how_long(moment: datetime, now: datetime) -> str:
-    return f"za {format_duration(moment - now)}"
+def countdown(moment: datetime, now: datetime) -> str:
+    """ " (za 20 minut)" within a day or from three days on; "" when the day already says it."""
+    left = in_how_long(moment, now)
+    return f" ({left})" if left.startswith("za ") else ""
 
 
 def after_midnight(moment: datetime, day: date) -> bool:
@@ -72,20 +113,34 @@ def after_midnight(moment: datetime, day: date) -> bool:
 
 
 def until(end: datetime, now: datetime) -> str:
-    """An end time as seen from `now`: "16:30", "01:20 w nocy z piątku na sobotę"."""
-    if end.date() == now.date():
-        return format_time(end)
+    """An end as seen from `now`: "do 16:30", "do północy", "do 01:20 w nocy z piątku na sobotę"."""
+    if end.date() == now.date() or (end.hour, end.minute) == (0, 0):
+        return until_time(end)
     if end.date() == now.date() + timedelta(days=1) and end.hour < 8:
-        return f"{format_time(end)} {night_of(now.date())}"
-    return f"{format_time(end)} ({format_date(end.date())})"
+        return f"{until_time(end)} {night_of(now.date())}"
+    return f"{until_time(end)} {on_day(end.date())}"
 
 
-def session_when(session: Session, today: date) -> str:
-    """ "środa, 29 listopada (dziś), 15:00–16:30"; a night adds "(w nocy z piątku na sobotę)"."""
-    text = f"{lower_first(day_heading(session.day, today))}, {format_span(session.start, session.end)}"
-    if after_midnight(session.end, session.day):
-        text += f" ({night_of(session.day)})"
+def session_when(session: Session, today: date | None = None, provisional: bool = False) -> str:
+    """ "dziś, środa, 29 listopada, 15:00–16:30", "w nocy z piątku na sobotę, 1/2 sierpnia,
+    01:30–03:00": no bracket, for callers put it inside one; `provisional` adds the label."""
+    near = relative_day(session.day, today) if today is not None else None
+    span = format_span(session.start, session.end)
+    if session.start.date() > session.day:  # a night slot goes by its night
+        text = f"{night_of(session.day)}, {night_dates(session.day)}, {span}"
+        text = f"{near} {text}" if near in ("dziś", "jutro") else text
+    else:
+        text = f"{format_date(session.day)}, {span}"
+        text = f"{near}, {text}" if near else text
+    if provisional and session.provisional:
+        text += f" ({texts.PROVISIONAL_TIME})"
     return text
+
+
+def day_label(day: date) -> str:
+    """A button for a day's programme: "Program: środa, 29 listopada", shorter without the weekday."""
+    label = f"Program: {format_date(day)}"
+    return label if len(label) <= DAY_LABEL_LIMIT else f"Program: {format_date(day, weekday=False)}"
 
 
 def suggest_programme(out: ReplyBuilder, conference: Conference, today: date) -> None:
@@ -94,9 +149,7 @@ def suggest_programme(out: ReplyBuilder, conference: Conference, today: date) ->
         if label in ("dziś", "jutro"):
             out.suggest(f"Program na {label}", f"program na {label}")
         else:
-            out.suggest(
-                f"Program: {format_date(day.date)}", f"program na {format_date(day.date, weekday=False)}"
-            )
+            out.suggest(day_label(day.date), f"program na {format_date(day.date, weekday=False)}")
 
 
 def about_question(conference: Conference) -> str:
@@ -112,12 +165,10 @@ def _event_over(out: ReplyBuilder, conference: Conference) -> None:
     when = on_day(last_day)
     if after_midnight(conference.ends_at, last_day):
         when = f"{night_of(last_day)}, {night_dates(last_day)}"
-    out.line(
-        noun.title + " ", bold(f"„{conference.event.label}”"), f" {ended} się {when}. Dziękujemy za udział!"
-    )
-    out.suggest(f"O {conference.noun.locative}"[:20], about_question(conference)).suggest(
-        "Kontakt", "kontakt"
-    )
+    label = bold(f"„{conference.event.label}”")
+    out.line(noun.title + " ", label, f" {ended} się {when}. {texts.THANKS_FOR_COMING}")
+    out.suggest(short_label(f"O {conference.noun.locative}", LABEL_LIMIT), about_question(conference))
+    out.suggest("Kontakt", "kontakt")
 
 
 def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
@@ -127,16 +178,16 @@ def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
     if now < conference.starts_at and today < conference.event.start_date:
         first = conference.starting_after(now)
         started = noun.agree("zaczął", "zaczęła", "zaczęło", "zaczęły")
-        starts = noun.agree("Startuje", "Startuje", "Startuje", "Startują")
+        starts = noun.agree("Zaczyna", "Zaczyna", "Zaczyna", "Zaczynają")
+        start = first[0].start
         out.line(
             noun.title + " ",
             bold(f"„{conference.event.label}”"),
-            f" jeszcze się nie {started}. {starts} "
-            f"{on_day(conference.event.start_date)} ({in_how_long(first[0].start, now)}).",
+            f" jeszcze się nie {started}. {starts} się "
+            f"{when_phrase(first[0].day, start, today)}{countdown(start, now)}.",
         )
         out.line("Pierwszy punkt programu:")
-        for s in first:
-            session_line(out, s, conference)
+        session_lines(out, first, conference)
         suggest_programme(out, conference, today)
         return out
     if now >= conference.ends_at:
@@ -145,22 +196,31 @@ def answer_now(conference: Conference, now: datetime) -> ReplyBuilder:
     running = conference.running_at(now)
     if running:
         out.line("Teraz trwa:" if len(running) == 1 else "Teraz trwają równolegle:")
-        for s in running:
-            session_line(out, s, conference)
-            out.line(f"   do {until(s.end, now)} (koniec za {format_duration(s.end - now)})")
+        marks, footer = provisional_marks(running)
+        for s, mark in zip(running, marks, strict=True):
+            session_line(out, s, conference, mark)
+            out.line(f"   {until(s.end, now)} (koniec {in_how_long(s.end, now)})")
+        if footer:
+            out.line(italic(footer))
     else:
         out.line("W tej chwili nic się nie odbywa.")
     upcoming = conference.starting_after(now)
     if upcoming:
         out.blank()
         start, day = upcoming[0].start, upcoming[0].day
-        when = "Dalej" if day == today else day_heading(day, today)
-        out.line(f"{when}, o {format_time(start)} ({in_how_long(start, now)}):")
-        for s in upcoming:
-            session_line(out, s, conference)
+        out.line(f"Dalej{_next_when(start, day, today, now, ',')}{countdown(start, now)}:")
+        session_lines(out, upcoming, conference)
     out.suggest("Co dalej?", "co dalej?")
     suggest_programme(out, conference, today)
     return out
+
+
+def _next_when(start: datetime, day: date, today: date, now: datetime, same_day: str) -> str:
+    """What follows "Dalej" or "Następnie": `same_day` (", o 16:00", " dziś o 16:00") for later
+    today, else the day in a sentence (" jutro (w czwartek, 30 listopada) o 09:00")."""
+    if day == today and start.date() == now.date():
+        return f"{same_day} {at_time(start)}"
+    return f" {when_phrase(day, start, today)}"
 
 
 def answer_next(conference: Conference, now: datetime) -> ReplyBuilder:
@@ -168,20 +228,15 @@ def answer_next(conference: Conference, now: datetime) -> ReplyBuilder:
     today = conference.programme_date(now)
     upcoming = conference.starting_after(now)
     if not upcoming:
-        out.line("To już koniec programu — nic więcej nie zaplanowano. Dziękujemy za udział!")
+        out.line(f"To już koniec programu — nic więcej nie zaplanowano. {texts.THANKS_FOR_COMING}")
         out.suggest("Kontakt", "kontakt")
         return out
     start, day = upcoming[0].start, upcoming[0].day
-    if day != today:
-        when = lower_first(day_heading(day, today))
-    else:
-        when = "dziś" if start.date() == now.date() else night_of(day)
-    out.line(f"Następnie ({when}, o {format_time(start)}, {in_how_long(start, now)}):")
-    for s in upcoming:
-        session_line(out, s, conference)
+    out.line(f"Następnie{_next_when(start, day, today, now, ' dziś')}{countdown(start, now)}:")
+    session_lines(out, upcoming, conference)
     later = [s for s in conference.starting_after(start) if s.day == day]
-    if later:
-        out.line(f"Potem, o {format_time(later[0].start)}: " + ", ".join(s.title for s in later))
+    if later:  # titles may hold commas themselves: a semicolon keeps them apart
+        out.line(f"Potem, {at_time(later[0].start)}: " + "; ".join(s.title for s in later))
     if len(upcoming) == 1:
         out.suggest("Szczegóły", upcoming[0].title)
     out.suggest("Co jest teraz?", "co jest teraz?")
@@ -231,14 +286,18 @@ def day_block(
     today: date,
     sessions: Sequence[Session] | None = None,
 ) -> None:
-    title = f" — {day.title}" if day.title else ""
-    out.line(bold(day_heading(day.date, today)), title)
+    own = without_weekday(day.title, day.date) if day.title else ""  # "Piątek — noc koncertów"
+    out.line(bold(day_heading(day.date, today)), f" — {own}" if own else "")
+    listed = list(sessions if sessions is not None else day.sessions)
+    marks, footer = provisional_marks(listed, covered=day.provisional)  # its footer says it below
     night = False
-    for s in sessions if sessions is not None else day.sessions:
+    for s, mark in zip(listed, marks, strict=True):
         if not night and s.start.date() > day.date:
             night = True
             out.line(italic(f"Po północy, {night_of(day.date)}:"))
-        session_line(out, s, conference)
+        session_line(out, s, conference, mark)
+    if footer:
+        out.line(italic(footer))
     if day.provisional:
         out.line(italic(texts.PROVISIONAL_DAY))
 
@@ -254,27 +313,27 @@ def answer_day(conference: Conference, query: TimeQuery | None, now: datetime) -
         day_block(out, conference, day, today)
         out.blank()
     if not out.lines:
-        count = len(conference.days)
+        days = counted(len(conference.days), "dzień", "dni", "dni")
         has = conference.noun.agree("ma", "ma", "ma", "mają")
-        out.line(f"{conference.noun.title} {has} {count} {plural(count, 'dzień', 'dni', 'dni')} programu.")
+        out.line(f"{conference.noun.title} {has} {days} programu.")
     suggest_programme(out, conference, today)
     out.suggest("Co jest teraz?", "co jest teraz?")
     return out
 
 
-def _at_moment(out: ReplyBuilder, conference: Conference, moment: datetime, label: str) -> bool:
+def _at_moment(
+    out: ReplyBuilder, conference: Conference, moment: datetime, label: str, covered: bool = False
+) -> bool:
     running = conference.running_at(moment)
     if running:
         out.line(bold(label), ":")
-        for s in running:
-            session_line(out, s, conference)
+        session_lines(out, running, conference, covered)
         return True
     day = conference.programme_date(moment)
     later = [s for s in conference.starting_after(moment) if s.day == day]
     if later:
-        out.line(bold(label), f": nic się nie odbywa. Najbliżej, o {format_time(later[0].start)}:")
-        for s in later:
-            session_line(out, s, conference)
+        out.line(bold(label), f": nic się nie odbywa. Najbliżej, {at_time(later[0].start)}:")
+        session_lines(out, later, conference, covered)
         return True
     out.line(bold(label), ": nic się już nie odbywa.")
     return False
@@ -284,7 +343,7 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
     out = ReplyBuilder()
     today = conference.programme_date(now)
     if query.absolute is not None:
-        label = f"{day_heading(query.absolute.date(), now.date())}, o {format_time(query.absolute)}"
+        label = f"{day_heading(query.absolute.date(), now.date())}, {at_time(query.absolute)}"
         _at_moment(out, conference, query.absolute, label)
         suggest_programme(out, conference, today)
         return out
@@ -293,11 +352,14 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
         if day is None:
             no_programme_on(out, conference, when, today)
             continue
+        footer = day.provisional  # said once below the list
         if query.moment is not None:
             moment = conference.programme_moment(when, query.moment)
-            night = f" ({night_of(when)})" if moment.date() > when else ""
-            label = f"{day_heading(when, today)}, o {query.moment:%H:%M}{night}"
-            _at_moment(out, conference, moment, label)
+            if moment.date() > when:  # "W nocy z piątku na sobotę, 1/2 sierpnia, o 01:30"
+                label = f"{night_of(when).capitalize()}, {night_dates(when)}, {at_time(moment)}"
+            else:
+                label = f"{day_heading(when, today)}, {at_time(moment)}"
+            _at_moment(out, conference, moment, label, covered=day.provisional)
         elif query.window is not None:
             start = conference.programme_moment(when, query.window[0])
             end = conference.programme_moment(when, query.window[1])
@@ -307,14 +369,15 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
             label = f"{day_heading(when, today)}, {query.window[0]:%H:%M}–{query.window[1]:%H:%M}"
             if found:
                 out.line(bold(label), ":")
-                for s in found:
-                    session_line(out, s, conference)
+                session_lines(out, found, conference, covered=day.provisional)
             else:
                 out.line(bold(label), ": o tej porze nic nie zaplanowano.")
                 day_block(out, conference, day, today)
+                footer = False  # the day's block has said it
         else:
             day_block(out, conference, day, today)
-        if day.provisional:
+            footer = False
+        if footer:
             out.line(italic(texts.PROVISIONAL_DAY))
         out.blank()
     suggest_programme(out, conference, today)
@@ -336,18 +399,21 @@ def answer_visits(conference: Conference, now: datetime) -> ReplyBuilder:
         return out
     heading = travel_heading(conference)
     out.line(bold(f"{heading[:1].upper()}{heading[1:]} ({len(visits)})"))
+    marks, footer = provisional_marks(visits)
+    mark_of = {v.id: mark for v, mark in zip(visits, marks, strict=True)}
     for day in sorted({v.day for v in visits}):
         out.line(day_heading(day, today) + ":")
         for v in (v for v in visits if v.day == day):
-            session_line(out, v, conference)
+            session_line(out, v, conference, mark_of[v.id])
             orgs = ", ".join(o.label for o in v.organisations)
             if orgs:
                 out.line(f"   prowadzi: {orgs}")
+    if footer:
+        out.line(italic(footer))
     if any(v.meeting_point and v.meeting_point.provisional for v in visits):
         out.line(italic("Miejsca zbiórki i adresy są jeszcze do potwierdzenia."))
-    for v in visits[:6]:
-        label = v.place.label if v.place else v.title
-        out.suggest(label[:20], v.title)
+    for v, label in zip(visits[:6], visit_labels(visits[:6], LABEL_LIMIT), strict=True):
+        out.suggest(label, v.title)
     return out
 
 
@@ -378,5 +444,5 @@ def visit_labels(visits: Sequence[Session], limit: int) -> list[str]:
     labels: list[str] = []
     for visit in visits:
         label = visit.place.label if visit.place else visit.title
-        labels.append((visit.title if label in labels else label)[:limit])
+        labels.append(short_label(visit.title if label in labels else label, limit))
     return labels

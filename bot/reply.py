@@ -93,6 +93,7 @@ class ReplyBuilder:
         return self
 
     def suggest(self, label: str, question: str | None = None) -> ReplyBuilder:
+        label = whole_words(label, question or label)
         if all(s.label != label for s in self.suggestions):
             self.suggestions.append(Suggestion(label, question or label))
         return self
@@ -109,19 +110,40 @@ class ReplyBuilder:
         return Reply(tuple(lines), tuple(self.suggestions), self.location, tuple(self.links), self.subject)
 
 
+CUT_LABEL = 20  # the shortest length labels are cut to (a Messenger quick reply's title)
+
+
+def whole_words(label: str, question: str) -> str:
+    """A label cut from its question's words mid-word ("Centra Aktywności Ku" of "…Kulturalnej")
+    back to its last whole word with "…": a label is cut at a word, never inside one."""
+    at = question.lower().find(label.lower())
+    if len(label) < CUT_LABEL or at < 0 or (at > 0 and question[at - 1].isalnum()):
+        return label
+    after = question[at + len(label) : at + len(label) + 1]
+    if not (after.isalnum() and label[-1:].isalnum()) or " " not in label:
+        return label
+    return label[: label.rfind(" ")].rstrip(' ,.:;–—-„"(') + "…"
+
+
 def with_notice(reply: Reply, notice: str) -> Reply:
     """The reply with a line of explanation before it."""
     return replace(reply, lines=((Span(notice),), (), *reply.lines))
 
 
 def render_plain(reply: Reply) -> str:
-    """Plain text for the console, the CLI and logs: links shown as "text (url)"."""
+    """Plain text for the console, the CLI and logs: links shown as "text (url)", except an address
+    that is its own link ("x@y.pl", not "x@y.pl (mailto:x@y.pl)")."""
     out = []
     for line in reply.lines:
         parts = []
         for span in line:
-            if span.style is Style.LINK and span.url and span.url != span.text:
-                parts.append(f"{span.text} ({span.url})")
+            url = span.url
+            if (
+                span.style is Style.LINK
+                and url
+                and url not in (span.text, f"mailto:{span.text}", f"tel:{span.text}")
+            ):
+                parts.append(f"{span.text} ({url})")
             else:
                 parts.append(span.text)
         out.append("".join(parts))

@@ -11,9 +11,14 @@ from bot.model import Conference
 PROVISIONAL = "do potwierdzenia"
 PROVISIONAL_TIME = "godzina orientacyjna"
 PROVISIONAL_DAY = "Program tego dnia jest orientacyjny — godziny i sale mogą się jeszcze zmienić."
+# A list's footer, so that the label is said once and not on every line.
+PROVISIONAL_TIMES = "Godziny są orientacyjne — mogą się jeszcze zmienić."
+PROVISIONAL_STAR = "* godzina orientacyjna"
 APPROXIMATE_PIN = "Pinezka jest przybliżona"
-UNKNOWN_MEETING_POINT = "Miejsce zbiórki: jeszcze nie znamy — do potwierdzenia u organizatorów."
-UNKNOWN_ADDRESS = "Dokładny adres: jeszcze nie znamy — do potwierdzenia u organizatorów."
+# Fields of a card, as the known ones are ("Adres: …"); no "we" of the organisers in the bot's voice.
+UNKNOWN_MEETING_POINT = "Miejsce zbiórki: jeszcze nieznane — do potwierdzenia u organizatorów."
+UNKNOWN_ADDRESS = "Dokładny adres: jeszcze nieznany — do potwierdzenia u organizatorów."
+THANKS_FOR_COMING = "Dziękuję za udział!"
 
 EMPTY = "Napisz, o co chcesz zapytać — np. „co jest teraz?” albo „jak dojechać?”."
 NOT_TEXT = "Umiem odpowiadać tylko na pytania napisane tekstem. Napisz, o co chcesz zapytać."
@@ -89,7 +94,7 @@ FORGET_CONFIRM = (
 )
 FORGET_YES = "Tak, usuń moje dane"
 FORGET_NO = "Nie, zostaw"
-FORGOTTEN = "Usunięte. Nie mam już żadnych Twoich danych; jeśli napiszesz znowu, zaczniemy od zera."
+FORGOTTEN = "Usunięte. Nie mam już żadnych Twoich danych; jeśli napiszesz znowu, zacznę od zera."
 NOTHING_TO_FORGET = "Nie mam żadnych Twoich danych do usunięcia."
 FORGET_CANCELLED = "Dobrze, niczego nie usuwam."
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.clock import FixedClock, parse_now
 from bot.intents import Intent
@@ -49,8 +50,13 @@ def test_next_after_the_last_item(ask: Ask) -> None:
 
 def test_provisional_times_are_marked(ask: Ask) -> None:
     text = ask("program na czwartek", "2023-11-29 10:00").reply.plain_text
-    assert "godzina orientacyjna" in text
-    assert "orientacyjny" in text
+    # Said once, under the list, not on every line.
+    assert texts.PROVISIONAL_DAY in text
+    assert "godzina orientacyjna" not in text
+    wednesday = ask("program na środę", "2023-11-29 10:00").reply.plain_text
+    assert wednesday.count("(godzina orientacyjna)") == 1  # the one provisional session of that day
+    visit = ask("kiedy jest wieczorne spotkanie?", "2023-11-29 10:00").reply.plain_text
+    assert "19:00–21:00 (godzina orientacyjna)" in visit
 
 
 def test_confirmed_times_are_not_marked(ask: Ask) -> None:
@@ -77,7 +83,7 @@ def test_venue_sends_an_approximate_location(ask: Ask) -> None:
 
 def test_unknown_facts_are_not_invented(ask: Ask) -> None:
     text = ask("czy jest parking?").reply.plain_text
-    assert "parking" in text.lower() and "do potwierdzenia" in text
+    assert "parking" in text.lower() and "do potwierdzenia" in text.lower()  # "… Do potwierdzenia."
 
 
 def test_fallback_offers_what_it_can_answer(ask: Ask) -> None:
