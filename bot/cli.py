@@ -19,7 +19,7 @@ from bot.ics import programme_ics
 from bot.loading import DataError, conference_from
 from bot.logs import configure_logging
 from bot.model import Conference
-from bot.polish import format_date, plural
+from bot.polish import counted, format_date, plural
 from bot.reply import render_plain
 
 EXIT_USAGE = 2
@@ -119,16 +119,20 @@ def _summary(conference: Conference, path: Path) -> str:
         provisional = sum(s.provisional for s in day.sessions)
         shaky = plural(provisional, "orientacyjny", "orientacyjne", "orientacyjnych")
         note = f", {provisional} {shaky}" if provisional else ""
-        count = len(day.sessions)
-        points = plural(count, "punkt", "punkty", "punktów")
-        lines.append(f"  dzień {day.index + 1}: {format_date(day.date)} — {count} {points}{note}")
-    lines.append(
-        f"  miejsca: {len(conference.places)}, organizacje: {len(conference.organisations)}, "
-        f"FAQ: {len(conference.faq)}"
-    )
-    rooms = len(conference.venue.rooms)
+        points = counted(len(day.sessions), "punkt", "punkty", "punktów")
+        lines.append(f"  dzień {day.index + 1}: {format_date(day.date)} — {points}{note}")
+    # Counts in words that agree with them ("1 sala, 14 sal"), as everything else the bot says.
+    places = counted(len(conference.places), "miejsce", "miejsca", "miejsc")
+    organisations = counted(len(conference.organisations), "organizacja", "organizacje", "organizacji")
+    faq = counted(len(conference.faq), "pytanie", "pytania", "pytań")
+    lines.append(f"  {places}, {organisations}, {faq} w FAQ")
+    rooms = conference.venue.rooms
     if rooms or conference.speakers or conference.tracks:
-        lines.append(f"  sale: {rooms}, osoby: {len(conference.speakers)}, ścieżki: {len(conference.tracks)}")
+        lines.append(
+            f"  {counted(len(rooms), 'sala', 'sale', 'sal')}, "
+            f"{counted(len(conference.speakers), 'osoba', 'osoby', 'osób')}, "
+            f"{counted(len(conference.tracks), 'ścieżka', 'ścieżki', 'ścieżek')}"
+        )
     return "\n".join(lines)
 
 

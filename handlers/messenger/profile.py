@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import texts
 from bot.model import Conference
+from bot.polish import short_label
 from handlers.messenger.graph import GraphApi
 from handlers.messenger.payloads import command
 
@@ -47,9 +48,7 @@ def menu(conference: Conference) -> list[tuple[str, str]]:
 
 def _cut(title: str) -> str:
     """A menu title within Meta's limit, cut at a word."""
-    if len(title) <= MENU_TITLE_LIMIT:
-        return title
-    return title[: MENU_TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",") + "…"
+    return short_label(title, MENU_TITLE_LIMIT)
 
 
 def profile(conference: Conference) -> dict[str, Any]:

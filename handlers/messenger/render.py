@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import texts
+from bot.polish import short_label
 from bot.reply import Location, Reply, render_plain
 from handlers.messenger import payloads
 
@@ -84,13 +85,7 @@ def pin_text(pin: Location, said: str) -> str:
 
 def title(label: str) -> str:
     """A quick reply's title: at most 20 characters, shortened at a word boundary with "…"."""
-    if len(label) <= TITLE_LIMIT:
-        return label
-    head = label[: TITLE_LIMIT - 1]
-    cut = head.rfind(" ")
-    if cut >= TITLE_LIMIT // 2:
-        head = head[:cut]
-    return head.rstrip(' ,.:;–—-„"') + "…"
+    return short_label(label, TITLE_LIMIT)
 
 
 def quick_replies(reply: Reply, extra: Sequence[tuple[str, str]] = ()) -> list[dict[str, str]]:

@@ -7,11 +7,13 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.polish import short_label
 from bot.reply import Line, Reply, Span, Style
 from handlers.telegram.callbacks import Action, CallbackCodec
 
 MESSAGE_LIMIT = 4096  # Telegram's limit for one message's text
 BUTTONS_PER_ROW = 2
+BUTTON_LABEL_LIMIT = 40  # two buttons to a row on a phone: a longer label is cut by the app mid-word
 _WORDS = re.compile(r"\S+\s*|\s+")
 
 
@@ -95,7 +97,9 @@ def keyboard(reply: Reply, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
     """Follow-up suggestions as callback buttons (two per row), links as URL buttons."""
     rows: list[list[InlineKeyboardButton]] = []
     buttons = [
-        InlineKeyboardButton(s.label, callback_data=codec.encode(Action.ASK, s.question))
+        InlineKeyboardButton(
+            short_label(s.label, BUTTON_LABEL_LIMIT), callback_data=codec.encode(Action.ASK, s.question)
+        )
         for s in reply.suggestions
     ]
     rows.extend(buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW))

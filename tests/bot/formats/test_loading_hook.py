@@ -93,7 +93,7 @@ def test_check_data_counts_rooms_people_and_tracks(capsys: pytest.CaptureFixture
     assert cli.main(["check-data", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert "  dzień 3: poniedziałek, 29 grudnia — 64 punkty" in out
-    assert "  sale: 14, osoby: 263, ścieżki: 7" in out
+    assert "  14 sal, 263 osoby, 7 ścieżek" in out
 
 
 def test_the_document_of_an_export_is_what_import_writes(tmp_path: Path) -> None:
