@@ -123,7 +123,7 @@ _DAY_NOUN = ("dzien", "dnia", "dniu", "dzionek")
 MORNING = (time(6), time(12))
 AFTERNOON = (time(12), time(18))
 EVENING = (time(17), time(23, 59))
-NIGHT = (time(21), time(23, 59))
+NIGHT = (time(21), time(4))  # into the small hours: "dziś w nocy" includes the 01:30 concert
 
 _WINDOWS: tuple[tuple[re.Pattern[str], tuple[time, time] | time], ...] = (
     (re.compile(r"\bprzed ?poludni\w*|\bprzedpoludni\w*"), (time(8), time(12))),
@@ -145,6 +145,13 @@ _IN_DURATION = re.compile(
 )
 _DATE_WORDS = re.compile(r"\b(\d{1,2})(?:\s*(?:go|ego))?\s+(" + "|".join(_MONTHS) + r")\b")
 _DATE_DOTS = re.compile(r"\b(\d{1,2})\.(\d{1,2})\b")
+# "1.08 o 12", "30.11 o 10:00": a day and month, then the hour.
+_DATE_THEN_HOUR = re.compile(
+    r"(?<![:.\d])\b(\d{1,2})\.(\d{1,2})\b(?=\s+(?:o|od|godz\w*|po|przed|okolo)\s+\d)"
+)
+_TIME_WORD_BEFORE = re.compile(r"\b(?:o|od|do|godz\w*|po|przed|okolo|kolo|ok)\s+$")
+_AFTER_HOUR = re.compile(r"\bpo\s+([01]?\d|2[0-3])(?:[:.]([0-5]\d))?\b(?!\s*(?:min|minut))")
+_BEFORE_HOUR = re.compile(r"\bprzed\s+([01]?\d|2[0-3])(?:[:.]([0-5]\d))?\b(?!\s*(?:min|minut))")
 _DAY_OF_MONTH_ALONE = re.compile(r"\b(\d{1,2})\s*(?:go|ego)\b")
 _GREETINGS = re.compile(r"\b(?:dobry wieczor|dobranoc|dzien dobry|milego wieczoru|milego dnia)\b")
 _NUMBER_WORDS = {"jedna": 1, "jeden": 1, "dwie": 2, "dwa": 2, "trzy": 3, "pol": 0.5, "poltorej": 1.5}
@@ -185,6 +192,24 @@ def _prefer_event_year(day: date, event_days: Sequence[date]) -> date:
         if (event_day.month, event_day.day) == (day.month, day.day):
             return event_day
     return day
+
+
+def _dates_in_words(text: str, event_days: Sequence[date]) -> str:
+    """ "1.08" written as "1 sierpnia" where it is a date, so that no time parser reads it as 1:08:
+    when an hour follows ("1.08 o 12"), or when it is one of the event's days and nothing before it
+    makes it a time ("co jest 30.11?", but "o 10.30" stays a time)."""
+
+    def as_words(match: re.Match[str]) -> str:
+        day, month = int(match.group(1)), int(match.group(2))
+        if not (1 <= month <= 12 and 1 <= day <= 31) or _TIME_WORD_BEFORE.search(text[: match.start()]):
+            return match.group(0)
+        follows_hour = bool(_DATE_THEN_HOUR.match(text, match.start()))
+        event_day = any((d.day, d.month) == (day, month) for d in event_days)
+        if follows_hour or event_day or day > 23:
+            return f"{day} {MONTHS_GEN[month - 1]}"
+        return match.group(0)
+
+    return _DATE_DOTS.sub(as_words, text)
 
 
 def _find_day(text: str, now: datetime, event_days: Sequence[date]) -> tuple[date | None, int | None]:
@@ -256,8 +281,8 @@ def _find_duration(text: str) -> timedelta | None:
 
 
 def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
-    """ "o 5" at a conference means 17:00; "o 7 rano" stays 7:00."""
-    if window == MORNING or hour.hour == 0 or hour.hour > 7:
+    """ "o 5" at a conference means 17:00; "o 7 rano" and "o 1 w nocy" stay as they are."""
+    if window in (MORNING, NIGHT) or hour.hour == 0 or hour.hour > 7:
         return hour
     return time(hour.hour + 12, hour.minute)
 
@@ -277,6 +302,7 @@ def _correct(token: str) -> str:
 def parse_time_query(folded: str, now: datetime, event_days: Sequence[date]) -> TimeQuery | None:
     """Read the time a folded question asks about, or None if it names no time."""
     folded = " ".join(_correct(token) for token in _GREETINGS.sub(" ", folded).split())
+    folded = _dates_in_words(folded, event_days)
     duration = _find_duration(folded)
     if duration is not None:
         return TimeQuery(absolute=now + duration)
@@ -286,6 +312,14 @@ def parse_time_query(folded: str, now: datetime, event_days: Sequence[date]) -> 
         if pattern.search(folded):
             window = value
             break
+    # "po 20", "przed 12": the rest of the day from that hour, or the part of it before.
+    after, before = _AFTER_HOUR.search(folded), _BEFORE_HOUR.search(folded)
+    if after is not None and window is None:
+        start = _afternoon(time(int(after.group(1)), int(after.group(2) or 0)), None)
+        return TimeQuery(day=day, window=(start, time(23, 59)), day_index=day_index)
+    if before is not None and window is None:
+        end = _afternoon(time(int(before.group(1)), int(before.group(2) or 0)), None)
+        return TimeQuery(day=day, window=(time(6), end), day_index=day_index)
     hour = _find_hour(folded)
     if hour is not None:
         hour = _afternoon(hour, window)

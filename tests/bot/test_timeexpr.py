@@ -111,3 +111,48 @@ def test_dates_resolve_relative_to_the_clock() -> None:
 @pytest.mark.parametrize("text", ["co jest teraz", "jak dojechać", "Dobry wieczór", "dzień dobry", "kontakt"])
 def test_no_time_named(text: str) -> None:
     assert parse(text) is None
+
+
+# --- dates with dots, nights, "po 15" ------------------------------------------------------------
+
+FESTIVAL_DAYS = (date(2031, 8, 1), date(2031, 8, 2))
+FESTIVAL_NOW = datetime(2031, 8, 1, 19, 0, tzinfo=WARSAW)
+
+
+def parse_festival(text: str) -> TimeQuery | None:
+    return parse_time_query(fold_keep_times(text), FESTIVAL_NOW, FESTIVAL_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "moment"),
+    [
+        ("co jest 1.08 o 12?", date(2031, 8, 1), time(12)),  # not 1:08 → 13:08
+        ("2.08 o 21", date(2031, 8, 2), time(21)),
+        ("co jest o 1 w nocy?", None, time(1)),  # not 13:00
+        ("o północy z piątku na sobotę", date(2031, 8, 1), time(0)),
+    ],
+)
+def test_dates_with_dots_and_night_hours(text: str, day: date | None, moment: time) -> None:
+    query = parse_festival(text)
+    assert query is not None and query.day == day and query.moment == moment
+
+
+def test_a_time_with_a_dot_stays_a_time() -> None:
+    query = parse("co jest o 10.30?")
+    assert query is not None and query.moment == time(10, 30) and query.day is None
+
+
+@pytest.mark.parametrize("text", ["co jest dziś w nocy?", "co gra w nocy z piątku na sobotę?"])
+def test_the_night_runs_into_the_small_hours(text: str) -> None:
+    query = parse_festival(text)
+    assert query is not None and query.day == date(2031, 8, 1)
+    assert query.window is not None and query.window[0] == time(21) and query.window[1] < time(6)
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [("co jest w sobotę po 20?", (time(20), time(23, 59))), ("co jest przed 17?", (time(6), time(17)))],
+)
+def test_after_and_before_an_hour_are_windows(text: str, window: tuple[time, time]) -> None:
+    query = parse_festival(text)
+    assert query is not None and query.window == window
