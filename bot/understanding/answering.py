@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.details import answer_session
+from bot.details import answer_place, answer_session
 from bot.entities import EntityKind
 from bot.intents import Intent
 from bot.model import Conference, Session, Speaker
 from bot.polish import format_time, on_day, plural
 from bot.programme import day_heading, resolve_days, session_line, session_when
-from bot.reply import ReplyBuilder, bold
+from bot.reply import Location, ReplyBuilder, bold
 from bot.timeexpr import TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
 
@@ -34,6 +34,14 @@ def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | N
         return answer_event_time(conference, frame.ask, now), frame.intent
     if frame.topic is Topic.CHOICE:
         return answer_choice(frame), frame.intent
+    if frame.topic is Topic.PLACE and frame.place is not None:
+        return answer_place(conference, frame.place, now), frame.intent
+    if frame.topic is Topic.ROOM and frame.room is not None:
+        return answer_room(conference, frame, now), frame.intent
+    if frame.topic is Topic.EVENT_SPAN:
+        return answer_event_span(conference), frame.intent
+    if frame.topic is Topic.UNKNOWN:
+        return answer_unknown(conference, frame)
     return None
 
 
@@ -240,3 +248,70 @@ def answer_choice(frame: Frame) -> ReplyBuilder:
         out.suggest(name, name)
     out.line("Napisz, o które pytasz, albo wybierz przycisk.")
     return out
+
+
+def answer_room(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
+    """Where a room or a stage is (as far as the data says), and what is on there now or next."""
+    assert frame.room is not None
+    room = frame.room
+    out = ReplyBuilder()
+    kind = room.kind or "sala"
+    out.line(bold(room.name), f" — {kind} w miejscu: {conference.venue.name}.")
+    way = room.way
+    if way:
+        out.line(f"Jak trafić: {way}.")
+    else:
+        out.line("Nie mam opisu, jak do niej dojść — pytaj na miejscu w punkcie informacyjnym.")
+    if room.location is not None:
+        out.location = Location(
+            room.location.latitude,
+            room.location.longitude,
+            room.name,
+            conference.venue.name,
+            room.location.approximate,
+        )
+    sessions = [s for s in conference.sessions if s.room is not None and s.room.name == room.name]
+    running = [s for s in sessions if s.is_running(now)]
+    later = [s for s in sessions if s.start > now]
+    today = conference.programme_date(now)
+    if running:
+        out.line("Teraz:")
+        for session in running:
+            session_line(out, session, conference)
+    elif later:
+        out.line("Najbliżej:")
+        _dated_line(out, later[0], conference, today)
+    out.suggest(f"Program: {room.name}", f"co jest w {room.name}?")
+    return out
+
+
+def answer_event_span(conference: Conference) -> ReplyBuilder:
+    """ "Festiwal trwa 2 dni: od piątku, 1 sierpnia, 16:00 do soboty, 2 sierpnia, 00:30 w nocy"."""
+    out = ReplyBuilder()
+    noun = conference.noun
+    days = len(conference.days)
+    lasts = noun.agree("trwa", "trwa", "trwa", "trwają")
+    first, last = conference.starts_at, conference.ends_at
+    out.line(
+        f"{noun.title} „{conference.event.label}” {lasts} {days} {plural(days, 'dzień', 'dni', 'dni')}: "
+        f"zaczyna się {on_day(first.date())} o {format_time(first)}, "
+        f"a kończy {on_day(last.date())} o {format_time(last)}."
+    )
+    out.suggest("Program", "harmonogram")
+    return out
+
+
+def answer_unknown(conference: Conference, frame: Frame) -> Composed:
+    """What the data does not say, said so, with whom to ask; the event's own facts where it has them."""
+    out = ReplyBuilder()
+    if frame.missing == "liczbie uczestników" and conference.event.participants:
+        return out.line(conference.event.participants), Intent.ABOUT_EVENT
+    out.line(f"Nie mam informacji o {frame.missing}.")
+    contact = conference.contact
+    if contact is not None:
+        reach = ", ".join(x for x in (contact.phone and f"tel. {contact.phone}", contact.email) if x)
+        out.line(f"Zapytaj organizatorów: {contact.name}" + (f" ({reach})." if reach else "."))
+    elif conference.event.website:
+        out.line(f"Sprawdź na stronie wydarzenia: {conference.event.website}")
+    out.suggest("Kontakt", "kontakt").suggest("Co jest teraz?", "co jest teraz?")
+    return out, frame.intent

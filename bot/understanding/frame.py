@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bot.entities import EntityMatch
 from bot.intents import Intent
-from bot.model import Kind, Room, Session, Speaker, Track
+from bot.model import Kind, Place, Room, Session, Speaker, Track
 from bot.timeexpr import TimeQuery
 
 
@@ -39,6 +39,10 @@ class Topic(StrEnum):
     RELATIVE = "relative"  # sessions after, before or alongside a named session
     EVENT_TIME = "event_time"  # when the event starts or ends
     CHOICE = "choice"  # two things match about equally: ask which one
+    PLACE = "place"  # where a place is and how to get there: that place, never the main venue
+    ROOM = "room"  # where a room, hall or stage is, and what is on there
+    EVENT_SPAN = "event_span"  # how long the event lasts
+    UNKNOWN = "unknown"  # something the data does not say (prices, sign-up, wi-fi…)
     GENERAL = "general"  # the general answers (now, next, a day, a session's card, the venue…)
 
 
@@ -54,5 +58,7 @@ class Frame:
     kind: Kind | None = None
     track: Track | None = None
     session: Session | None = None  # the session a relation is to
+    place: Place | None = None
+    missing: str | None = None  # for UNKNOWN: what the data does not say, as a Polish phrase
     relation: Relation | None = None
     choices: tuple[EntityMatch, ...] = ()  # for CHOICE

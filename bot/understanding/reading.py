@@ -8,7 +8,7 @@ from typing import TypeVar
 from bot.analysis import Analysis
 from bot.entities import EntityKind, EntityMatch
 from bot.intents import Classification, Intent
-from bot.model import Kind, Room, Session, Speaker, Track
+from bot.model import Kind, Place, Room, Session, Speaker, Track
 from bot.timeexpr import TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
 
@@ -16,7 +16,7 @@ from bot.understanding.frame import Ask, Frame, Relation, Topic
 _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = tuple(
     (ask, re.compile(pattern))
     for ask, pattern in (
-        (Ask.DURATION, r"\bile (?:to )?trwa|\bjak dlugo\b|\bhow long\b"),
+        (Ask.DURATION, r"\bile (?:to )?(?:dni |godzin )?trwa|\bjak dlugo\b|\bhow long\b"),
         (Ask.ABOUT, r"\bo czym\b|\bczego dotycz|\bo co chodzi\b|\bjaki (?:jest )?temat|\babout\b"),
         (Ask.WHO, r"\bkto\b|\bkogo\b|\bwho\b"),
         (Ask.WHERE, r"\bgdzie\b|\bw (?:jakiej|ktorej) sali\b|\bwhere\b"),
@@ -41,6 +41,31 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
     (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)")),
 )
 FULL = 0.99  # a match this good names the thing outright
+# Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
+# named thing answers them, the honest answer is "I don't know — ask the organisers".
+_PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (phrase, re.compile(pattern))
+    for phrase, pattern in (
+        (
+            "zapisach i rejestracji",
+            r"\bzapis\w*|\bzapisac|\bzarejestr\w*|\bsign.?up\b|\bregistration\b|\bregister\b",
+        ),
+        (
+            "biletach i cenach",
+            r"\bbilet\w*|\bcen[aiey]\b|\bkoszt\w*|\bkosztuje\b|\bplatn\w*|\boplat\w*|\bticket|\bprice",
+        ),
+        ("sieci Wi-Fi", r"\bwi.?fi\b|\binternet\w*|\bhaslo do\b"),
+        ("noclegach", r"\bnocleg\w*|\bhotel\w*|\bspac\b|\bprzenocowac\b|\baccommodation\b"),
+        ("jedzeniu", r"\bjedzeni\w*|\bobiad\w*|\bposil\w*|\bcatering\w*|\bwegan\w*|\bwegetarian\w*|\bfood\b"),
+        ("szatni", r"\bszatni\w*|\bplaszcz|\bkurtk\w*"),
+        ("zaświadczeniach", r"\bzaswiadcz\w*|\bcertyfikat\w*|\bdyplom\w*"),
+        (
+            "nagraniach i transmisji",
+            r"\bnagra\w*|\btransmisj\w*|\bstream\w*|\bna zywo w (?:sieci|internecie)",
+        ),
+        ("liczbie uczestników", r"\bile (?:osob|ludzi|uczestnik\w*)\b"),
+    )
+)
 
 
 def _ask(folded: str) -> Ask:
@@ -81,6 +106,12 @@ def read_frame(
     track = _first(entities, EntityKind.TRACK)
     place = _first(entities, EntityKind.PLACE)
 
+    # Where a visited place is, how to get there: that place ("jak dojechać na Kozłówkę?").
+    if place is not None and decision.intent in (Intent.VENUE, Intent.VISIT, Intent.SESSION):
+        target = place.entity.target
+        assert isinstance(target, Place)
+        return Frame(Topic.PLACE, Ask.WHERE, Intent.VISIT, when, now, place=target)
+
     # Relative to a named session: "co jest po koncercie X?", "co równolegle z panelem Y?".
     if session is not None:
         # "po 10 years of Dieselgate": the number is the title's, so "po" is a relation.
@@ -110,6 +141,17 @@ def read_frame(
         return Frame(Topic.SPEAKER, ask, Intent.SESSION, when, now, speaker=person)
 
     # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
+    # Where a room or a stage is: "gdzie jest sala C04?", "jak dojść do Dużej Sceny?".
+    if (
+        room is not None
+        and kind is None
+        and session is None
+        and when is None
+        and not now
+        and (ask is Ask.WHERE or decision.intent is Intent.VENUE)
+    ):
+        return Frame(Topic.ROOM, Ask.WHERE, Intent.VENUE, when, now, room=_target(room, Room))
+
     # A track named inside a room's name ("Hardware" in "Hardware Hacking Area") is the room's word.
     if track is not None and room is not None and track.consumed <= room.consumed:
         track = None
@@ -133,11 +175,22 @@ def read_frame(
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
     others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
     about_event = _EVENT.search(folded) or _first(entities, EntityKind.EVENT) is not None
+    if not others and about_event and ask is Ask.DURATION:
+        return Frame(Topic.EVENT_SPAN, ask, Intent.ABOUT_EVENT, when, now)
     if not others and about_event and ask in (Ask.WHEN, Ask.ANY, Ask.LIST):
         if _END.search(folded):
             return Frame(Topic.EVENT_TIME, Ask.END, Intent.ABOUT_EVENT, when, now)
         if _START.search(folded):
             return Frame(Topic.EVENT_TIME, Ask.START, Intent.ABOUT_EVENT, when, now)
+
+    # Something the data does not hold, asked about outright: say so instead of answering a
+    # neighbouring question. The FAQ and the event's own facts (participants) answer first.
+    # Asked about listed things ("na jakie wizyty mogę się zapisać?"), the list is the answer.
+    vague = decision.intent in (Intent.FALLBACK, Intent.ABOUT_EVENT, Intent.VENUE, Intent.ORGANISERS)
+    if vague and not [m for m in others if m.score >= FULL]:
+        for phrase, pattern in _PRACTICAL:
+            if pattern.search(folded):
+                return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
     return general
 
 

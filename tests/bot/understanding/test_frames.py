@@ -169,3 +169,65 @@ def test_new_entity_kinds_are_indexed(festival: Conference) -> None:
     index = EntityIndex(festival)
     kinds = {e.kind for e in index.entities}
     assert {EntityKind.SPEAKER, EntityKind.ROOM, EntityKind.KIND, EntityKind.TRACK} <= kinds
+
+
+# --- named places and rooms, the event's length, what the data does not say --------------------
+
+MIEJSCA = ROOT / "data" / "miejsca-otwarte-2023.yaml"
+
+
+@pytest.fixture(scope="module")
+def miejsca() -> Assistant:
+    conference = load_conference(MIEJSCA)
+    return Assistant(conference, FixedClock(parse_now("2023-11-28 12:00", conference.tz)), cache_size=0)
+
+
+def test_directions_to_a_visited_place_are_never_the_venues(miejsca: Assistant) -> None:
+    answer = miejsca.ask("jak dojechać na Kozłówkę?")
+    assert answer.frame is not None and answer.frame.topic is Topic.PLACE
+    text = answer.reply.plain_text
+    assert "Na Kozłówce" in text
+    assert "Zabłocie 22" not in text and "Kraków Zabłocie" not in text
+
+
+def test_where_a_room_is(ask: Ask) -> None:
+    answer = ask("gdzie jest duża scena?", "2031-08-01 21:00")
+    assert answer.frame is not None and answer.frame.topic is Topic.ROOM
+    text = answer.reply.plain_text
+    assert "na końcu głównej alei" in text  # the room's own way-finding note
+    assert "Kapela Spod Wierzby" in text  # what is on there now
+    assert answer.reply.location is not None  # its pin on the festival field
+
+
+def test_how_long_the_event_lasts(ask: Ask) -> None:
+    answer = ask("ile dni trwa festiwal?")
+    assert answer.frame is not None and answer.frame.topic is Topic.EVENT_SPAN
+    assert "trwa 2 dni" in answer.reply.plain_text
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("ile kosztuje bilet?", "biletach"),
+        ("czy jest wifi?", "sieci Wi-Fi"),
+        ("jak się zarejestrować?", "zapisach"),
+        ("czy jest szatnia?", "szatni"),
+    ],
+)
+def test_what_the_data_lacks_is_said_with_whom_to_ask(ask: Ask, question: str, missing: str) -> None:
+    answer = ask(question)
+    text = answer.reply.plain_text
+    assert f"Nie mam informacji o {missing}" in text[: 60 + len(missing)]
+    assert "Biuro festiwalu" in text  # the contact
+    assert "Pole festiwalowe" not in text  # no neighbouring answer
+
+
+def test_the_faq_answers_before_any_i_dont_know(miejsca: Assistant) -> None:
+    answer = miejsca.ask("czy jest wifi?")
+    assert answer.intent is Intent.FAQ
+    # The data says how many people come: that is an answer, not "I don't know".
+    assert "Ponad 150" in miejsca.ask("ile osób przyjdzie?").reply.plain_text
+
+
+def test_listed_things_are_no_missing_information(miejsca: Assistant) -> None:
+    assert miejsca.ask("na jakie wizyty mogę się zapisać?").intent is Intent.VISITS
