@@ -128,10 +128,13 @@ days:
 """
 
 
+def assistant_at(conference: Conference, now: str) -> Assistant:
+    return Assistant(conference, FixedClock(parse_now(now, conference.tz)), cache_size=0)
+
+
 @pytest.fixture(scope="module")
 def small() -> Assistant:
-    conference = parse_conference(SMALL)
-    return Assistant(conference, FixedClock(parse_now("2030-05-13 12:00", conference.tz)), cache_size=0)
+    return assistant_at(parse_conference(SMALL), "2030-05-13 12:00")
 
 
 def test_two_sessions_matching_equally_are_asked_about(small: Assistant) -> None:
@@ -178,8 +181,7 @@ MIEJSCA = ROOT / "data" / "miejsca-otwarte-2023.yaml"
 
 @pytest.fixture(scope="module")
 def miejsca() -> Assistant:
-    conference = load_conference(MIEJSCA)
-    return Assistant(conference, FixedClock(parse_now("2023-11-28 12:00", conference.tz)), cache_size=0)
+    return assistant_at(load_conference(MIEJSCA), "2023-11-28 12:00")
 
 
 def test_directions_to_a_visited_place_are_never_the_venues(miejsca: Assistant) -> None:
