@@ -24,6 +24,7 @@ class Analysis:
     tokens: tuple[str, ...]
     lemmas: frozenset[str]  # lemma keys of every token, plus the tokens themselves
     foreign_nouns: tuple[str, ...] = ()  # nouns we know nothing about ("apteka", "pogoda")
+    words: tuple[frozenset[str], ...] = ()  # each token's lemma keys, in order
 
     def has(self, *lemmas: str) -> bool:
         return any(lemma in self.lemmas for lemma in lemmas)
@@ -38,8 +39,10 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
     tokens = tuple(folded.split())
     lemmas: set[str] = set()
     foreign = []
+    per_token = []
     for token in tokens:
         keys, is_foreign = lexicon.lookup(token, originals.get(token, token))
+        per_token.append(keys)
         lemmas |= keys
         if NUMBERS.fullmatch(token):
             lemmas |= set(re.split(r"[.:]", token))
@@ -47,4 +50,4 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
             foreign.append(token)
     # "C04", "B2", "H.1308": the tokens split letters from digits, a room's name keeps them together.
     lemmas |= {fold(word) for word in _ORIGINAL_WORD.findall(text) if _MIXED.fullmatch(fold(word))}
-    return Analysis(text, folded, tokens, frozenset(lemmas), tuple(foreign))
+    return Analysis(text, folded, tokens, frozenset(lemmas), tuple(foreign), tuple(per_token))

@@ -241,7 +241,7 @@ class Assistant:
         if english is not None:
             text = english
         analysis, when, entities, decision, faq_entry = self.understand(text, now)
-        frame = read_frame(analysis, when, entities, decision)
+        frame = read_frame(analysis, when, entities, decision, self.entities)
         composed = compose(frame, self.conference, now)
         if composed is None:
             out, intent = self._answer(decision, analysis, when, faq_entry, now), frame.intent

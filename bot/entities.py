@@ -32,7 +32,7 @@ from bot.model import (
 )
 from bot.text import fold, words
 
-_STOP = frozenset(
+STOP = _STOP = frozenset(
     """a i o u w we z ze na do od dla nad pod przy po oraz jako lub the of and jak co czy kto
     to ten ta te jest sa byc bedzie mam ma mi mnie sie jaki jaka jakie ktory ktora gdzie kiedy
     ile czym kogo moge mozna""".split()
@@ -176,6 +176,13 @@ class EntityIndex:
             ]
             for e in self.entities
         ]
+        # Sessions by the words of their titles, for topics ("coś o Django", "warsztat o pandas"):
+        # each title word as its lemma-key set.
+        self._title_words: dict[str, tuple[AliasWord, ...]] = {
+            s.id: alias_words(s.title)[0] for s in conference.sessions
+        }
+        self._sessions = {s.id: s for s in conference.sessions}
+        self.session_count = len(conference.sessions)
         self._by_key: dict[str, set[int]] = {}
         for i, entity in enumerate(self.entities):
             for alias in entity.aliases:
@@ -208,6 +215,24 @@ class EntityIndex:
 
     def weight(self, word: AliasWord) -> float:
         return max(self.idf.get(key, 0.0) for key in word)
+
+    def about(self, words: list[frozenset[str]]) -> list[Session]:
+        """Sessions whose titles contain every one of `words` (each a set of lemma keys), in
+        programme order: what a question "o Wagtailu", "o bazach danych" is about."""
+        if not words:
+            return []
+        found = []
+        for ident, title in self._title_words.items():
+            if all(any(_same(word, part) for part in title) for word in words):
+                found.append(self._sessions[ident])
+        return found
+
+    def title_share(self, keys: frozenset[str]) -> float:
+        """The share of sessions whose titles hold one of `keys` ("python" at PyConFR: most)."""
+        if not self._title_words:
+            return 1.0
+        hits = sum(1 for title in self._title_words.values() if any(_same(keys, part) for part in title))
+        return hits / len(self._title_words)
 
     def find(self, lemmas: frozenset[str]) -> list[EntityMatch]:
         """Entities named in a question, best first."""
@@ -266,6 +291,19 @@ def title_head(title: str) -> str | None:
     Blue Team CTFs…"; None when the title has no subtitle (or the head is all of it)."""
     head = _HEAD_END.split(title, maxsplit=1)[0].strip(" „”\"'")
     return head if head and len(head) < len(title) - 3 else None
+
+
+def _same(word: AliasWord, part: AliasWord) -> bool:
+    """Whether a question's word is a title's word: a shared lemma key, or a word the dictionary does
+    not know with a Polish case ending ("Wagtailu", "Djangiem" for "Wagtail", "Django")."""
+    if word & part:
+        return True
+    for a in word:
+        for b in part:
+            short, long = (a, b) if len(a) <= len(b) else (b, a)
+            if len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 3:
+                return True
+    return False
 
 
 START_WORDS = 4  # the first words of a long title, as people start typing it

@@ -69,7 +69,7 @@ def answer_speaker(conference: Conference, speaker: Speaker, frame: Frame, now: 
 
 def _filtered(conference: Conference, frame: Frame) -> list[Session]:
     found = []
-    for session in conference.sessions:
+    for session in frame.sessions or conference.sessions:
         if frame.room is not None and (session.room is None or session.room.name != frame.room.name):
             continue
         if frame.kind is not None and session.kind.id != frame.kind.id:
@@ -94,7 +94,7 @@ def _label(frame: Frame) -> str:
         parts.append(f"{kind}{frame.room.name}")
     if frame.track is not None:
         parts.append(f"ścieżka {frame.track.name}")
-    text = " — ".join(parts)
+    text = " — ".join(parts) or "Pasujące punkty programu"  # a topic: the titles say what matched
     return text[:1].upper() + text[1:]
 
 
@@ -122,6 +122,7 @@ def _in_time(
 
 def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Composed:
     out = ReplyBuilder()
+    intent = frame.intent
     today = conference.programme_date(now)
     label = _label(frame)
     sessions = _filtered(conference, frame)
@@ -145,6 +146,8 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
         return answer_session(conference, sessions[0], now), Intent.SESSION  # "kiedy rejestracja?"
     if not sessions:
         return out.line(bold(label), " — o tej porze nic nie ma w programie."), frame.intent
+    if all(s.kind.travel for s in sessions):
+        intent = Intent.VISITS  # "jakie miejsca odwiedzamy?": the visits, by their places' words
     shown = sessions[:MAX_LISTED]
     day: date | None = None
     out.line(bold(label), ":")
@@ -156,7 +159,7 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
     if len(sessions) > len(shown):
         rest = len(sessions) - len(shown)
         out.line(f"…i {rest} {plural(rest, 'inny punkt', 'inne punkty', 'innych punktów')}.")
-    return out, frame.intent
+    return out, intent
 
 
 def answer_relative(

@@ -62,3 +62,4 @@ class Frame:
     missing: str | None = None  # for UNKNOWN: what the data does not say, as a Polish phrase
     relation: Relation | None = None
     choices: tuple[EntityMatch, ...] = ()  # for CHOICE
+    sessions: tuple[Session, ...] = ()  # for LISTING by topic: the sessions it is about

@@ -6,8 +6,9 @@ import re
 from typing import TypeVar
 
 from bot.analysis import Analysis
-from bot.entities import EntityKind, EntityMatch
-from bot.intents import Classification, Intent
+from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch
+from bot.intents import Classification, Intent, cue_vocabulary
+from bot.lexicon import lemma_key
 from bot.model import Kind, Place, Room, Session, Speaker, Track
 from bot.timeexpr import TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
@@ -41,6 +42,19 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
     (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)")),
 )
 FULL = 0.99  # a match this good names the thing outright
+_ABOUT = re.compile(r"\b(?:o|na temat|about|dotyczac\w*|temat\w*)\s+\w")  # "o Wagtailu", "na temat AI"
+MAX_TOPIC_SHARE = 0.2  # a word in more titles than this says nothing about any one of them
+MAX_TOPIC_FEW = 3  # in a small programme a word in three titles still names a topic
+MAX_TOPIC = 12  # more sessions than this on a "topic": the word was too common after all
+_CUE_KEYS = frozenset(lemma_key(word) for word in cue_vocabulary())
+# Questions whose subject is no session: a topic word there is something else.
+_NOT_ABOUT_SESSIONS = (
+    Intent.CONTACT,
+    Intent.ORGANISERS,
+    Intent.ABOUT_ORGANISER,
+    Intent.ORGANISATION,
+    Intent.FAQ,
+)
 # Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
 # named thing answers them, the honest answer is "I don't know — ask the organisers".
 _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -85,11 +99,28 @@ def _tied(first: EntityMatch, second: EntityMatch) -> bool:
     )
 
 
+def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) -> list[frozenset[str]]:
+    """The question's content words that could name what a session is about: not cue words, not
+    times, not words of another named thing, and not words most titles share ("python" at PyConFR)."""
+    consumed = frozenset().union(*(m.consumed for m in entities if m.kind is not EntityKind.SESSION))
+    words = []
+    for token, keys in zip(analysis.tokens, analysis.words, strict=False):
+        if len(token) < 3 or token.isdigit() or keys & STOP or keys & _CUE_KEYS or keys & consumed:
+            continue
+        share = index.title_share(keys)
+        # A word no title has ("referat") cannot tell sessions apart; one most have, neither.
+        if share == 0 or (share > MAX_TOPIC_SHARE and share * index.session_count > MAX_TOPIC_FEW):
+            continue
+        words.append(keys)
+    return words
+
+
 def read_frame(
     analysis: Analysis,
     when: TimeQuery | None,
     entities: list[EntityMatch],
     decision: Classification,
+    index: EntityIndex,
 ) -> Frame:
     folded = analysis.folded
     ask = _ask(folded)
@@ -139,6 +170,25 @@ def read_frame(
         person = speaker.entity.target
         assert isinstance(person, Speaker)
         return Frame(Topic.SPEAKER, ask, Intent.SESSION, when, now, speaker=person)
+
+    # What sessions are about, by the words of their titles: "coś o Django?", "warsztat o pandas".
+    # Several sessions on one topic are listed, rather than one of them picked.
+    topic = _topic(analysis, entities, index) if decision.intent not in _NOT_ABOUT_SESSIONS else []
+    about = index.about(topic)
+    # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
+    # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
+    full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
+    if about and not full and (len(about) >= 2 or session is None) and len(about) <= MAX_TOPIC:
+        return Frame(
+            Topic.LISTING,
+            Ask.LIST,
+            _listing_intent(when, now),
+            when,
+            now,
+            room=_target(room, Room),
+            kind=_target(kind, Kind),
+            sessions=tuple(about),
+        )
 
     # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
     # Where a room or a stage is: "gdzie jest sala C04?", "jak dojść do Dużej Sceny?".

@@ -233,3 +233,46 @@ def test_the_faq_answers_before_any_i_dont_know(miejsca: Assistant) -> None:
 
 def test_listed_things_are_no_missing_information(miejsca: Assistant) -> None:
     assert miejsca.ask("na jakie wizyty mogę się zapisać?").intent is Intent.VISITS
+
+
+# --- what a session is about ------------------------------------------------------------------
+
+TOPICS = """\
+event: {id: t2, name: Dni Testowe, kind: konferencja, timezone: Europe/Warsaw,
+        start_date: 2030-05-14, end_date: 2030-05-14}
+venue: {name: Aula, city: Testowo}
+days:
+  - date: 2030-05-14
+    sessions:
+      - {id: a, title: "Wagtail: CMS dla każdego", start: "10:00", end: "11:00"}
+      - {id: b, title: Strony w Wagtailu od zera, kind: workshop, start: "11:00", end: "12:00"}
+      - {id: c, title: Pandas w praktyce analityka, kind: workshop, start: "12:00", end: "13:00"}
+      - {id: d, title: Mars i Wenus w danych, start: "13:00", end: "14:00"}
+      - {id: e, title: Zamknięcie, kind: plenary, start: "14:00", end: "14:30"}
+"""
+
+
+@pytest.fixture(scope="module")
+def topics() -> Assistant:
+    return assistant_at(parse_conference(TOPICS), "2030-05-13 12:00")
+
+
+def test_a_topic_several_titles_share_lists_them_all(topics: Assistant) -> None:
+    # "Wagtail" alone is also one title's head: asked "o Wagtailu", both sessions are meant.
+    text = topics.ask("kiedy jest coś o Wagtailu?").reply.plain_text
+    assert "Wagtail: CMS dla każdego" in text and "Strony w Wagtailu od zera" in text
+    assert "Pandas" not in text
+
+
+def test_a_topic_word_and_a_kind_narrow_to_one(topics: Assistant) -> None:
+    answer = topics.ask("warsztat o pandas o której?")
+    assert answer.intent is Intent.SESSION and "12:00–13:00" in answer.reply.plain_text
+
+
+def test_an_inflected_topic_word(topics: Assistant) -> None:
+    assert "Mars i Wenus w danych" in topics.ask("referat o Marsie?").reply.plain_text
+
+
+def test_a_title_named_in_full_is_not_a_topic(topics: Assistant) -> None:
+    answer = topics.ask("kiedy jest Wagtail: CMS dla każdego?")
+    assert answer.intent is Intent.SESSION and "10:00–11:00" in answer.reply.plain_text
