@@ -179,18 +179,8 @@ def read_frame(
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
     full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
     if about and not full and (len(about) >= 2 or session is None) and len(about) <= MAX_TOPIC:
-        return Frame(
-            Topic.LISTING,
-            Ask.LIST,
-            _listing_intent(when, now),
-            when,
-            now,
-            room=_target(room, Room),
-            kind=_target(kind, Kind),
-            sessions=tuple(about),
-        )
+        return _listing(when, now, room, kind, None, tuple(about))
 
-    # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
     # Where a room or a stage is: "gdzie jest sala C04?", "jak dojść do Dużej Sceny?".
     if (
         room is not None
@@ -202,6 +192,7 @@ def read_frame(
     ):
         return Frame(Topic.ROOM, Ask.WHERE, Intent.VENUE, when, now, room=_target(room, Room))
 
+    # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
     # A track named inside a room's name ("Hardware" in "Hardware Hacking Area") is the room's word.
     if track is not None and room is not None and track.consumed <= room.consumed:
         track = None
@@ -211,16 +202,7 @@ def read_frame(
     if filters and named is None and place is None and not (travel_only and when is None):
         strongest = max(m.evidence for m in filters)
         if session is None or strongest >= session.evidence:
-            return Frame(
-                Topic.LISTING,
-                Ask.LIST,
-                _listing_intent(when, now),
-                when,
-                now,
-                room=_target(room, Room),
-                kind=_target(kind, Kind),
-                track=_target(track, Track),
-            )
+            return _listing(when, now, room, kind, track)
 
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
     others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
@@ -242,6 +224,27 @@ def read_frame(
             if pattern.search(folded):
                 return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
     return general
+
+
+def _listing(
+    when: TimeQuery | None,
+    now: bool,
+    room: EntityMatch | None,
+    kind: EntityMatch | None,
+    track: EntityMatch | None,
+    sessions: tuple[Session, ...] = (),
+) -> Frame:
+    return Frame(
+        Topic.LISTING,
+        Ask.LIST,
+        _listing_intent(when, now),
+        when,
+        now,
+        room=_target(room, Room),
+        kind=_target(kind, Kind),
+        track=_target(track, Track),
+        sessions=sessions,
+    )
 
 
 def _listing_intent(when: TimeQuery | None, now: bool) -> Intent:
