@@ -138,7 +138,8 @@ def read_frame(
     place = _first(entities, EntityKind.PLACE)
 
     # Where a visited place is, how to get there: that place ("jak dojechać na Kozłówkę?").
-    if place is not None and decision.intent in (Intent.VENUE, Intent.VISIT, Intent.SESSION):
+    # ("kiedy jest wizyta na Kozłówce?" asks about the visit: the general answer gives its card.)
+    if place is not None and decision.intent is Intent.VENUE:
         target = place.entity.target
         assert isinstance(target, Place)
         return Frame(Topic.PLACE, Ask.WHERE, Intent.VISIT, when, now, place=target)
