@@ -1,10 +1,14 @@
 """Core speed and memory: questions per second, p50/p99 latency, peak RSS, cold start.
 
-Run: .venv/bin/python bench/bench_core.py [--repeat 20]
+Run: .venv/bin/python bench/bench_core.py [--repeat 20] [--events-only]
 
 Warm figures come from the dev set asked `--repeat` times in one process; the first pass
 (word caches empty) is reported on its own. The cold start is a fresh `python -m bot ask`
 process, timed from launch to its answer on stdout (median of 5).
+
+Per event (every data/*.yaml and the festival written for the tests): building its assistant, and
+the questions generated from its own data (tests/nlu/generated.py) asked `--repeat` times warm, p50
+and p99. Last, building the assistant for a generated 1,000-session programme (bench_import.py's).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
 from bot.text import fold  # noqa: E402
 from tests.nlu.evaluation import load_cases  # noqa: E402
+from tests.nlu.generated import cases as generated_cases  # noqa: E402
+
+EVENTS = [*sorted((ROOT / "data").glob("*.yaml")), ROOT / "tests" / "data" / "festiwal-dzwieki-doliny.yaml"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -46,10 +53,66 @@ def cold_start(runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def per_event(repeat: int) -> None:
+    """Build time and warm latency on each event's generated questions."""
+    print("per event: build, then generated questions warm (median of passes)")
+    for path in EVENTS:
+        conference = load_conference(path)
+        questions = list(generated_cases(conference))
+        clock = FixedClock(parse_now(questions[0].now, conference.tz))
+        started = time.perf_counter()
+        assistant = Assistant(conference, clock, cache_size=0)
+        build = time.perf_counter() - started
+        moments = [parse_now(q.now, conference.tz) for q in questions]
+        for question, moment in zip(questions, moments, strict=True):  # fill the word caches
+            clock.moment = moment
+            assistant.ask(question.question)
+        latencies = []
+        for _ in range(repeat):
+            for question, moment in zip(questions, moments, strict=True):
+                clock.moment = moment
+                t0 = time.perf_counter()
+                assistant.ask(question.question)
+                latencies.append(time.perf_counter() - t0)
+        print(
+            f"  {path.name:32} {len(conference.sessions):4} sessions, build {build * 1000:5.0f} ms, "
+            f"{len(questions):5} questions: p50 {statistics.median(latencies) * 1000:.3f} ms, "
+            f"p99 {percentile(latencies, 0.99) * 1000:.3f} ms"
+        )
+
+
+def large_build(sessions: int = 1000) -> None:
+    """Building the assistant (lexicon, entity index) for a 1,000-session programme, median of 3."""
+    import tempfile
+
+    from bench.bench_import import VENUE, generate
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "schedule.xml").write_text(generate(sessions), encoding="utf-8")
+        (Path(folder) / "dane.yaml").write_text(VENUE, encoding="utf-8")
+        conference = load_conference(Path(folder) / "dane.yaml")
+    clock = FixedClock(parse_now("2030-07-04 12:00", conference.tz))
+    builds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        Assistant(conference, clock, cache_size=0)
+        builds.append(time.perf_counter() - started)
+    people = len(conference.speakers)
+    print(
+        f"assistant build, {len(conference.sessions)} sessions / {people} people / "
+        f"{len(conference.venue.rooms)} rooms: {statistics.median(builds) * 1000:.0f} ms (median of 3)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--events-only", action="store_true", help="only the per-event figures")
     args = parser.parse_args()
+    if args.events_only:
+        per_event(max(1, args.repeat // 4))
+        large_build()
+        return
 
     conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
     cases = load_cases("devset.yaml")
@@ -98,6 +161,8 @@ def main() -> None:
     )
     print(f"peak RSS: {rss_mb:.0f} MB")
     print(f"cold start to first answer (python -m bot ask, median of 5): {cold_start():.2f} s")
+    per_event(max(1, args.repeat // 4))
+    large_build()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key, morfeusz
 from bot.model import (
@@ -178,11 +179,21 @@ class EntityIndex:
         ]
         # Sessions by the words of their titles, for topics ("coś o Django", "warsztat o pandas"):
         # each title word as its lemma-key set.
-        self._title_words: dict[str, tuple[AliasWord, ...]] = {
-            s.id: alias_words(s.title)[0] for s in conference.sessions
-        }
+        # An inverted index: a title word's keys to the sessions that have it, and keys by their
+        # first letters for the words the dictionary does not know ("Wagtailu" for "Wagtail").
+        self._order = {s.id: i for i, s in enumerate(conference.sessions)}
         self._sessions = {s.id: s for s in conference.sessions}
         self.session_count = len(conference.sessions)
+        self._title_keys: dict[str, set[str]] = {}
+        for s in conference.sessions:
+            for part in alias_words(s.title)[0]:
+                for key in part:
+                    self._title_keys.setdefault(key, set()).add(s.id)
+        self._by_stem: dict[str, list[str]] = {}
+        for key in self._title_keys:
+            if len(key) >= STEM:
+                self._by_stem.setdefault(key[:STEM], []).append(key)
+        self._with_word = lru_cache(maxsize=4096)(self._sessions_with_word)
         self._by_key: dict[str, set[int]] = {}
         for i, entity in enumerate(self.entities):
             for alias in entity.aliases:
@@ -221,18 +232,25 @@ class EntityIndex:
         programme order: what a question "o Wagtailu", "o bazach danych" is about."""
         if not words:
             return []
-        found = []
-        for ident, title in self._title_words.items():
-            if all(any(_same(word, part) for part in title) for word in words):
-                found.append(self._sessions[ident])
-        return found
+        found = set(self._with_word(words[0]))
+        for word in words[1:]:
+            found &= self._with_word(word)
+        return [self._sessions[i] for i in sorted(found, key=self._order.__getitem__)]
 
     def title_share(self, keys: frozenset[str]) -> float:
         """The share of sessions whose titles hold one of `keys` ("python" at PyConFR: most)."""
-        if not self._title_words:
+        if not self.session_count:
             return 1.0
-        hits = sum(1 for title in self._title_words.values() if any(_same(keys, part) for part in title))
-        return hits / len(self._title_words)
+        return len(self._with_word(keys)) / self.session_count
+
+    def _sessions_with_word(self, word: AliasWord) -> frozenset[str]:
+        found: set[str] = set()
+        for key in word:
+            found |= self._title_keys.get(key, set())
+            for other in self._by_stem.get(key[:STEM], ()) if len(key) >= STEM else ():
+                if other != key and _same(frozenset({key}), frozenset({other})):
+                    found |= self._title_keys[other]
+        return frozenset(found)
 
     def find(self, lemmas: frozenset[str]) -> list[EntityMatch]:
         """Entities named in a question, best first."""
@@ -293,6 +311,9 @@ def title_head(title: str) -> str | None:
     return head if head and len(head) < len(title) - 3 else None
 
 
+STEM = 5  # letters a case ending leaves alone: "wagta(il)", "wagta(ilu)"
+
+
 def _same(word: AliasWord, part: AliasWord) -> bool:
     """Whether a question's word is a title's word: a shared lemma key, or a word the dictionary does
     not know with a Polish case ending ("Wagtailu", "Djangiem" for "Wagtail", "Django")."""
@@ -301,7 +322,7 @@ def _same(word: AliasWord, part: AliasWord) -> bool:
     for a in word:
         for b in part:
             short, long = (a, b) if len(a) <= len(b) else (b, a)
-            if len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 3:
+            if len(short) >= STEM and long.startswith(short) and len(long) - len(short) <= 3:
                 return True
     return False
 

@@ -370,9 +370,17 @@ class Conference:
     # By id, for `session()`: comparing two programmes on /przeladuj looks up every session, and a
     # scan each time made that quadratic (5 s at 9,000 sessions).
     _by_id: dict[str, Session] = field(init=False, repr=False, compare=False, hash=False)
+    # By person: "kiedy występuje X?" is asked of every person on a 1,000-session programme.
+    _by_person: dict[str, list[Session]] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {s.id: s for s in self.sessions})
+        by_person: dict[str, list[Session]] = {}
+        for session in self.sessions:
+            for person in session.people:
+                if session not in by_person.setdefault(person.id, []):
+                    by_person[person.id].append(session)
+        object.__setattr__(self, "_by_person", by_person)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -435,7 +443,7 @@ class Conference:
 
     def sessions_with(self, speaker: Speaker) -> list[Session]:
         """Sessions the person chairs, speaks at, or speaks in a part of."""
-        return [s for s in self.sessions if speaker in s.people]
+        return list(self._by_person.get(speaker.id, ()))
 
     @property
     def visits(self) -> list[Session]:
