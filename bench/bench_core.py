@@ -98,9 +98,12 @@ def large_build(sessions: int = 1000) -> None:
         Assistant(conference, clock, cache_size=0)
         builds.append(time.perf_counter() - started)
     people = len(conference.speakers)
+    # The first build reads every word; later ones find them in the word caches (a reload of the
+    # same programme does too). Both are reported.
     print(
         f"assistant build, {len(conference.sessions)} sessions / {people} people / "
-        f"{len(conference.venue.rooms)} rooms: {statistics.median(builds) * 1000:.0f} ms (median of 3)"
+        f"{len(conference.venue.rooms)} rooms: first {builds[0] * 1000:.0f} ms, "
+        f"again {statistics.median(builds[1:]) * 1000:.0f} ms"
     )
 
 

@@ -79,6 +79,7 @@ class EntityMatch:
         return self.entity.kind
 
 
+@lru_cache(maxsize=20_000)
 def _person_lemmas(word: str) -> frozenset[str]:
     """A person's name word as a name only: "Sim" is the surname, not a form of the adjective "si"
     (which would make "się" name Kate Sim); "Kowalskiej" still leads back to "Kowalska"."""
@@ -89,9 +90,10 @@ def _person_lemmas(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=20_000)  # a title is read for its entity and for the topic index
 def alias_words(
     name: str, labels: bool = False, person: bool = False
-) -> tuple[tuple[AliasWord, ...], set[str]]:
+) -> tuple[tuple[AliasWord, ...], frozenset[str]]:
     """A name's content words as lemma-key sets, and the raw lemmas to add to the lexicon.
 
     `labels`: a room's letters and numbers count ("Sala B", "Hala 2"), though "a" or "i" elsewhere
@@ -109,7 +111,7 @@ def alias_words(
             lemmas = _person_lemmas(word) if person else analyse_lemmas(word, NAMING_TAGS)
         raw |= lemmas or {word.lower()}
         result.append(frozenset({folded, *(lemma_key(lemma) for lemma in lemmas)}))
-    return tuple(result), raw
+    return tuple(result), frozenset(raw)
 
 
 class EntityIndex:

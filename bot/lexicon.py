@@ -46,6 +46,7 @@ def lemma_key(lemma: str) -> str:
 NAMING_TAGS = ("subst", "adj", "brev", "depr", "num", "burk", "adv")
 
 
+@lru_cache(maxsize=50_000)  # a programme's titles repeat their words: each is analysed once
 def analyse_lemmas(word: str, tags: tuple[str, ...] | None = None) -> frozenset[str]:
     """Lemmas morfeusz2 knows for `word` (only of parts of speech in `tags`, if given)."""
     found = set()

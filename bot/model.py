@@ -377,9 +377,8 @@ class Conference:
         object.__setattr__(self, "_by_id", {s.id: s for s in self.sessions})
         by_person: dict[str, list[Session]] = {}
         for session in self.sessions:
-            for person in session.people:
-                if session not in by_person.setdefault(person.id, []):
-                    by_person[person.id].append(session)
+            for person in session.people:  # each person once per session already
+                by_person.setdefault(person.id, []).append(session)
         object.__setattr__(self, "_by_person", by_person)
 
     @property

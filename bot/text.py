@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD_TABLE = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "ß": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -18,6 +19,7 @@ def _plain_lower(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65_536)  # names, lemmas and titles fold the same words again and again
 def fold(text: str) -> str:
     """Lower-case, drop diacritics and collapse everything but letters and digits to spaces."""
     return " ".join(_NON_WORD.split(_plain_lower(text))).strip()
