@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot import texts
 from bot.analysis import NUMBERS, Analysis, analyse
 from bot.clock import Clock
 from bot.details import answer_place, answer_session
-from bot.entities import EntityIndex, EntityKind, EntityMatch, alias_words
+from bot.entities import EntityIndex, EntityKind, EntityMatch, alias_words, title_numbers
 from bot.info import (
     answer_about_event,
     answer_contact,
@@ -123,16 +123,17 @@ def _event_word(conference: Conference) -> re.Pattern[str] | None:
 NAMED = 0.8  # a name matched this well keeps its numbers ("Python 3.12's New Monitoring and Debugging")
 
 
-def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch]) -> str:
-    """The question for the time parser: numbers that belong to a fully named thing ("Nouveautés
-    de Python 3.13") are part of its name, not a time of day."""
+def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) -> str:
+    """The question for the time parser: numbers that belong to a named thing ("Nouveautés de Python
+    3.13") or that a title holds ("wykład o Pythonie 3.13") are part of a name, not a time of day."""
     named = next((m for m in entities if m.kind is not EntityKind.EVENT and m.score >= NAMED), None)
     folded = analysis.folded
-    if named is None:
-        return folded
-    for token in analysis.tokens:
-        if NUMBERS.fullmatch(token) and set(re.split(r"[.:]", token)) <= named.consumed:
-            folded = re.sub(rf"(?<!\S){re.escape(token)}(?!\S)", " ", folded)
+    for token in title_numbers(analysis, index) | {
+        t
+        for t in analysis.tokens
+        if named and NUMBERS.fullmatch(t) and set(re.split(r"[.:]", t)) <= named.consumed
+    }:
+        folded = re.sub(rf"(?<!\S){re.escape(token)}(?!\S)", " ", folded)
     return folded
 
 
@@ -174,9 +175,15 @@ class Assistant:
             folded = self._event_word.sub(GENERIC_EVENT_WORD, analysis.folded)
             analysis = replace(analysis, folded=folded, lemmas=analysis.lemmas | {GENERIC_EVENT_WORD})
         entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
-        when = parse_time_query(_without_named_numbers(analysis, entities), now, self.event_days)
+        when = parse_time_query(
+            _without_named_numbers(analysis, entities, self.entities), now, self.event_days, self._today(now)
+        )
         faq_entry, faq_score = self._faq(analysis)
         return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry
+
+    def _today(self, now: datetime) -> date:
+        """ "jutro" at 02:00 of a festival night is the day after the evening, not after the date."""
+        return self.conference.programme_date(now)
 
     def _prefer_sessions(self, matches: list[EntityMatch], analysis: Analysis) -> list[EntityMatch]:
         """ "kiedy jedziemy do Skawiny?": an organisation asked about with "when/where" means its session."""

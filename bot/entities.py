@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from bot.analysis import NUMBERS, Analysis
 from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key, morfeusz
 from bot.model import (
     Conference,
@@ -327,6 +328,21 @@ def _same(word: AliasWord, part: AliasWord) -> bool:
             if len(short) >= STEM and long.startswith(short) and len(long) - len(short) <= 3:
                 return True
     return False
+
+
+_TIME_BEFORE = re.compile(r"\b(?:o|od|do|po|przed|godz\w*|okolo|kolo|ok|at)\s*$")
+
+
+def title_numbers(analysis: Analysis, index: EntityIndex) -> frozenset[str]:
+    """Tokens like "3.13" that some title holds whole ("Python 3.13") and that no time word
+    introduces ("o 10.30" stays a time, "28.12" — in no title — stays a date)."""
+    found = set()
+    for i, token in enumerate(analysis.tokens):
+        if not NUMBERS.fullmatch(token) or _TIME_BEFORE.search(" ".join(analysis.tokens[:i])):
+            continue
+        if index.about([frozenset({part}) for part in re.split(r"[.:]", token)]):
+            found.add(token)
+    return frozenset(found)
 
 
 START_WORDS = 4  # the first words of a long title, as people start typing it

@@ -212,8 +212,10 @@ def _dates_in_words(text: str, event_days: Sequence[date]) -> str:
     return _DATE_DOTS.sub(as_words, text)
 
 
-def _find_day(text: str, now: datetime, event_days: Sequence[date]) -> tuple[date | None, int | None]:
-    base = now.replace(tzinfo=None, hour=12, minute=0, second=0, microsecond=0)
+def _find_day(
+    text: str, now: datetime, event_days: Sequence[date], today: date | None = None
+) -> tuple[date | None, int | None]:
+    base = datetime.combine(today or now.date(), time(12))
     tokens = text.split()
     for i, token in enumerate(tokens):
         if token in _DAY_NOUN:
@@ -299,14 +301,17 @@ def _correct(token: str) -> str:
     return found[0] if found else token
 
 
-def parse_time_query(folded: str, now: datetime, event_days: Sequence[date]) -> TimeQuery | None:
-    """Read the time a folded question asks about, or None if it names no time."""
+def parse_time_query(
+    folded: str, now: datetime, event_days: Sequence[date], today: date | None = None
+) -> TimeQuery | None:
+    """Read the time a folded question asks about, or None if it names no time. `today`: the
+    programme day "dziś" and "jutro" count from (at 02:00 of a festival night, the evening's)."""
     folded = " ".join(_correct(token) for token in _GREETINGS.sub(" ", folded).split())
     folded = _dates_in_words(folded, event_days)
     duration = _find_duration(folded)
     if duration is not None:
         return TimeQuery(absolute=now + duration)
-    day, day_index = _find_day(folded, now, event_days)
+    day, day_index = _find_day(folded, now, event_days, today)
     window: tuple[time, time] | time | None = None
     for pattern, value in _WINDOWS:
         if pattern.search(folded):

@@ -6,7 +6,7 @@ import re
 from typing import TypeVar
 
 from bot.analysis import Analysis
-from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch
+from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, title_numbers
 from bot.intents import Classification, Intent, cue_vocabulary
 from bot.lexicon import lemma_key
 from bot.model import Kind, Place, Room, Session, Speaker, Track
@@ -103,9 +103,13 @@ def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) 
     """The question's content words that could name what a session is about: not cue words, not
     times, not words of another named thing, and not words most titles share ("python" at PyConFR)."""
     consumed = frozenset().union(*(m.consumed for m in entities if m.kind is not EntityKind.SESSION))
-    words = []
+    words: list[frozenset[str]] = []
+    numbers = title_numbers(analysis, index)
     for token, keys in zip(analysis.tokens, analysis.words, strict=False):
-        if len(token) < 3 or token.isdigit() or keys & STOP or keys & _CUE_KEYS or keys & consumed:
+        if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
+            words.extend(frozenset({part}) for part in re.split(r"[.:]", token))
+            continue
+        if len(token) < 3 or not token.isalpha() or keys & STOP or keys & _CUE_KEYS or keys & consumed:
             continue
         share = index.title_share(keys)
         # A word no title has ("referat") cannot tell sessions apart; one most have, neither.
