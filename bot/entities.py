@@ -144,13 +144,13 @@ class EntityIndex:
         if conference.contact is not None:
             entities.append(self._entity(EntityKind.CONTACT, conference.contact, [conference.contact.name]))
         # "kiedy występuje Goumiri?": a surname alone names the one person who has it.
-        people = [p for p in conference.speakers if _personal(p.name)]
-        surnames = Counter(fold(p.name.split()[-1]) for p in people)  # "Veaugh-Geiss" is one surname
+        # "kiedy występuje Goumiri?", "kiedy mówi Adrien?": a surname or a first name alone names a
+        # person; when two people share it, the question ties and the bot asks which one.
         for person in conference.speakers:
             names = [person.name, *person.aliases]
-            surname = person.name.split()[-1]
-            if person in people and surnames[fold(surname)] == 1 and len(surname) >= 3:
-                names.append(person.name.split()[-1])
+            if _personal(person.name):
+                first, surname = person.name.split()[0], person.name.split()[-1]  # "Veaugh-Geiss" whole
+                names += [part for part in (first, surname) if len(part) >= 3]
             entities.append(self._entity(EntityKind.SPEAKER, person, names, person=True))
         for room in rooms(conference):
             entities.append(self._entity(EntityKind.ROOM, room, [room.name, *room.aliases], labels=True))

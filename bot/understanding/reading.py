@@ -26,9 +26,10 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = tuple(
     )
 )
 _START = re.compile(r"\b(?:zaczyna|rozpoczyna|startuj|start\b|poczat|otwarc|begin|start)")
-_END = re.compile(r"\b(?:konczy|konczyc|koniec|zakoncz|zamkniec|finisz|\bend)")
+_END = re.compile(r"\b(?:konczy|konczyc|koniec|zakoncz|zamkniec|finisz|do kiedy|end\b)")
 _NOW = re.compile(r"\bteraz\b|\bw tej chwili\b|\bobecnie\b|\baktualnie\b|\bnow\b|\bright now\b")
-_EVENT = re.compile(r"\bkonferencj")  # the event's own noun reads as this (bot/assistant.py)
+# The event's own noun reads as "konferencja" (bot/assistant.py); English visitors say it their way.
+_EVENT = re.compile(r"\bkonferencj|\b(?:congress|conference|festival|event)\b")
 _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
     (
         Relation.PARALLEL,
@@ -94,9 +95,12 @@ def _first(entities: list[EntityMatch], kind: EntityKind) -> EntityMatch | None:
 
 
 def _tied(first: EntityMatch, second: EntityMatch) -> bool:
-    return round(first.score, 3) == round(second.score, 3) and round(first.evidence, 3) == round(
+    """Two things the question names equally: the same score and weight, or the same words of it
+    and neither named in full ("ten nocny": „Wielki koncert nocny” or „Nocny set DJ-a”)."""
+    same = round(first.score, 3) == round(second.score, 3) and round(first.evidence, 3) == round(
         second.evidence, 3
     )
+    return same or (first.consumed == second.consumed and max(first.score, second.score) < FULL)
 
 
 def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) -> list[frozenset[str]]:
@@ -133,6 +137,9 @@ def read_frame(
     if decision.intent in (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.REMINDERS, Intent.CONTACT):
         return general
 
+    # A name the question has as written beats one it only resembles ("Kire" is not "Kira").
+    typed = frozenset(analysis.tokens)
+    entities = sorted(entities, key=lambda m: (-round(m.score, 3), not (m.consumed & typed)))
     session = _first(entities, EntityKind.SESSION)
     speaker = _first(entities, EntityKind.SPEAKER)
     room = _first(entities, EntityKind.ROOM)
@@ -164,9 +171,15 @@ def read_frame(
     # Two sessions (or two people) named equally well: ask which one rather than guess.
     for kind_of in (EntityKind.SESSION, EntityKind.SPEAKER):
         same = [m for m in entities if m.kind is kind_of]
-        if len(same) >= 2 and same[0] is entities[0] and _tied(same[0], same[1]) and same[0].score < FULL:
-            tied = tuple(m for m in same if _tied(same[0], m))[:4]
-            return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=tied)
+        if len(same) < 2 or same[0] is not entities[0]:
+            continue
+        tied = tuple(
+            m
+            for m in same
+            if _tied(same[0], m) and bool(m.consumed & typed) == bool(same[0].consumed & typed)
+        )
+        if len(tied) >= 2:
+            return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=tied[:4])
 
     # A person: "kiedy występuje Nowak?", "o czym mówi Anna Kowalska?", "gdzie będzie dr Zając".
     if speaker is not None and (
@@ -214,7 +227,7 @@ def read_frame(
     about_event = _EVENT.search(folded) or _first(entities, EntityKind.EVENT) is not None
     if not others and about_event and ask is Ask.DURATION:
         return Frame(Topic.EVENT_SPAN, ask, Intent.ABOUT_EVENT, when, now)
-    if not others and about_event and ask in (Ask.WHEN, Ask.ANY, Ask.LIST):
+    if not others and about_event and (ask in (Ask.WHEN, Ask.ANY, Ask.LIST) or _END.search(folded)):
         if _END.search(folded):
             return Frame(Topic.EVENT_TIME, Ask.END, Intent.ABOUT_EVENT, when, now)
         if _START.search(folded):

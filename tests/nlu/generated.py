@@ -135,7 +135,9 @@ def cases(conference: Conference, seed: int = 11) -> Iterator[Generated]:
             _typed(f"o czym mówi {person.name}?", rng), rng.choice(moments), "speaker_about", (session.title,)
         )
         personal = 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and "&" not in person.name
-        if personal and surnames[fold(words[-1])] == 1 and len(own) == 1 and len(words[-1]) >= 3:
+        # A surname nobody else has as any part of their name (else the bot rightly asks which one).
+        only_theirs = surnames[fold(words[-1])] == 1 and name_words[fold(words[-1])] == 1
+        if personal and only_theirs and len(own) == 1 and len(words[-1]) >= 3:
             asked = _typed(f"kiedy występuje {words[-1]}?", rng)
             yield Generated(asked, rng.choice(moments), "speaker_surname", (session.title, _hhmm(session)))
 
