@@ -136,7 +136,10 @@ class EntityIndex:
             # A session is also known by its place's names ("wizyta na Kozłówce").
             place_names = [s.place.short_name, *s.place.aliases] if s.place else []
             own = [n for n in shorter[s.id] if n and counts[fold(n)] == 1]
-            entities.append(self._entity(EntityKind.SESSION, s, [s.title, *own, *s.aliases, *place_names]))
+            parts = [p.title for p in s.parts]  # "pytania z sali": the block it is part of
+            entities.append(
+                self._entity(EntityKind.SESSION, s, [s.title, *own, *s.aliases, *place_names, *parts])
+            )
         for p in conference.places:
             entities.append(self._entity(EntityKind.PLACE, p, [p.name, p.short_name, *p.aliases]))
         for o in conference.organisations:
@@ -229,6 +232,12 @@ class EntityIndex:
 
     def weight(self, word: AliasWord) -> float:
         return max(self.idf.get(key, 0.0) for key in word)
+
+    def sessions_with(self, person: Speaker) -> list[Session]:
+        return [s for s in self._sessions.values() if person in s.people]
+
+    def sessions_of(self, kind_id: str) -> list[Session]:
+        return [s for s in self._sessions.values() if s.kind.id == kind_id]
 
     def about(self, words: list[frozenset[str]]) -> list[Session]:
         """Sessions whose titles contain every one of `words` (each a set of lemma keys), in

@@ -12,10 +12,10 @@ BUILTIN: dict[str, Kind] = {
     kind.id: kind
     for kind in (
         Kind("session", "sesja", "sesje"),
-        Kind("plenary", "sesja plenarna", "sesje plenarne"),
-        Kind("workshop", "warsztat", "warsztaty"),
+        Kind("plenary", "sesja plenarna", "sesje plenarne", aliases=("keynote", "plenary")),
+        Kind("workshop", "warsztat", "warsztaty", aliases=("workshop", "tutorial")),
         Kind("visit", "wizyta studyjna", "wizyty studyjne", travel=True),
-        Kind("break", "przerwa", "przerwy", reminders=False),
+        Kind("break", "przerwa", "przerwy", aliases=("break",), reminders=False),
         Kind("registration", "rejestracja", "rejestracje"),
         Kind("social", "spotkanie towarzyskie", "spotkania towarzyskie"),
     )

@@ -9,10 +9,11 @@ from datetime import date, datetime
 from bot.details import answer_place, answer_session
 from bot.entities import EntityKind
 from bot.intents import Intent
-from bot.model import Conference, Session, Speaker
+from bot.model import Conference, Kind, Session, Speaker
 from bot.polish import format_time, on_day, plural
 from bot.programme import day_heading, resolve_days, session_line, session_when
 from bot.reply import Location, ReplyBuilder, bold
+from bot.text import fold
 from bot.timeexpr import TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
 
@@ -72,12 +73,19 @@ def _filtered(conference: Conference, frame: Frame) -> list[Session]:
     for session in frame.sessions or conference.sessions:
         if frame.room is not None and (session.room is None or session.room.name != frame.room.name):
             continue
-        if frame.kind is not None and session.kind.id != frame.kind.id:
+        if frame.kind is not None and session.kind.id != frame.kind.id and not _titled(session, frame.kind):
             continue
         if frame.track is not None and frame.track not in session.tracks:
             continue
         found.append(session)
     return found
+
+
+def _titled(session: Session, kind: Kind) -> bool:
+    """A session whose title says it is of the kind ("… workshop", "Warsztat: …"), whatever kind
+    its export gave it."""
+    words = set(fold(session.title).split())
+    return any(set(fold(name).split()) <= words for name in (kind.name, kind.plural, *kind.aliases))
 
 
 def _label(frame: Frame) -> str:

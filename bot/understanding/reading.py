@@ -155,7 +155,17 @@ def read_frame(
         assert isinstance(target, Place)
         return Frame(Topic.PLACE, Ask.WHERE, Intent.VISIT, when, now, place=target)
 
-    # Relative to a named session: "co jest po koncercie X?", "co równolegle z panelem Y?".
+    # Relative to a named session: "co jest po koncercie X?", "co równolegle z panelem Y?" — or to a
+    # person's one session ("po keynote Ines Montani"), or a kind's one ("co jest po debacie?").
+    anchor = _anchor(session, speaker, kind, index)
+    if anchor is not None and not any(p.search(folded) for _r, p in _RELATIONS):
+        anchor = None
+    if anchor is not None and session is None:
+        for relation, pattern in _RELATIONS:
+            if pattern.search(folded):
+                return Frame(
+                    Topic.RELATIVE, Ask.LIST, Intent.NEXT, when, now, session=anchor, relation=relation
+                )
     if session is not None:
         # "po 10 years of Dieselgate": the number is the title's, so "po" is a relation.
         named_numbers = {t for t in analysis.tokens if t.isdigit() and t in session.consumed}
@@ -242,6 +252,26 @@ def read_frame(
             if pattern.search(folded):
                 return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
     return general
+
+
+def _anchor(
+    session: EntityMatch | None, speaker: EntityMatch | None, kind: EntityMatch | None, index: EntityIndex
+) -> Session | None:
+    """The one session a relation can be to when no title is named: a person's or a kind's only one."""
+    if session is not None:
+        target = session.entity.target
+        return target if isinstance(target, Session) else None
+    if speaker is not None:
+        person = speaker.entity.target
+        assert isinstance(person, Speaker)
+        own = index.sessions_with(person)
+        return own[0] if len(own) == 1 else None
+    if kind is not None:
+        target = kind.entity.target
+        assert isinstance(target, Kind)
+        of_kind = index.sessions_of(target.id)
+        return of_kind[0] if len(of_kind) == 1 else None
+    return None
 
 
 def _listing(

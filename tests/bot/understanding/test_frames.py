@@ -276,3 +276,31 @@ def test_an_inflected_topic_word(topics: Assistant) -> None:
 def test_a_title_named_in_full_is_not_a_topic(topics: Assistant) -> None:
     answer = topics.ask("kiedy jest Wagtail: CMS dla każdego?")
     assert answer.intent is Intent.SESSION and "10:00–11:00" in answer.reply.plain_text
+
+
+def test_a_part_of_a_session_names_its_block(ask: Ask) -> None:
+    text = ask("o której są pytania z sali?").reply.plain_text
+    assert "Muzyka w małych miastach" in text and "19:10" in text
+
+
+def test_relative_to_a_kind_of_one_session(ask: Ask) -> None:
+    answer = ask("co jest po debacie?")
+    assert answer.frame is not None and answer.frame.relation is Relation.AFTER
+    assert "Kapela Spod Wierzby" in answer.reply.plain_text
+
+
+def test_relative_to_a_persons_one_session(small: Assistant) -> None:
+    text = small.ask("co jest po wystąpieniu Kate Sim?").reply.plain_text
+    assert "Sesja plenarna otwierająca" in text and "Bazy danych dla początkujących" not in text
+
+
+def test_a_title_that_says_its_kind_is_listed_with_it() -> None:
+    text = SMALL.replace(
+        '      - {id: e, title: Obiad, kind: break, start: "13:00", end: "14:00"}',
+        '      - {id: e, title: Obiad, kind: break, start: "13:00", end: "14:00"}\n'
+        '      - {id: f, title: Lutowanie dla każdego workshop, start: "14:00", end: "15:00"}\n'
+        '      - {id: g, title: Warsztat pisania, kind: workshop, start: "15:00", end: "16:00"}',
+    )
+    listed = assistant_at(parse_conference(text), "2030-05-13 12:00").ask("jakie są warsztaty?").reply
+    assert "Lutowanie dla każdego workshop" in listed.plain_text and "Warsztat pisania" in listed.plain_text
+    assert "Obiad" not in listed.plain_text
