@@ -106,7 +106,7 @@ def alias_words(
         label = labels and (word.isupper() or word.isdigit()) and len(word) <= 3
         if not folded or (folded in _STOP and not label):
             continue
-        if word.isdigit():
+        if word.isdigit() or (labels and len(word) <= 3):  # a room "One" is no form of the pronoun "on"
             lemmas: frozenset[str] = frozenset()
         else:
             lemmas = _person_lemmas(word) if person else analyse_lemmas(word, NAMING_TAGS)

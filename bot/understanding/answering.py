@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.details import answer_place, answer_session
-from bot.entities import EntityKind
 from bot.intents import Intent
 from bot.model import Conference, Kind, Session, Speaker
 from bot.polish import format_time, on_day, plural
@@ -246,13 +245,7 @@ def answer_event_time(conference: Conference, ask: Ask, now: datetime) -> ReplyB
 def answer_choice(frame: Frame) -> ReplyBuilder:
     """Two or more things fit the question equally: ask which one, a button each."""
     out = ReplyBuilder()
-    names = []
-    for match in frame.choices:
-        target = match.entity.target
-        if match.kind is EntityKind.SESSION and isinstance(target, Session):
-            names.append(target.title)
-        elif isinstance(target, Speaker):
-            names.append(target.name)
+    names = [thing.title if isinstance(thing, Session) else thing.name for thing in frame.choices]
     out.line("Nie wiem, o które chodzi — pasuje kilka:")
     for name in names:
         out.line(f"• {name}")

@@ -44,7 +44,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r" (?:at |in |on )?(.+)",
             r"kto prowadzi \1",
         ),
+        (r"\bwhat(?:'s| is)? next in (?:room |hall |the )?(.+)", r"co dalej w \1"),
         (r"\bwhat(?:'s| is)? (?:on )?in (?:room |hall |the )?(.+)", r"co jest w \1"),
+        (r"\bwhat (\w+) (?:are|is) (?:there|on) (today|tomorrow)\b", r"jakie są \1 \2"),
+        (r"\bwhere is (?:room|hall) (.+)", r"gdzie jest sala \1"),
         (
             rf"\b{_SCHEDULE}(?: for)? today\b|\btoday's {_SCHEDULE}\b|\bwhat(?:'s| is) on today\b",
             "program na dziś",
@@ -106,6 +109,7 @@ def to_polish(text: str) -> str | None:
             continue
         question = found.expand(polish) if "\\1" in polish and found.group(1) else polish.replace(" \\1", "")
         question = question.strip().rstrip("?!. ")
+        question = re.sub(r"\btoday\b", "dziś", re.sub(r"\btomorrow\b", "jutro", question))
         for day, on_day in _WEEKDAYS.items():
             if re.search(rf"\b{day}\b", text, re.IGNORECASE):
                 question = re.sub(rf"\b(?:on )?{day}\b", "", question, flags=re.IGNORECASE).strip()

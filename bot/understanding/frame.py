@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.entities import EntityMatch
 from bot.intents import Intent
 from bot.model import Kind, Place, Room, Session, Speaker, Track
 from bot.timeexpr import TimeQuery
@@ -61,5 +60,5 @@ class Frame:
     place: Place | None = None
     missing: str | None = None  # for UNKNOWN: what the data does not say, as a Polish phrase
     relation: Relation | None = None
-    choices: tuple[EntityMatch, ...] = ()  # for CHOICE
+    choices: tuple[Session | Speaker, ...] = ()  # for CHOICE: the things that fit equally
     sessions: tuple[Session, ...] = ()  # for LISTING by topic: the sessions it is about

@@ -49,13 +49,9 @@ MAX_TOPIC_FEW = 3  # in a small programme a word in three titles still names a t
 MAX_TOPIC = 12  # more sessions than this on a "topic": the word was too common after all
 _CUE_KEYS = frozenset(lemma_key(word) for word in cue_vocabulary())
 # Questions whose subject is no session: a topic word there is something else.
-_NOT_ABOUT_SESSIONS = (
-    Intent.CONTACT,
-    Intent.ORGANISERS,
-    Intent.ABOUT_ORGANISER,
-    Intent.ORGANISATION,
-    Intent.FAQ,
-)
+_NOT_ABOUT_SESSIONS = (Intent.CONTACT, Intent.ORGANISATION, Intent.FAQ)
+_VAGUE = (Intent.FALLBACK, Intent.ABOUT_EVENT, Intent.VENUE, Intent.ORGANISERS)  # no particular subject
+_THIS = re.compile(r"\b(?:ten|ta|to|tego|tej|tym|tamten|tamta)\b")  # "ten nocny": one thing meant
 # Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
 # named thing answers them, the honest answer is "I don't know — ask the organisers".
 _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -110,6 +106,8 @@ def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) 
     words: list[frozenset[str]] = []
     numbers = title_numbers(analysis, index)
     for token, keys in zip(analysis.tokens, analysis.words, strict=False):
+        if _EVENT.match(token):  # "ten congress": the event, not a title word
+            continue
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
             words.extend(frozenset({part}) for part in re.split(r"[.:]", token))
             continue
@@ -189,7 +187,8 @@ def read_frame(
             if _tied(same[0], m) and bool(m.consumed & typed) == bool(same[0].consumed & typed)
         )
         if len(tied) >= 2:
-            return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=tied[:4])
+            things = tuple(_thing(m) for m in tied[:4])
+            return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=things)
 
     # A person: "kiedy występuje Nowak?", "o czym mówi Anna Kowalska?", "gdzie będzie dr Zając".
     if speaker is not None and (
@@ -199,6 +198,14 @@ def read_frame(
         assert isinstance(person, Speaker)
         return Frame(Topic.SPEAKER, ask, Intent.SESSION, when, now, speaker=person)
 
+    # A practical question ("jakie jest hasło do wifi?") is not about a title that shares its word;
+    # asked about listed things ("na jakie wizyty mogę się zapisać?"), the list answers it.
+    practical_first = decision.intent in (*_VAGUE, Intent.SESSION, Intent.VISIT) and kind is None
+    if practical_first and (session is None or session.score < FULL) and not _ABOUT.search(folded):
+        for phrase, pattern in _PRACTICAL:
+            if pattern.search(folded) and not _first(entities, EntityKind.PLACE):
+                return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
+
     # What sessions are about, by the words of their titles: "coś o Django?", "warsztat o pandas".
     # Several sessions on one topic are listed, rather than one of them picked.
     topic = _topic(analysis, entities, index) if decision.intent not in _NOT_ABOUT_SESSIONS else []
@@ -207,6 +214,8 @@ def read_frame(
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
     full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
     if about and not full and (len(about) >= 2 or session is None) and len(about) <= MAX_TOPIC:
+        if 2 <= len(about) <= 4 and _THIS.search(folded) and kind is None and room is None:
+            return Frame(Topic.CHOICE, ask, Intent.SESSION, when, now, choices=tuple(about))
         return _listing(when, now, room, kind, None, tuple(about))
 
     # Where a room or a stage is: "gdzie jest sala C04?", "jak dojść do Dużej Sceny?".
@@ -226,10 +235,15 @@ def read_frame(
         track = None
     filters = [m for m in (room, kind, track) if m is not None]
     named = session if session is not None and session.score >= FULL else None
+    if named is not None and kind is not None and named.consumed <= kind.consumed:
+        named = None  # "jakie są dziś przerwy?": the kind's own word, not „Przerwa kawowa” alone
     travel_only = kind is not None and room is None and track is None and _target(kind, Kind).travel  # type: ignore[union-attr]
     if filters and named is None and place is None and not (travel_only and when is None):
         strongest = max(m.evidence for m in filters)
-        if session is None or strongest >= session.evidence:
+        if session is None or (
+            named is None
+            and (strongest >= session.evidence or (kind is not None and session.consumed <= kind.consumed))
+        ):
             return _listing(when, now, room, kind, track)
 
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
@@ -246,12 +260,18 @@ def read_frame(
     # Something the data does not hold, asked about outright: say so instead of answering a
     # neighbouring question. The FAQ and the event's own facts (participants) answer first.
     # Asked about listed things ("na jakie wizyty mogę się zapisać?"), the list is the answer.
-    vague = decision.intent in (Intent.FALLBACK, Intent.ABOUT_EVENT, Intent.VENUE, Intent.ORGANISERS)
+    vague = decision.intent in _VAGUE
     if vague and not [m for m in others if m.score >= FULL]:
         for phrase, pattern in _PRACTICAL:
             if pattern.search(folded):
                 return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
     return general
+
+
+def _thing(match: EntityMatch) -> Session | Speaker:
+    target = match.entity.target
+    assert isinstance(target, Session | Speaker)
+    return target
 
 
 def _anchor(

@@ -48,3 +48,15 @@ def test_answered_in_polish_with_one_english_line() -> None:
     lines = answer.reply.plain_text.splitlines()
     assert lines[0] == LINE and "Wielki koncert nocny" in answer.reply.plain_text
     assert sum(line == LINE for line in lines) == 1
+
+
+@pytest.mark.parametrize(
+    ("english", "polish"),
+    [
+        ("Where is room Zero?", "gdzie jest sala Zero?"),
+        ("what's next in Fuse?", "co dalej w Fuse?"),
+        ("what workshops are there today?", "jakie są workshops dziś?"),
+    ],
+)
+def test_rooms_and_kinds_in_english(english: str, polish: str) -> None:
+    assert to_polish(english) == polish

@@ -304,3 +304,26 @@ def test_a_title_that_says_its_kind_is_listed_with_it() -> None:
     listed = assistant_at(parse_conference(text), "2030-05-13 12:00").ask("jakie są warsztaty?").reply
     assert "Lutowanie dla każdego workshop" in listed.plain_text and "Warsztat pisania" in listed.plain_text
     assert "Obiad" not in listed.plain_text
+
+
+def test_this_one_of_several_asks_which(ask: Ask) -> None:
+    answer = ask("kiedy jest ten nocny?")
+    assert answer.frame is not None and answer.frame.topic is Topic.CHOICE
+    assert "Wielki koncert nocny" in answer.reply.plain_text and "Nocny set DJ-a" in answer.reply.plain_text
+
+
+def test_a_practical_question_is_not_about_a_title_sharing_its_word() -> None:
+    text = SMALL.replace("Bazy danych dla zaawansowanych", "Szybsze WiFi w domu")
+    answer = assistant_at(parse_conference(text), "2030-05-13 12:00").ask("jakie jest hasło do wifi?")
+    assert "Nie mam informacji o sieci Wi-Fi" in answer.reply.plain_text
+    assert "Szybsze WiFi" not in answer.reply.plain_text
+
+
+def test_a_kinds_plural_lists_the_kind_not_one_session() -> None:
+    text = SMALL.replace(
+        '      - {id: e, title: Obiad, kind: break, start: "13:00", end: "14:00"}',
+        '      - {id: e, title: Przerwa obiadowa, kind: break, start: "13:00", end: "14:00"}\n'
+        '      - {id: f, title: Przerwa kawowa, kind: break, start: "15:00", end: "15:30"}',
+    )
+    answer = assistant_at(parse_conference(text), "2030-05-14 08:00").ask("jakie są dziś przerwy?")
+    assert "Przerwa obiadowa" in answer.reply.plain_text and "Przerwa kawowa" in answer.reply.plain_text
