@@ -244,10 +244,19 @@ class EntityIndex:
         programme order: what a question "o Wagtailu", "o bazach danych" is about."""
         if not words:
             return []
-        found = set(self._with_word(words[0]))
-        for word in words[1:]:
-            found &= self._with_word(word)
-        return [self._sessions[i] for i in sorted(found, key=self._order.__getitem__)]
+        # Every word, or else the rarer ones: "lightning talki" is "Lightning Talks" though "talki"
+        # is no word of it (the commonest word is let go first, the rarest never).
+        ranked = sorted(words, key=lambda w: len(self._with_word(w)))
+        while ranked:
+            found = set(self._with_word(ranked[0]))
+            for word in ranked[1:]:
+                found &= self._with_word(word)
+            if found:
+                return [self._sessions[i] for i in sorted(found, key=self._order.__getitem__)]
+            if len(self._with_word(ranked[-1])) < 2:
+                return []  # a rare word no title shares with the others: no such session
+            ranked = ranked[:-1]
+        return []
 
     def title_share(self, keys: frozenset[str]) -> float:
         """The share of sessions whose titles hold one of `keys` ("python" at PyConFR: most)."""

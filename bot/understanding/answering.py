@@ -38,6 +38,8 @@ def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | N
         return answer_place(conference, frame.place, now), frame.intent
     if frame.topic is Topic.ROOM and frame.room is not None:
         return answer_room(conference, frame, now), frame.intent
+    if frame.topic is Topic.DAY_WHERE:
+        return answer_day_where(conference, frame, now), frame.intent
     if frame.topic is Topic.EVENT_SPAN:
         return answer_event_span(conference), frame.intent
     if frame.topic is Topic.UNKNOWN:
@@ -70,6 +72,8 @@ def answer_speaker(conference: Conference, speaker: Speaker, frame: Frame, now: 
 def _filtered(conference: Conference, frame: Frame) -> list[Session]:
     found = []
     for session in frame.sessions or conference.sessions:
+        if frame.at_venue and not session.at_venue:
+            continue
         if frame.room is not None and (session.room is None or session.room.name != frame.room.name):
             continue
         if frame.kind is not None and session.kind.id != frame.kind.id and not _titled(session, frame.kind):
@@ -131,8 +135,16 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
     out = ReplyBuilder()
     intent = frame.intent
     today = conference.programme_date(now)
-    label = _label(frame)
+    label = _label(frame) if not frame.at_venue else conference.venue.label
     sessions = _filtered(conference, frame)
+    if frame.upcoming and frame.when is None:
+        later = [s for s in sessions if s.start > now]
+        if not later:
+            return out.line(bold(label), " — dalej w programie już nic."), frame.intent
+        out.line(bold(label), f" — następnie, o {format_time(later[0].start)}:")
+        for session in [s for s in later if s.start == later[0].start]:
+            _dated_line(out, session, conference, today)
+        return out, Intent.NEXT
     if frame.now:
         running = [s for s in sessions if s.is_running(now)]
         if running:
@@ -149,6 +161,12 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
         return out, frame.intent
     if frame.when is not None:
         sessions = _in_time(conference, sessions, frame.when, today)
+        if frame.starting and frame.when.moment is not None:  # "zaczynają się o 15:30"
+            sessions = [
+                s
+                for s in sessions
+                if (s.start.hour, s.start.minute) == (frame.when.moment.hour, frame.when.moment.minute)
+            ]
     elif len(sessions) == 1:
         return answer_session(conference, sessions[0], now), Intent.SESSION  # "kiedy rejestracja?"
     if not sessions:
@@ -319,3 +337,28 @@ def answer_unknown(conference: Conference, frame: Frame) -> Composed:
         out.line(f"Sprawdź na stronie wydarzenia: {conference.event.website}")
     out.suggest("Kontakt", "kontakt").suggest("Co jest teraz?", "co jest teraz?")
     return out, frame.intent
+
+
+def answer_day_where(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
+    """Where a day's programme takes place: each place with what is there, in order."""
+    out = ReplyBuilder()
+    today = conference.programme_date(now)
+    days = resolve_days(conference, frame.when, today)
+    for when in days:
+        day = conference.day_for(when)
+        if day is None:
+            out.line(bold(day_heading(when, today)), " — tego dnia nie ma programu.")
+            continue
+        places: dict[str, list[Session]] = {}
+        venue = conference.venue
+        at_venue = f"{venue.name}" + (f", {venue.full_address}" if venue.full_address else "")
+        for session in day.sessions:
+            where = at_venue if session.at_venue or session.place is None else session.place.label
+            places.setdefault(where, []).append(session)
+        out.line(bold(day_heading(when, today)), " — gdzie:")
+        for where, sessions in places.items():
+            first = sessions[0]
+            more = f" (i {len(sessions) - 1} więcej)" if len(sessions) > 1 else ""
+            out.line(f"• {where} — od {format_time(first.start)}: „{first.title}”{more}")
+    out.suggest("Jak dojechać?", "jak dojechać?")
+    return out

@@ -41,6 +41,7 @@ class Topic(StrEnum):
     PLACE = "place"  # where a place is and how to get there: that place, never the main venue
     ROOM = "room"  # where a room, hall or stage is, and what is on there
     EVENT_SPAN = "event_span"  # how long the event lasts
+    DAY_WHERE = "day_where"  # where a day's programme takes place ("gdzie jest konferencja w środę?")
     UNKNOWN = "unknown"  # something the data does not say (prices, sign-up, wi-fi…)
     GENERAL = "general"  # the general answers (now, next, a day, a session's card, the venue…)
 
@@ -62,3 +63,6 @@ class Frame:
     relation: Relation | None = None
     choices: tuple[Session | Speaker, ...] = ()  # for CHOICE: the things that fit equally
     sessions: tuple[Session, ...] = ()  # for LISTING by topic: the sessions it is about
+    upcoming: bool = False  # "co dalej w sali X": what comes next there, not the whole list
+    starting: bool = False  # "jakie wizyty zaczynają się o 15:30": starting then, not running
+    at_venue: bool = False  # "co jest na Zabłociu po 12": at the main venue only

@@ -51,6 +51,13 @@ _CUE_KEYS = frozenset(lemma_key(word) for word in cue_vocabulary())
 # Questions whose subject is no session: a topic word there is something else.
 _NOT_ABOUT_SESSIONS = (Intent.CONTACT, Intent.ORGANISATION, Intent.FAQ)
 _VAGUE = (Intent.FALLBACK, Intent.ABOUT_EVENT, Intent.VENUE, Intent.ORGANISERS)  # no particular subject
+_NEXT = re.compile(r"\bdalej\b|\bnastepn\w*|\bpotem\b|\bpozniej\b|\bnext\b")
+_STARTING = re.compile(r"\bzaczyna\w*|\brozpoczyna\w*|\bstartuj\w*")
+# Function words that say nothing about what a session is about ("nie" is also a form of "on").
+_TOPIC_STOP = frozenset(
+    """nie on ona ono oni one go mu jego jej ich tak juz jeszcze bo ale tez rok roku tym tego tej
+    tu tam taki takie ktos cos wiem moj moja nasz wasz prosze czy""".split()
+)
 _THIS = re.compile(r"\b(?:ten|ta|to|tego|tej|tym|tamten|tamta)\b")  # "ten nocny": one thing meant
 # Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
 # named thing answers them, the honest answer is "I don't know — ask the organisers".
@@ -111,7 +118,9 @@ def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) 
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
             words.extend(frozenset({part}) for part in re.split(r"[.:]", token))
             continue
-        if len(token) < 3 or not token.isalpha() or keys & STOP or keys & _CUE_KEYS or keys & consumed:
+        if len(token) < 3 or not token.isalpha() or token in _TOPIC_STOP or keys & STOP:
+            continue
+        if keys & _CUE_KEYS or keys & consumed:
             continue
         share = index.title_share(keys)
         # A word no title has ("referat") cannot tell sessions apart; one most have, neither.
@@ -216,7 +225,17 @@ def read_frame(
     if about and not full and (len(about) >= 2 or session is None) and len(about) <= MAX_TOPIC:
         if 2 <= len(about) <= 4 and _THIS.search(folded) and kind is None and room is None:
             return Frame(Topic.CHOICE, ask, Intent.SESSION, when, now, choices=tuple(about))
-        return _listing(when, now, room, kind, None, tuple(about))
+        return _listing(when, now, room, kind, None, tuple(about), folded)
+
+    # Where a day takes place ("gdzie jest konferencja w środę?"): that day's places, not the venue.
+    venue = _first(entities, EntityKind.VENUE)
+    asks_event = _EVENT.search(folded) or venue is not None or decision.intent is Intent.VENUE
+    on_a_day = when is not None and when.has_day and not when.has_hour
+    if ask is Ask.WHERE and asks_event and on_a_day and session is None and place is None and room is None:
+        return Frame(Topic.DAY_WHERE, Ask.WHERE, Intent.VENUE, when, now)
+    # What is on at the venue at a time ("co jest na Zabłociu po 12?").
+    if venue is not None and when is not None and ask is Ask.LIST and session is None and place is None:
+        return Frame(Topic.LISTING, Ask.LIST, _listing_intent(when, now), when, now, at_venue=True)
 
     # Where a room or a stage is: "gdzie jest sala C04?", "jak dojść do Dużej Sceny?".
     if (
@@ -244,7 +263,7 @@ def read_frame(
             named is None
             and (strongest >= session.evidence or (kind is not None and session.consumed <= kind.consumed))
         ):
-            return _listing(when, now, room, kind, track)
+            return _listing(when, now, room, kind, track, folded=folded)
 
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
     others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
@@ -301,6 +320,7 @@ def _listing(
     kind: EntityMatch | None,
     track: EntityMatch | None,
     sessions: tuple[Session, ...] = (),
+    folded: str = "",
 ) -> Frame:
     return Frame(
         Topic.LISTING,
@@ -312,6 +332,8 @@ def _listing(
         kind=_target(kind, Kind),
         track=_target(track, Track),
         sessions=sessions,
+        upcoming=bool(_NEXT.search(folded)),
+        starting=bool(_STARTING.search(folded)),
     )
 
 
