@@ -46,6 +46,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bwhat(?:'s| is)? next in (?:room |hall |the )?(.+)", r"co dalej w \1"),
         (r"\bwhat(?:'s| is)? (?:on )?in (?:room |hall |the )?(.+)", r"co jest w \1"),
+        (r"\bwhat(?:'s| is)? (?:on|playing) (?:on|at) (?:the )?(?!\d)(.+)", r"co jest na \1"),
+        (r"\bwhat(?:'s| is)? on the (.+)", r"co jest na \1"),
         (r"\bwhat (\w+) (?:are|is) (?:there|on) (today|tomorrow)\b", r"jakie są \1 \2"),
         (r"\bwhere is (?:room|hall) (.+)", r"gdzie jest sala \1"),
         (
@@ -88,6 +90,24 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\s*(?:hello|hi|hey)\b", "cześć"),
     )
 )
+# The words visitors use for places at a venue: "the small stage" is „Mała Scena”, "main hall" a
+# „sala główna” (names are matched by their lemmas, so the adjective's gender does not matter).
+_VENUE_WORDS = {
+    "stage": "scena",
+    "small": "mała",
+    "big": "duża",
+    "large": "duża",
+    "main": "główna",
+    "great": "wielka",
+    "tent": "namiot",
+    "room": "sala",
+    "hall": "sala",
+    "field": "pole",
+    "entrance": "wejście",
+    "kids": "dzieci",
+    "now": "teraz",
+    "tonight": "dziś wieczorem",
+}
 _HOUR = re.compile(r"\bat (\d{1,2})(?::(\d\d))?\s*(am|pm)?\b", re.IGNORECASE)
 LINE = "I answer in Polish — here is what I found."
 
@@ -109,6 +129,12 @@ def to_polish(text: str) -> str | None:
             continue
         question = found.expand(polish) if "\\1" in polish and found.group(1) else polish.replace(" \\1", "")
         question = question.strip().rstrip("?!. ")
+        question = re.sub(
+            r"\b(" + "|".join(_VENUE_WORDS) + r")\b",
+            lambda m: _VENUE_WORDS[m.group(1).lower()],
+            question,
+            flags=re.IGNORECASE,
+        )
         question = re.sub(r"\btoday\b", "dziś", re.sub(r"\btomorrow\b", "jutro", question))
         for day, on_day in _WEEKDAYS.items():
             if re.search(rf"\b{day}\b", text, re.IGNORECASE):

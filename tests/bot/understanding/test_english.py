@@ -22,7 +22,7 @@ from tests.conftest import ROOT
         ("Where is the venue?", "gdzie jest konferencja?"),
         ("How do I get there?", "jak dojechać?"),
         ("When does Anna Nowak speak?", "kiedy występuje Anna Nowak?"),
-        ("Who is speaking in Hall B?", "kto prowadzi Hall B?"),
+        ("Who is speaking in Hall B?", "kto prowadzi sala B?"),  # read only by the bot
         ("What is on in room B on Saturday?", "co jest w B w sobotę?"),
         ("what's on at 3pm on sunday?", "co jest w niedzielę o 15:00?"),
         ("schedule for tomorrow", "program na jutro?"),
@@ -60,3 +60,12 @@ def test_answered_in_polish_with_one_english_line() -> None:
 )
 def test_rooms_and_kinds_in_english(english: str, polish: str) -> None:
     assert to_polish(english) == polish
+
+
+def test_venue_words_are_read_as_polish_names() -> None:
+    conference = load_conference(ROOT / "tests" / "data" / "festiwal-dzwieki-doliny.yaml")
+    assistant = Assistant(conference, FixedClock(parse_now("2031-08-01 19:00", conference.tz)), cache_size=0)
+    where = assistant.ask("Where is the small stage?").reply.plain_text
+    assert "Mała Scena" in where and "przy wejściu od strony parkingu" in where
+    tonight = assistant.ask("What is on the big stage tonight?").reply.plain_text
+    assert "Wielki koncert nocny" in tonight and "Nocny set DJ-a" not in tonight  # another stage
