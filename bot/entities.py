@@ -236,6 +236,13 @@ class EntityIndex:
     def sessions_with(self, person: Speaker) -> list[Session]:
         return [s for s in self._sessions.values() if person in s.people]
 
+    def edge(self, last: bool) -> Session | None:
+        """The programme's first session (or its last): the opening, the closing."""
+        if not self._sessions:
+            return None
+        pick = max if last else min
+        return pick(self._sessions.values(), key=lambda s: s.end if last else s.start)
+
     def sessions_of(self, kind_id: str) -> list[Session]:
         return [s for s in self._sessions.values() if s.kind.id == kind_id]
 

@@ -77,7 +77,7 @@ class Lexicon:
     def __init__(self, lemmas: Iterable[str]) -> None:
         forms: dict[str, set[str]] = defaultdict(set)
         m = morfeusz()
-        for lemma in set(lemmas):
+        for lemma in sorted(set(lemmas)):  # one order whatever the hash seed: typo ties resolve alike
             key = lemma_key(lemma)
             forms[fold(lemma)].add(key)
             try:

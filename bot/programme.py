@@ -371,9 +371,17 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
                 out.line(bold(label), ":")
                 session_lines(out, found, conference, covered=day.provisional)
             else:
-                out.line(bold(label), ": o tej porze nic nie zaplanowano.")
-                day_block(out, conference, day, today)
-                footer = False  # the day's block has said it
+                # Nothing then: what comes next, not the whole day again ("dziś w nocy" after the
+                # last talk of a daytime conference).
+                later = [s for s in conference.sessions if s.start >= end]
+                if later:
+                    first = min(later, key=lambda s: s.start)
+                    soon = when_phrase(first.day, first.start, today)
+                    out.line(bold(label), f": o tej porze nic nie zaplanowano. Najbliżej {soon}:")
+                    parallel = [s for s in later if s.start == first.start]
+                    session_lines(out, parallel, conference, covered=day.provisional)
+                else:
+                    out.line(bold(label), ": o tej porze nic nie zaplanowano, a dalej w programie już nic.")
         else:
             day_block(out, conference, day, today)
             footer = False

@@ -165,6 +165,9 @@ def read_frame(
     # Relative to a named session: "co jest po koncercie X?", "co równolegle z panelem Y?" — or to a
     # person's one session ("po keynote Ines Montani"), or a kind's one ("co jest po debacie?").
     anchor = _anchor(session, speaker, kind, index)
+    # "co jest przed zamknięciem konferencji?", "co po otwarciu?": the programme's own edges.
+    if anchor is None and (_END.search(folded) or _START.search(folded)):
+        anchor = index.edge(last=bool(_END.search(folded)))
     if anchor is not None and not any(p.search(folded) for _r, p in _RELATIONS):
         anchor = None
     if anchor is not None and session is None:

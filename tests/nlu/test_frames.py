@@ -12,8 +12,8 @@ from bot.loading import load_conference
 from tests.nlu.frames import HERE, SETS, by_class, evaluate, load
 from tests.nlu.test_question_sets import REPORT
 
-HELDOUT_FLOORS = {"39c3": 0.86, "pyconfr": 0.88, "festival": 0.91, "miejsca": 0.96}
-DEV_FLOORS = {"39c3": 0.98, "pyconfr": 0.94, "festival": 0.98, "miejsca": 0.98}  # target 97 %
+HELDOUT_FLOORS = {"39c3": 0.86, "pyconfr": 0.9, "festival": 0.91, "miejsca": 0.96}
+DEV_FLOORS = {"39c3": 0.98, "pyconfr": 0.97, "festival": 0.98, "miejsca": 0.98}  # target 97 %
 
 
 def _scored(name: str, kind: str) -> tuple[float, list[str]]:

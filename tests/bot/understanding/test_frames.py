@@ -327,3 +327,11 @@ def test_a_kinds_plural_lists_the_kind_not_one_session() -> None:
     )
     answer = assistant_at(parse_conference(text), "2030-05-14 08:00").ask("jakie są dziś przerwy?")
     assert "Przerwa obiadowa" in answer.reply.plain_text and "Przerwa kawowa" in answer.reply.plain_text
+
+
+def test_before_the_closing_and_nothing_at_night(small: Assistant) -> None:
+    before = small.ask("co jest przed zamknięciem?").reply.plain_text
+    assert before.startswith("Przed „Obiad”") and "Sesja plenarna otwierająca" in before
+    night = small.ask("co jest jutro w nocy?").reply.plain_text
+    assert "nic nie zaplanowano, a dalej w programie już nic" in night
+    assert "Rejestracja" not in night  # not the whole day again
