@@ -23,7 +23,7 @@ from bot.info import (
 from bot.intents import Classification, Intent, classify, cue_vocabulary
 from bot.lexicon import Lexicon
 from bot.model import Conference, FaqEntry, Organisation, Place, Role, Session
-from bot.polish import on_day
+from bot.polish import counted, on_day, short_label
 from bot.programme import (
     answer_at_time,
     answer_day,
@@ -368,7 +368,11 @@ class Assistant:
         if request.action is ReminderAction.OFF:
             out.line(texts.REMINDERS_OFF)
         elif request.action is ReminderAction.ON:
-            lead = f" ({request.minutes} minut wcześniej)" if request.minutes else ""
+            lead = (
+                f" ({counted(request.minutes, 'minutę', 'minuty', 'minut')} wcześniej)"
+                if request.minutes
+                else ""
+            )
             out.line(f"{texts.REMINDERS_ON}{lead}.")
         else:
             out.line(texts.REMINDERS_ASK)
@@ -444,7 +448,7 @@ class Assistant:
         out.suggest("Co jest teraz?", "co jest teraz?").suggest("Program", "harmonogram")
         if self.conference.visits:
             heading = travel_heading(self.conference)
-            out.suggest(f"{heading[:1].upper()}{heading[1:]}"[:20], f"jakie są {heading}?")
+            out.suggest(short_label(f"{heading[:1].upper()}{heading[1:]}", 20), f"jakie są {heading}?")
         return out.suggest("Dojazd", "jak dojechać?")
 
     def _fallback_builder(self, message: str) -> ReplyBuilder:
