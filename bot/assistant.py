@@ -99,6 +99,22 @@ class Answer:
 GENERIC_EVENT_WORD = "konferencja"  # the word the understanding's cues use for "this event"
 
 
+ORIGIN_CUE = "dojazd"  # the cue the understanding reads as "how to get there"
+
+
+def _origin_names(conference: Conference) -> frozenset[str]:
+    """The proper names of the places the venue's directions start from ("Kraków-Balice" in "z
+    lotniska Kraków-Balice"), folded: a question naming one asks the way. The event's city is left
+    out — "pogoda w Krakowie" asks no way."""
+    city = fold(conference.event.city or conference.venue.city or "")
+    names = set()
+    for direction in conference.venue.directions:
+        for word in re.findall(r"[^\W\d_]+", direction.label):
+            if word[:1].isupper() and fold(word) != city and len(word) > 3:
+                names.add(fold(word))
+    return frozenset(names)
+
+
 def _event_word(conference: Conference) -> re.Pattern[str] | None:
     """Every case of the event's own noun ("kongres", "kongresu", "na kongresie"), folded, when
     it is not the generic word already; None when it is."""
@@ -161,6 +177,8 @@ class Assistant:
             self.faq.append((entry, phrases))
         self.lexicon = Lexicon(vocabulary)
         self._event_word = _event_word(conference)
+        self._origins = _origin_names(conference)
+        vocabulary |= self._origins
         self.event_days = tuple(day.date for day in conference.days)
         self._examples: list[tuple[str, str]] | None = None  # help examples, built when first asked
 
@@ -174,6 +192,9 @@ class Assistant:
             # jest konferencja?", whatever noun this event has.
             folded = self._event_word.sub(GENERIC_EVENT_WORD, analysis.folded)
             analysis = replace(analysis, folded=folded, lemmas=analysis.lemmas | {GENERIC_EVENT_WORD})
+        if analysis.lemmas & self._origins:
+            # A starting point the directions name ("z Balic", the airport's name): a way here.
+            analysis = replace(analysis, lemmas=analysis.lemmas | {ORIGIN_CUE})
         entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
         when = parse_time_query(
             _without_named_numbers(analysis, entities, self.entities), now, self.event_days, self._today(now)

@@ -118,7 +118,6 @@ _CUES: dict[Intent, dict[str, float]] = {
         "kolej": 1.8,
         "lotnisko": 2.6,
         "dworzec": 2.6,
-        "Balice": 2.6,
         "parking": 2.6,
         "parkować": 2.6,
         "zaparkować": 2.6,
@@ -332,7 +331,7 @@ _PATTERNS: dict[Intent, tuple[tuple[re.Pattern[str], float], ...]] = {
             2.5,
         ),
         (re.compile(r"\bjak (?:sie )?(?:tam |do was |na miejsce )?(?:dostac|dojechac|dojsc|trafic)"), 2.5),
-        (re.compile(r"\bz dworca\b|\bz lotniska\b|\bz balic\b"), 2),
+        (re.compile(r"\bz dworca\b|\bz lotniska\b"), 2),
         (re.compile(r"\bw jakim miescie\b|\bkod pocztowy\b"), 2.6),
     ),
     Intent.ABOUT_EVENT: (

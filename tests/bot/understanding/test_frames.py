@@ -335,3 +335,15 @@ def test_before_the_closing_and_nothing_at_night(small: Assistant) -> None:
     night = small.ask("co jest jutro w nocy?").reply.plain_text
     assert "nic nie zaplanowano, a dalej w programie już nic" in night
     assert "Rejestracja" not in night  # not the whole day again
+
+
+def test_a_starting_point_the_directions_name_asks_the_way() -> None:
+    text = SMALL.replace(
+        "venue: {name: Aula, city: Testowo}",
+        "venue:\n  name: Aula\n  city: Testowo\n  directions:\n"
+        "    - {from: airport, label: z lotniska Pyrzowice, text: Autobusem do centrum Testowa.}",
+    )
+    assistant = assistant_at(parse_conference(text), "2030-05-13 12:00")
+    answer = assistant.ask("a z Pyrzowic?")
+    assert answer.intent is Intent.VENUE and "autobusem do centrum Testowa" in answer.reply.plain_text
+    assert assistant.ask("jaka pogoda w Testowie?").intent is not Intent.VENUE  # the city asks no way
