@@ -9,7 +9,7 @@ from datetime import date, datetime
 from bot.details import answer_place, answer_session
 from bot.intents import Intent
 from bot.model import Conference, Kind, Session, Speaker
-from bot.polish import format_time, on_day, plural
+from bot.polish import at_time, format_time, on_day, plural, until_time
 from bot.programme import day_heading, resolve_days, session_line, session_when
 from bot.reply import Location, ReplyBuilder, bold
 from bot.text import fold
@@ -141,7 +141,7 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
         later = [s for s in sessions if s.start > now]
         if not later:
             return out.line(bold(label), " — dalej w programie już nic."), frame.intent
-        out.line(bold(label), f" — następnie, o {format_time(later[0].start)}:")
+        out.line(bold(label), f" — następnie {at_time(later[0].start)}:")
         for session in [s for s in later if s.start == later[0].start]:
             _dated_line(out, session, conference, today)
         return out, Intent.NEXT
@@ -155,7 +155,7 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
         later = [s for s in sessions if s.start > now]
         if not later:
             return out.line(bold(label), " — teraz nic, a dalej w programie już nic."), frame.intent
-        out.line(bold(label), f" — teraz nic. Następnie, o {format_time(later[0].start)}:")
+        out.line(bold(label), f" — teraz nic. Następnie {at_time(later[0].start)}:")
         for session in later[:3]:
             _dated_line(out, session, conference, today)
         return out, frame.intent
@@ -199,7 +199,7 @@ def answer_relative(
     elif relation is Relation.AFTER:
         later = sorted((s for s in same_day if s.start >= session.end), key=lambda s: s.start)
         found = _nearest(later, session, first=True)
-        heading = f"Po „{session.title}” (do {format_time(session.end)})"
+        heading = f"Po „{session.title}” ({until_time(session.end)})"
     else:
         earlier = sorted((s for s in same_day if s.end <= session.start), key=lambda s: s.end)
         found = _nearest(earlier, session, first=False)
@@ -253,7 +253,7 @@ def answer_event_time(conference: Conference, ask: Ask, now: datetime) -> ReplyB
         moment, past = session.start, now >= conference.starts_at
     verb = noun.agree(*(past_forms if past else future_forms))
     out.line(
-        f"{noun.title} „{conference.event.label}” {verb} się {on_day(moment.date())} o {format_time(moment)}",
+        f"{noun.title} „{conference.event.label}” {verb} się {on_day(moment.date())} {at_time(moment)}",
         f" — {which} punkt programu to „{session.title}”.",
     )
     out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?")
@@ -278,12 +278,12 @@ def answer_room(conference: Conference, frame: Frame, now: datetime) -> ReplyBui
     room = frame.room
     out = ReplyBuilder()
     kind = room.kind or "sala"
-    out.line(bold(room.name), f" — {kind} w miejscu: {conference.venue.name}.")
+    out.line(bold(room.name), f" — {kind}, {conference.venue.name}.")
     way = room.way
     if way:
         out.line(f"Jak trafić: {way}.")
     else:
-        out.line("Nie mam opisu, jak do niej dojść — pytaj na miejscu w punkcie informacyjnym.")
+        out.line("Nie mam opisu, jak do niej dojść — zapytaj na miejscu obsługę.")
     if room.location is not None:
         out.location = Location(
             room.location.latitude,
@@ -316,8 +316,8 @@ def answer_event_span(conference: Conference) -> ReplyBuilder:
     first, last = conference.starts_at, conference.ends_at
     out.line(
         f"{noun.title} „{conference.event.label}” {lasts} {days} {plural(days, 'dzień', 'dni', 'dni')}: "
-        f"zaczyna się {on_day(first.date())} o {format_time(first)}, "
-        f"a kończy {on_day(last.date())} o {format_time(last)}."
+        f"zaczyna się {on_day(first.date())} {at_time(first)}, "
+        f"a kończy {on_day(last.date())} {at_time(last)}."
     )
     out.suggest("Program", "harmonogram")
     return out
