@@ -9,7 +9,7 @@ from datetime import date, datetime
 from bot.details import answer_place, answer_session
 from bot.intents import Intent
 from bot.model import Conference, Kind, Session, Speaker
-from bot.polish import at_time, format_time, on_day, plural, until_time
+from bot.polish import at_time, format_time, plural, until_time, when_phrase
 from bot.programme import day_heading, resolve_days, session_line, session_when
 from bot.reply import Location, ReplyBuilder, bold
 from bot.text import fold
@@ -253,7 +253,7 @@ def answer_event_time(conference: Conference, ask: Ask, now: datetime) -> ReplyB
         moment, past = session.start, now >= conference.starts_at
     verb = noun.agree(*(past_forms if past else future_forms))
     out.line(
-        f"{noun.title} „{conference.event.label}” {verb} się {on_day(moment.date())} {at_time(moment)}",
+        f"{noun.title} „{conference.event.label}” {verb} się {when_phrase(session.day, moment)}",
         f" — {which} punkt programu to „{session.title}”.",
     )
     out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?")
@@ -313,11 +313,13 @@ def answer_event_span(conference: Conference) -> ReplyBuilder:
     noun = conference.noun
     days = len(conference.days)
     lasts = noun.agree("trwa", "trwa", "trwa", "trwają")
-    first, last = conference.starts_at, conference.ends_at
+    # The programme days the first and last moments belong to: a 00:30 end is Saturday's night.
+    first = min(conference.sessions, key=lambda s: s.start)
+    last = max(conference.sessions, key=lambda s: s.end)
     out.line(
         f"{noun.title} „{conference.event.label}” {lasts} {days} {plural(days, 'dzień', 'dni', 'dni')}: "
-        f"zaczyna się {on_day(first.date())} {at_time(first)}, "
-        f"a kończy {on_day(last.date())} {at_time(last)}."
+        f"zaczyna się {when_phrase(first.day, first.start)}, "
+        f"a kończy {when_phrase(last.day, last.end)}."
     )
     out.suggest("Program", "harmonogram")
     return out
