@@ -233,7 +233,7 @@ class Venue:
 
     @property
     def located(self) -> str:
-        """The venue's name and, if it has one, its address: "Klaster…, ul. Zabłocie 22, 30-001 Kraków"."""
+        """The venue's name and, if it has one, its address: "Aula Główna, ul. Próbna 1, 00-001 Testowo"."""
         return ", ".join(x for x in (self.name, self.full_address) if x)
 
     def direction(self, origin: str) -> Direction | None:

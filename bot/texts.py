@@ -141,7 +141,7 @@ RELOAD_DONE = (
 
 
 def event_genitive(conference: Conference) -> str:
-    """ "konferencji „Miejsca Otwarte”", "festiwalu „Dźwięki Doliny”"."""
+    """ "kongresu „X”", "festiwalu „Y”": the noun in the genitive, then the name."""
     return f"{conference.noun.genitive} „{conference.event.label}”"
 
 
