@@ -18,6 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bot.analysis import NUMBERS, Analysis
+from bot.glossary import polish_words
 from bot.lexicon import NAMING_TAGS, analyse_lemmas, lemma_key, morfeusz
 from bot.model import (
     Conference,
@@ -164,6 +165,20 @@ class EntityIndex:
             generic = kind.id == "session" and kind.name == "sesja"  # the default kind's own word
             if 0 < used[kind.id] <= len(conference.sessions) / 2 and not generic:
                 entities.append(self._entity(EntityKind.KIND, kind, [kind.name, kind.plural, *kind.aliases]))
+        # Each kind's head word ("wizyta" of "wizyta studyjna") and how many kinds share it: a head
+        # of one kind alone names it ("jakie wizyty…"), one shared ("sesja") names none.
+        self._kind_heads: dict[str, frozenset[str]] = {}
+        heads: Counter[str] = Counter()
+        for kind in conference.kinds:
+            if not used[kind.id]:
+                continue
+            spelt = [alias_words(n)[0] for n in (kind.name, kind.plural)]
+            head: frozenset[str] = frozenset().union(*(name[0] for name in spelt if name))
+            self._kind_heads[kind.id] = head
+            heads.update(head)
+        self._kind_heads = {
+            kind_id: keys for kind_id, keys in self._kind_heads.items() if all(heads[k] == 1 for k in keys)
+        }
         for track in conference.tracks:
             entities.append(self._entity(EntityKind.TRACK, track, [track.name, *track.aliases]))
         self.entities = tuple(e for e in entities if e.aliases)
@@ -192,7 +207,11 @@ class EntityIndex:
         self.session_count = len(conference.sessions)
         self._title_keys: dict[str, set[str]] = {}
         for s in conference.sessions:
-            for part in alias_words(s.title)[0]:
+            # A foreign title answers to the Polish words for its words too ("pralki": "washing
+            # machines"), so international programmes can be asked about in Polish.
+            polish = (w for p in polish_words(s.title) for w in alias_words(p)[0])
+            words_of = [*alias_words(s.title)[0], *polish]
+            for part in words_of:
                 for key in part:
                     self._title_keys.setdefault(key, set()).add(s.id)
         self._by_stem: dict[str, list[str]] = {}
@@ -229,6 +248,12 @@ class EntityIndex:
         """A match for `target` as strong as `like` (to redirect an organisation to its session)."""
         entity = next(e for e in self.entities if e.target is target)
         return EntityMatch(entity, like.score, like.evidence, like.consumed)
+
+    def kind_by_head(self, match: EntityMatch) -> bool:
+        """Whether a kind is named by its head word alone, which no other kind of the event has."""
+        target = match.entity.target
+        head = self._kind_heads.get(target.id, frozenset()) if isinstance(target, Kind) else frozenset()
+        return bool(match.consumed) and match.consumed <= head
 
     def weight(self, word: AliasWord) -> float:
         return max(self.idf.get(key, 0.0) for key in word)

@@ -112,8 +112,13 @@ def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) 
     consumed = frozenset().union(*(m.consumed for m in entities if m.kind is not EntityKind.SESSION))
     words: list[frozenset[str]] = []
     numbers = title_numbers(analysis, index)
-    for token, keys in zip(analysis.tokens, analysis.words, strict=False):
-        if _EVENT.match(token):  # "ten congress": the event, not a title word
+    # The event's noun (read as "konferencja") and the words beside it describe the event, not a
+    # session: "ten kongres hakerski", "festiwal muzyczny".
+    folded = analysis.folded.split()
+    aligned = len(folded) == len(analysis.tokens)
+    event = {i for i, w in enumerate(folded) if _EVENT.match(w)} if aligned else set()
+    for i, (token, keys) in enumerate(zip(analysis.tokens, analysis.words, strict=False)):
+        if _EVENT.match(token) or event & {i - 1, i, i + 1}:
             continue
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
             words.extend(frozenset({part}) for part in re.split(r"[.:]", token))
@@ -128,6 +133,25 @@ def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) 
             continue
         words.append(keys)
     return words
+
+
+def _narrowed(
+    about: list[Session], topic: list[frozenset[str]], analysis: Analysis, index: EntityIndex
+) -> list[Session]:
+    """Several titles share the topic: the short tokens the question has beside it ("N+1", "C",
+    "3D"), too short to name a topic alone, pick the titles that have them too."""
+    if len(about) < 2:
+        return about
+    short = [
+        frozenset({token})
+        for token in analysis.tokens
+        if len(token) < 3 and token.isalnum() and token not in STOP and token not in _TOPIC_STOP
+    ]
+    if not short:
+        return about
+    narrower = set(index.about([*topic, *short]))
+    found = [s for s in about if s in narrower]
+    return found or about
 
 
 def read_frame(
@@ -150,8 +174,12 @@ def read_frame(
     session = _first(entities, EntityKind.SESSION)
     speaker = _first(entities, EntityKind.SPEAKER)
     room = _first(entities, EntityKind.ROOM)
-    # A kind is named in full or not at all: "sesja" is not "sesja plenarna".
-    kind = next((m for m in entities if m.kind is EntityKind.KIND and m.score >= FULL), None)
+    # A kind is named in full or by a head word no other kind has: "sesja" is not "sesja plenarna"
+    # (a "sesja" is also the default kind), but "wizyty" are the "wizyty studyjne".
+    kind = next(
+        (m for m in entities if m.kind is EntityKind.KIND and (m.score >= FULL or index.kind_by_head(m))),
+        None,
+    )
     track = _first(entities, EntityKind.TRACK)
     place = _first(entities, EntityKind.PLACE)
 
@@ -221,7 +249,7 @@ def read_frame(
     # What sessions are about, by the words of their titles: "coś o Django?", "warsztat o pandas".
     # Several sessions on one topic are listed, rather than one of them picked.
     topic = _topic(analysis, entities, index) if decision.intent not in _NOT_ABOUT_SESSIONS else []
-    about = index.about(topic)
+    about = _narrowed(index.about(topic), topic, analysis, index)
     # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
     full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
