@@ -205,7 +205,8 @@ def answer_relative(
         found = _nearest(earlier, session, first=False)
         heading = f"Przed „{session.title}” (od {format_time(session.start)})"
     if not found:
-        return out.line(heading, " — nic więcej tego dnia w programie.")
+        nothing = "nic w tym samym czasie" if relation is Relation.PARALLEL else "nic więcej tego dnia"
+        return out.line(heading, f" — {nothing} w programie.")
     out.line(heading, ":")
     for s in found:
         session_line(out, s, conference)

@@ -14,7 +14,8 @@ _ENGLISH = frozenset(
     today tomorrow tonight venue schedule programme program agenda speak speaks speaking talk talks
     talking room stage hall can i my please of happening going address find contact help hello hi hey
     thanks thank you event conference festival starts start end ends finish about which time
-    workshop workshops session sessions after before parallel same""".split()
+    workshop workshops session sessions after before parallel same play plays playing concert
+    concerts tickets ticket weather park parking bus train leave leaves long there any""".split()
 )
 _POLISH = frozenset(
     """co jest gdzie kiedy jak kto czy sie dzis dzisiaj jutro teraz dalej prosze jaki jaka jakie
@@ -64,7 +65,6 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"|\bwhat(?:'s| is) (?:on|happening|going on)\s*\??\s*$",
             "co jest teraz",
         ),
-        (r"\bwhat(?:'s| is)? (?:on|happening|going on)\b", "co jest"),  # "… at 3pm on Sunday"
         (
             r"\bwhen (?:does|do|will) (?:the )?(?:event|conference|festival|congress) (?:start|begin)\b",
             "kiedy zaczyna się konferencja",
@@ -107,7 +107,115 @@ _VENUE_WORDS = {
     "kids": "dzieci",
     "now": "teraz",
     "tonight": "dziś wieczorem",
+    "after": "po",
+    "before": "przed",
 }
+# Word by word, for English the phrases above do not cover: the Polish reading is built from
+# what is asked, about what and when, whatever the order, so a gloss is enough ("Is there a DJ
+# tonight?" → "czy jest DJ dziś wieczorem"). Names and titles pass through as written.
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), polish)
+    for pattern, polish in (
+        (r"\bhow long\b", "ile trwa"),
+        (r"\bwhat time\b", "o której"),
+        (r"\bhow (?:do|can) (?:i|we) get to\b|\bway to\b", "jak dojechać do"),
+        (r"\bat the same time as\b|\bparallel (?:to|with)\b|\balongside\b", "równolegle z"),
+        (r"\b(?:right )?now\b", "teraz"),
+        (r"\btonight\b", "dziś wieczorem"),
+        (r"\bnight (?=\w)", "nocny "),
+        (r"\bwhere (?:can|do) (?:i|we) park\b", "gdzie parking"),
+        (r"\b(?:is|are) there\b", "czy jest"),
+        (r"\bwhat(?:'s| is| are)\b", "co jest"),
+    )
+)
+_WORDS = {
+    "what": "co",
+    "when": "kiedy",
+    "where": "gdzie",
+    "who": "kto",
+    "which": "który",
+    "how": "jak",
+    "next": "dalej",
+    "after": "po",
+    "before": "przed",
+    "today": "dziś",
+    "tomorrow": "jutro",
+    "stage": "scena",
+    "big": "duża",
+    "large": "duża",
+    "small": "mała",
+    "main": "główna",
+    "room": "sala",
+    "hall": "sala",
+    "tent": "namiot",
+    "concert": "koncert",
+    "concerts": "koncerty",
+    "workshop": "warsztat",
+    "workshops": "warsztaty",
+    "talk": "wykład",
+    "talks": "wykłady",
+    "session": "sesja",
+    "sessions": "sesje",
+    "break": "przerwa",
+    "final": "finałowy",
+    "first": "pierwszy",
+    "last": "ostatni",
+    "weather": "pogoda",
+    "parking": "parking",
+    "bus": "autobus",
+    "train": "pociąg",
+    "ticket": "bilet",
+    "tickets": "bilety",
+    "price": "cena",
+    "food": "jedzenie",
+    "play": "gra",
+    "plays": "gra",
+    "playing": "gra",
+    "perform": "występuje",
+    "performs": "występuje",
+    "speak": "występuje",
+    "speaks": "występuje",
+    "start": "zaczyna się",
+    "starts": "zaczyna się",
+    "begin": "zaczyna się",
+    "begins": "zaczyna się",
+    "end": "kończy się",
+    "ends": "kończy się",
+    "finish": "kończy się",
+    "finishes": "kończy się",
+    "leave": "odjeżdża",
+    "leaves": "odjeżdża",
+    "festival": "festiwal",
+    "conference": "konferencja",
+    "congress": "kongres",
+    "event": "konferencja",
+    "venue": "konferencja",
+    "day": "dzień",
+    "schedule": "program",
+    "programme": "program",
+    "program": "program",
+    "about": "o",
+    "with": "z",
+    "in": "w",
+    "at": "o",
+}
+_DROP = frozenset(
+    "is are the a an does do did will there on of to i we my me can could please you it be".split()
+)
+
+
+def _gloss(text: str) -> str:
+    for pattern, polish in _PHRASES:
+        text = pattern.sub(polish, text)
+    out = []
+    for word in re.findall(r"[^\s?!.,]+", text):
+        key = word.lower().replace("'s", "")
+        if key in _DROP:
+            continue
+        out.append(_WORDS.get(key, word))
+    return " ".join(out)
+
+
 _HOUR = re.compile(r"\bat (\d{1,2})(?::(\d\d))?\s*(am|pm)?\b", re.IGNORECASE)
 LINE = "I answer in Polish — here is what I found."
 
@@ -123,6 +231,9 @@ def to_polish(text: str) -> str | None:
     """The Polish question an English one asks, or None if the text is not (simple) English."""
     if not _english(text):
         return None
+    # A weekday and an hour are said the Polish way whatever reads the rest.
+    days = [on_day for day, on_day in _WEEKDAYS.items() if re.search(rf"\b{day}\b", text, re.IGNORECASE)]
+    hour = _HOUR.search(text)
     for pattern, polish in _RULES:
         found = pattern.search(text)
         if found is None:
@@ -136,18 +247,15 @@ def to_polish(text: str) -> str | None:
             flags=re.IGNORECASE,
         )
         question = re.sub(r"\btoday\b", "dziś", re.sub(r"\btomorrow\b", "jutro", question))
-        for day, on_day in _WEEKDAYS.items():
-            if re.search(rf"\b{day}\b", text, re.IGNORECASE):
-                question = re.sub(rf"\b(?:on )?{day}\b", "", question, flags=re.IGNORECASE).strip()
-                question = f"{question} {on_day}"
-        hour = re.search(r"\bat (\d{1,2})(?::(\d\d))?\s*(am|pm)?\b", text, re.IGNORECASE)
-        if hour:
-            h = int(hour.group(1)) + (
-                12 if (hour.group(3) or "").lower() == "pm" and int(hour.group(1)) < 12 else 0
-            )
-            question = re.sub(
-                r"\bat \d{1,2}(?::\d\d)?\s*(?:am|pm)?", "", question, flags=re.IGNORECASE
-            ).strip()
-            question = f"{question} o {h}:{hour.group(2) or '00'}"
-        return question.strip(" ?") + "?"
-    return None
+        break
+    else:
+        question = _gloss(_HOUR.sub("", text))
+    for day in _WEEKDAYS:
+        question = re.sub(rf"\b(?:on |w )?{day}\b", "", question, flags=re.IGNORECASE)
+    question = " ".join([_HOUR.sub("", question).strip(" ?"), *days])
+    if hour:
+        h = int(hour.group(1)) + (
+            12 if (hour.group(3) or "").lower() == "pm" and int(hour.group(1)) < 12 else 0
+        )
+        question = f"{question} o {h}:{hour.group(2) or '00'}"
+    return re.sub(r"\s+", " ", question).strip(" ?") + "?"

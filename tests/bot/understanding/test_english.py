@@ -69,3 +69,35 @@ def test_venue_words_are_read_as_polish_names() -> None:
     assert "Mała Scena" in where and "przy wejściu od strony parkingu" in where
     tonight = assistant.ask("What is on the big stage tonight?").reply.plain_text
     assert "Wielki koncert nocny" in tonight and "Nocny set DJ-a" not in tonight  # another stage
+
+
+@pytest.mark.parametrize(
+    ("english", "polish"),
+    [
+        ("Who is playing now?", "kto gra teraz?"),
+        ("Where do I park?", "gdzie parking?"),
+        ("What is on after the Kapela Spod Wierzby concert?", "co jest po Kapela Spod Wierzby koncert?"),
+        ("what time is the night concert", "o której nocny koncert?"),
+        ("How long is the festival?", "ile trwa festiwal?"),
+    ],
+)
+def test_other_english_read_word_by_word(english: str, polish: str) -> None:
+    """What the phrase rules do not cover is glossed word by word; names pass through."""
+    assert to_polish(english) == polish
+
+
+@pytest.mark.parametrize(
+    ("english", "expect"),
+    [
+        ("Who is playing now?", "Wielki koncert nocny"),
+        ("What is on after the Kapela Spod Wierzby concert?", "Wielki koncert nocny"),
+        ("what time is the night concert", "22:10"),
+        ("What time does the festival start?", "16:00"),
+        ("What's on the big stage after 22?", "Wielki koncert nocny"),
+    ],
+)
+def test_glossed_english_answered(english: str, expect: str) -> None:
+    conference = load_conference(ROOT / "tests" / "data" / "festiwal-dzwieki-doliny.yaml")
+    assistant = Assistant(conference, FixedClock(parse_now("2031-08-01 22:30", conference.tz)), cache_size=0)
+    answer = assistant.ask(english)
+    assert expect in answer.reply.plain_text and answer.intent is not Intent.FALLBACK
