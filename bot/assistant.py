@@ -268,18 +268,28 @@ class Assistant:
         english = to_polish(text)
         if english is not None:
             text = english
-        analysis, when, entities, decision, faq_entry = self.understand(text, now)
-        frame = read_frame(analysis, when, entities, decision, self.entities)
-        composed = compose(frame, self.conference, now)
-        if composed is None:
-            out, intent = self._answer(decision, analysis, when, faq_entry, now), frame.intent
-        else:
-            out, intent = composed
+        out, intent, decision, frame = self._read_and_answer(text, now)
+        if intent in (Intent.FALLBACK, Intent.HELP) and english is None:
+            # English the phrase rules do not cover, read word by word once it failed as written.
+            glossed = to_polish(text, gloss=True)
+            if glossed is not None:
+                english, text = glossed, glossed
+                out, intent, decision, frame = self._read_and_answer(text, now)
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
         if english is not None:
             out.lines.insert(0, ReplyBuilder().line(italic(ENGLISH_LINE)).lines[0])
         return Answer(question, intent, out.build(), decision, frame)
+
+    def _read_and_answer(
+        self, text: str, now: datetime
+    ) -> tuple[ReplyBuilder, Intent, Classification, Frame]:
+        analysis, when, entities, decision, faq_entry = self.understand(text, now)
+        frame = read_frame(analysis, when, entities, decision, self.entities)
+        composed = compose(frame, self.conference, now)
+        if composed is None:
+            return self._answer(decision, analysis, when, faq_entry, now), frame.intent, decision, frame
+        return *composed, decision, frame
 
     # Direct answers for channel commands and buttons: no understanding needed, same texts.
 

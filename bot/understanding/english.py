@@ -65,6 +65,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"|\bwhat(?:'s| is) (?:on|happening|going on)\s*\??\s*$",
             "co jest teraz",
         ),
+        (  # "what's on at 3pm on Sunday?": a time and nothing else
+            r"^\s*what(?:'s| is)? (?:on|happening|going on)"
+            r"(?:\s+(?:at|on)\s+(?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday))+\s*\??\s*$",
+            "co jest",
+        ),
         (
             r"\bwhen (?:does|do|will) (?:the )?(?:event|conference|festival|congress) (?:start|begin)\b",
             "kiedy zaczyna się konferencja",
@@ -227,8 +232,11 @@ def _english(text: str) -> bool:
     return english >= 2 and english > polish and not re.search(r"[ąćęłńóśźż]", text.lower())
 
 
-def to_polish(text: str) -> str | None:
-    """The Polish question an English one asks, or None if the text is not (simple) English."""
+def to_polish(text: str, gloss: bool = False) -> str | None:
+    """The Polish question an English one asks, or None if the text is not (simple) English.
+
+    `gloss`: beyond the phrase rules, word by word — only once the text failed as it was written,
+    since titles are English too ("kto prowadzi What You Hack Is What You Own?")."""
     if not _english(text):
         return None
     # A weekday and an hour are said the Polish way whatever reads the rest.
@@ -249,6 +257,8 @@ def to_polish(text: str) -> str | None:
         question = re.sub(r"\btoday\b", "dziś", re.sub(r"\btomorrow\b", "jutro", question))
         break
     else:
+        if not gloss:
+            return None
         question = _gloss(_HOUR.sub("", text))
     for day in _WEEKDAYS:
         question = re.sub(rf"\b(?:on |w )?{day}\b", "", question, flags=re.IGNORECASE)
