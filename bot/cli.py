@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         return _fail(str(exc))
-    configure_logging(settings.bot_log_level, settings.secrets())
+    configure_logging(settings.bot_log_level, settings.secrets(), settings.bot_log_format)
     if args.command == "db":
         return _database(settings, args.action)
     if args.command == "import":

@@ -17,6 +17,7 @@ OFFICIAL_TELEGRAM_URL = "https://api.telegram.org"
 OFFICIAL_GRAPH_URL = "https://graph.facebook.com/v26.0"
 # Telegram accepts 1–256 characters A–Z, a–z, 0–9, _ and - in a webhook secret token.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -31,6 +32,7 @@ class Settings(BaseSettings):
     bot_data: Path = Field(default=DEFAULT_DATA, description="Event data file (YAML)")
     bot_now: str | None = Field(default=None, description="Simulated start time, YYYY-MM-DD HH:MM")
     bot_log_level: str = Field(default="INFO", description="Python logging level")
+    bot_log_format: str = Field(default="text", description="Log lines as text, or one JSON object each")
     bot_clock_speed: float = Field(default=1.0, gt=0, le=3600, description="Simulated clock speed")
     bot_send_rate: float = Field(
         default=30, gt=0, le=10_000, description="Messages per second the bot sends on its own, overall"
@@ -52,6 +54,9 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(default=None, description="Webhook secret token")
     bot_host: str = Field(default="127.0.0.1", description="Address the web server listens on")
     bot_port: int = Field(default=8080, ge=1, le=65535, description="Port the web server listens on")
+    bot_health_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Port of /healthz, /readyz and /metrics on their own"
+    )
     messenger_page_token: SecretStr | None = Field(default=None, description="Page access token")
     messenger_app_secret: SecretStr | None = Field(default=None, description="Meta app secret")
     messenger_verify_token: SecretStr | None = Field(default=None, description="Webhook verify token")
@@ -84,6 +89,15 @@ class Settings(BaseSettings):
             if not all(p.isdigit() for p in parts):
                 raise ValueError("oczekiwano identyfikatorów (cyfr) oddzielonych przecinkami — zob. /moje_id")
             return frozenset(parts)
+        return value
+
+    @field_validator("bot_log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in LOG_FORMATS:
+                raise ValueError("oczekiwano text (wiersze tekstu) albo json (jeden obiekt JSON w wierszu)")
         return value
 
     @field_validator("telegram_base_url", "telegram_webhook_url", "messenger_graph_url")

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[ukryte]"
+# What every LogRecord has; anything else on a record came in through `extra=` and is written as
+# a field of its own in JSON lines.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's message again, with terminal colours
+}
 # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token; APScheduler
 # logs every job it adds and runs (hundreds at start) — our own summary lines say enough.
 _CHATTY = ("httpx", "httpcore", "apscheduler", "alembic")
@@ -21,10 +32,48 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        return self.redact(super().format(record))
+
+    def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
         return text
+
+
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per line, for log collectors (BOT_LOG_FORMAT=json): time (UTC, ISO 8601),
+    level, logger, message, the fields a call passed in `extra=`, and a traceback as one string.
+
+    Every string is redacted before it is encoded: JSON escapes could otherwise hide a secret
+    from the search-and-replace.
+    """
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__(FORMAT, secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        created = datetime.fromtimestamp(record.created, UTC)
+        entry: dict[str, Any] = {
+            "time": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self.redact(record.getMessage()),
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and not key.startswith("_") and key not in entry:
+                entry[key] = self._value(value)
+        if record.exc_info:
+            entry["exception"] = self.redact(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exception"] = self.redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = self.redact(self.formatStack(record.stack_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+    def _value(self, value: object) -> object:
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        return self.redact(str(value))
 
 
 class RepeatFilter(logging.Filter):
@@ -64,11 +113,11 @@ class RepeatFilter(logging.Filter):
         return counted[1] <= self.burst + 1
 
 
-def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    """Root logging at `level`; any handler already there gets the redacting formatter too, and
-    a bound on repeated warnings (`RepeatFilter`)."""
+def configure_logging(level: str, secrets: Iterable[str] = (), log_format: str = "text") -> None:
+    """Root logging at `level`, as text lines or JSON objects (`log_format`); any handler already
+    there gets the redacting formatter too, and a bound on repeated warnings (`RepeatFilter`)."""
     logging.basicConfig(level=level.upper(), format=FORMAT)
-    formatter = RedactingFormatter(FORMAT, secrets)
+    formatter = JsonFormatter(secrets) if log_format == "json" else RedactingFormatter(FORMAT, secrets)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
         if not any(isinstance(f, RepeatFilter) for f in handler.filters):

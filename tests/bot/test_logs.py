@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+from datetime import datetime
 
-from bot.logs import RepeatFilter
+import pytest
+
+from bot.logs import REDACTED, JsonFormatter, RepeatFilter, configure_logging
 
 
 class _Clock:
@@ -52,3 +56,59 @@ def test_other_kinds_and_other_levels_are_not_held_back() -> None:
     text = stream.getvalue()
     assert text.count("first kind") == 3 and text.count("second kind") == 3
     assert text.count("a bug") == 10 and text.count("progress") == 10
+
+
+# BOT_LOG_FORMAT=json -------------------------------------------------------------------------
+
+SECRET = "123456:AAH-secret_token"
+
+
+def _json_logger() -> tuple[logging.Logger, io.StringIO]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter([SECRET]))
+    logger = logging.getLogger(f"test.json.{id(stream)}")
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return logger, stream
+
+
+def test_json_lines_are_one_object_each_with_the_usual_fields_and_extras() -> None:
+    logger, stream = _json_logger()
+    logger.warning("reminder %s: %d sent", "otwarcie@2023-11-30T09:00", 12, extra={"sent": 12, "kind": "x"})
+    logger.info("zażółć gęślą jaźń")
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["level"] == "WARNING" and first["logger"] == logger.name
+    assert first["message"] == "reminder otwarcie@2023-11-30T09:00: 12 sent"
+    assert first["sent"] == 12 and first["kind"] == "x"
+    assert datetime.fromisoformat(first["time"]).tzinfo is not None
+    assert not {"args", "msg", "levelno", "pathname", "exc_info"} & set(first)
+    assert second["message"] == "zażółć gęślą jaźń"
+
+
+def test_json_keeps_a_traceback_on_its_line_and_never_a_secret() -> None:
+    logger, stream = _json_logger()
+    try:
+        raise RuntimeError(f"https://api.telegram.org/bot{SECRET}/getMe failed")
+    except RuntimeError:
+        logger.exception("call failed for %s", SECRET, extra={"url": f"/bot{SECRET}/x", "token": SECRET})
+    [line] = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert "RuntimeError" in entry["exception"] and "Traceback" in entry["exception"]
+    assert SECRET not in line and "AAH-secret" not in line
+    assert entry["message"] == f"call failed for {REDACTED}" and entry["token"] == REDACTED
+
+
+def test_configure_logging_json_makes_every_root_line_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    monkeypatch.setattr(root, "handlers", [handler])
+    monkeypatch.setattr(root, "level", logging.INFO)  # basicConfig leaves it when handlers exist
+    configure_logging("INFO", [SECRET], "json")
+    logging.getLogger("uvicorn.error").warning("Invalid HTTP request received.")
+    logging.getLogger("bot.x").info("token %s", SECRET)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [e["logger"] for e in lines] == ["uvicorn.error", "bot.x"]
+    assert lines[1]["message"] == f"token {REDACTED}"
