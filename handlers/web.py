@@ -1,5 +1,6 @@
-"""The web server every webhook shares: uvicorn on BOT_HOST:BOT_PORT, `GET /healthz`, and a gate
-that keeps Telegram's webhook shut while PTB is not running."""
+"""The web server every webhook shares: uvicorn on BOT_HOST:BOT_PORT, `GET /healthz` (with `run`
+also `/readyz` and `/metrics`, handlers/health.py), and a gate that keeps Telegram's webhook shut
+while PTB is not running."""
 
 from __future__ import annotations
 
@@ -13,19 +14,18 @@ from http import HTTPStatus
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.config import ConfigError
+from handlers.health import Health, healthz
 
 
-def build_web_app(routes: Sequence[BaseRoute]) -> Starlette:
-    """Channel webhooks plus `GET /healthz` for the load balancer or the organiser's curl."""
-
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
-
-    return Starlette(routes=[*routes, Route("/healthz", healthz, methods=["GET"])])
+def build_web_app(routes: Sequence[BaseRoute], health: Health | None = None) -> Starlette:
+    """Channel webhooks plus `GET /healthz` for the load balancer or the organiser's curl, and
+    `/readyz` and `/metrics` when there is a `health` to answer them."""
+    probes = health.routes() if health is not None else [Route("/healthz", healthz, methods=["GET"])]
+    return Starlette(routes=[*routes, *probes])
 
 
 class TelegramGate:
@@ -55,8 +55,8 @@ class TelegramGate:
         return Route(route.path, guarded, methods=sorted(route.methods or ()), name=route.name)
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to host:port, or `ConfigError` naming BOT_HOST/BOT_PORT and why not."""
+def _listening_socket(host: str, port: int, setting: str = "BOT_PORT") -> socket.socket:
+    """A socket bound to host:port, or `ConfigError` naming BOT_HOST and `setting` and why not."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -70,33 +70,48 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            why = "ten port jest już zajęty — czy działa już inny bot albo inny serwer? zmień BOT_PORT"
+            why = f"ten port jest już zajęty — czy działa już inny bot albo inny serwer? zmień {setting}"
         elif exc.errno == errno.EACCES:
             why = "brak uprawnień — porty poniżej 1024 wymagają uprawnień administratora"
         elif exc.errno == errno.EADDRNOTAVAIL:
             why = "ten komputer nie ma takiego adresu — zmień BOT_HOST"
         else:
             why = exc.strerror or type(exc).__name__
-        raise ConfigError(f"BOT_HOST/BOT_PORT: nie można nasłuchiwać na {host}:{port} — {why}") from None
+        raise ConfigError(f"BOT_HOST/{setting}: nie można nasłuchiwać na {host}:{port} — {why}") from None
     return sock
 
 
 @contextlib.asynccontextmanager
-async def web_server(routes: Sequence[BaseRoute], host: str, port: int) -> AsyncIterator[asyncio.Task[None]]:
+async def web_server(
+    routes: Sequence[BaseRoute],
+    host: str,
+    port: int,
+    health: Health | None = None,
+    setting: str = "BOT_PORT",
+) -> AsyncIterator[asyncio.Task[None]]:
     """uvicorn serving the webhooks on host:port; yields the serving task (done = it stopped).
 
     The socket is bound here, not by uvicorn: a port already taken is then a message naming the
     setting (`ConfigError`), not uvicorn's `SystemExit` from inside the event loop.
     """
-    sock = _listening_socket(host, port)
-    config = uvicorn.Config(build_web_app(routes), host=host, port=port, log_level="warning", lifespan="off")
+    sock = _listening_socket(host, port, setting)
+    # log_config=None: uvicorn's own lines go through the root logger, so they are redacted and,
+    # with BOT_LOG_FORMAT=json, JSON like every other line.
+    config = uvicorn.Config(
+        build_web_app(routes, health),
+        host=host,
+        port=port,
+        log_level="warning",
+        log_config=None,
+        lifespan="off",
+    )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started and not serving.done():
             await asyncio.sleep(0.01)
         if serving.done():
-            raise ConfigError(f"BOT_HOST/BOT_PORT: serwer WWW na {host}:{port} nie wystartował")
+            raise ConfigError(f"BOT_HOST/{setting}: serwer WWW na {host}:{port} nie wystartował")
         yield serving
     finally:
         server.should_exit = True
