@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from bot import texts
 from bot.assistant import Assistant
 from bot.intents import Intent
+from bot.metrics import Metrics
 from bot.model import Session
 from bot.polish import format_span
 from bot.programme import day_heading, session_line
@@ -61,9 +62,11 @@ class Conversation:
         assistant: Callable[[], Assistant],
         store: Store,
         reminder_notes: Mapping[str, str] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._assistant = assistant  # read per message: a data reload swaps the assistant
         self.store = store
+        self.metrics = metrics or Metrics()
         # A channel's caveat shown with reminder settings (Messenger's 24-hour window).
         self.reminder_notes = dict(reminder_notes or {})
         self._seen: dict[tuple[str, str], tuple[Person, float]] = {}
@@ -107,12 +110,15 @@ class Conversation:
         """
         if _MY_PLAN.search(fold(text)):
             return await self.plan_reply(channel, chat_id)
+        started = time.perf_counter()
         answer = self.assistant.ask(text)
+        fallback = answer.intent is Intent.FALLBACK
+        self.metrics.answered(channel, answer.intent.value, time.perf_counter() - started, fallback)
         if answer.intent is Intent.REMINDERS:
             person = await self.person(channel, chat_id)
             analysis = self.assistant.understand(text)[0]
             return await self.reminders(person, parse_reminder_request(analysis))
-        if answer.intent is Intent.FALLBACK and text.strip():
+        if fallback and text.strip():
             try:
                 await self.store.record_unanswered(text.strip(), stamp())
             except Exception as exc:  # bookkeeping for /statystyki never costs the person the answer

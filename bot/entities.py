@@ -176,6 +176,15 @@ class EntityIndex:
             head: frozenset[str] = frozenset().union(*(name[0] for name in spelt if name))
             self._kind_heads[kind.id] = head
             heads.update(head)
+        # Every word of every kind's names, the kinds no question filters by too ("wykład", "talk"):
+        # a kind's word says what sort of session, not what it is about.
+        self.kind_words: frozenset[str] = frozenset(
+            key
+            for kind in conference.kinds
+            for name in (kind.name, kind.plural, *kind.aliases)
+            for word in alias_words(name)[0]
+            for key in word
+        )
         self._kind_heads = {
             kind_id: keys for kind_id, keys in self._kind_heads.items() if all(heads[k] == 1 for k in keys)
         }
@@ -214,6 +223,8 @@ class EntityIndex:
             for part in words_of:
                 for key in part:
                     self._title_keys.setdefault(key, set()).add(s.id)
+                    if len(part) == 1 and key.endswith("s") and len(key) > 3:  # "ORMs", "APIs": a plural
+                        self._title_keys.setdefault(key[:-1], set()).add(s.id)
         self._by_stem: dict[str, list[str]] = {}
         for key in self._title_keys:
             if len(key) >= STEM:

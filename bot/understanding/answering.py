@@ -33,7 +33,7 @@ def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | N
     if frame.topic is Topic.EVENT_TIME:
         return answer_event_time(conference, frame.ask, now), frame.intent
     if frame.topic is Topic.CHOICE:
-        return answer_choice(frame), frame.intent
+        return answer_choice(conference, frame, now), frame.intent
     if frame.topic is Topic.PLACE and frame.place is not None:
         return answer_place(conference, frame.place, now), frame.intent
     if frame.topic is Topic.ROOM and frame.room is not None:
@@ -215,15 +215,21 @@ def answer_relative(
 
 
 def _nearest(ordered: list[Session], session: Session, first: bool) -> list[Session]:
-    """The next (or previous) sessions: in the same room first, then everything at that moment."""
+    """The next (or previous) sessions: everything at the nearest moment, and the nearest one in
+    the same room when that comes later (or earlier)."""
     if not ordered:
         return []
     room = session.room.name if session.room is not None else None
     mine = [s for s in ordered if room is not None and s.room is not None and s.room.name == room]
-    pick = (mine[0] if first else mine[-1]) if mine else (ordered[0] if first else ordered[-1])
     if first:
-        return [s for s in ordered if s.start == pick.start]
-    return [s for s in ordered if s.end == pick.end]
+        found = [s for s in ordered if s.start == ordered[0].start]
+        extra = mine[0] if mine else None
+    else:
+        found = [s for s in ordered if s.end == ordered[-1].end]
+        extra = mine[-1] if mine else None
+    if extra is not None and extra not in found:
+        found.append(extra)
+    return found
 
 
 # (past, future) verbs by the noun's gender and number, and what the session is called.
@@ -261,14 +267,19 @@ def answer_event_time(conference: Conference, ask: Ask, now: datetime) -> ReplyB
     return out
 
 
-def answer_choice(frame: Frame) -> ReplyBuilder:
-    """Two or more things fit the question equally: ask which one, a button each."""
+def answer_choice(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
+    """Two or more things fit the question equally: ask which one, a button each — each session
+    with its time and place, so that often the list itself answers."""
     out = ReplyBuilder()
-    names = [thing.title if isinstance(thing, Session) else thing.name for thing in frame.choices]
+    today = conference.programme_date(now)
     out.line("Nie wiem, o które chodzi — pasuje kilka:")
-    for name in names:
-        out.line(f"• {name}")
-        out.suggest(name, name)
+    for thing in frame.choices:
+        if isinstance(thing, Session):
+            _dated_line(out, thing, conference, today)
+            out.suggest(thing.title, thing.title)
+        else:
+            out.line(f"• {thing.name}")
+            out.suggest(thing.name, thing.name)
     out.line("Napisz, o które pytasz, albo wybierz przycisk.")
     return out
 

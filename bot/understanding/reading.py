@@ -39,7 +39,11 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
         ),
     ),
     # "po 15" is a time, "po koncercie" a relation.
-    (Relation.AFTER, re.compile(r"\b(?:po|zaraz po|after)\s+(?!\d)(?!poludni|polnocy|czym\b)")),
+    # "po polsku", "po jakiemu" ask the language.
+    (
+        Relation.AFTER,
+        re.compile(r"\b(?:po|zaraz po|after)\s+(?!\d)(?!poludni|polnocy|czym\b|jakiemu\b|\w+(?:sk|ck)u\b)"),
+    ),
     (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)")),
 )
 FULL = 0.99  # a match this good names the thing outright
@@ -58,6 +62,8 @@ _TOPIC_STOP = frozenset(
     """nie on ona ono oni one go mu jego jej ich tak juz jeszcze bo ale tez rok roku tym tego tej
     tu tam taki takie ktos cos wiem moj moja nasz wasz prosze czy""".split()
 )
+_PLURAL = re.compile(r"\b(?:sa|beda|trwaja|zaczynaja|koncza|odbywaja|wystepuja)\b")  # of several things
+_ONE_THING = (Ask.WHEN, Ask.WHERE, Ask.WHO, Ask.DURATION)  # asked of one thing, not of a list
 _THIS = re.compile(r"\b(?:ten|ta|to|tego|tej|tym|tamten|tamta)\b")  # "ten nocny": one thing meant
 # Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
 # named thing answers them, the honest answer is "I don't know — ask the organisers".
@@ -106,11 +112,16 @@ def _tied(first: EntityMatch, second: EntityMatch) -> bool:
     return same or (first.consumed == second.consumed and max(first.score, second.score) < FULL)
 
 
-def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) -> list[frozenset[str]]:
-    """The question's content words that could name what a session is about: not cue words, not
-    times, not words of another named thing, and not words most titles share ("python" at PyConFR)."""
+def _topic(
+    analysis: Analysis, entities: list[EntityMatch], index: EntityIndex, when: TimeQuery | None
+) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """The question's content words that could name what a session is about — not cue words, not
+    times, not the words of a kind or another named thing — as (strong, weak): weak are the words
+    most titles share ("python" at PyConFR) and tokens too short to name a topic ("N+1", "3D"),
+    which only pick among the titles the strong ones found."""
     consumed = frozenset().union(*(m.consumed for m in entities if m.kind is not EntityKind.SESSION))
-    words: list[frozenset[str]] = []
+    strong: list[frozenset[str]] = []
+    weak: list[frozenset[str]] = []
     numbers = title_numbers(analysis, index)
     # The event's noun (read as "konferencja") and the words beside it describe the event, not a
     # session: "ten kongres hakerski", "festiwal muzyczny".
@@ -121,37 +132,43 @@ def _topic(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) 
         if _EVENT.match(token) or event & {i - 1, i, i + 1}:
             continue
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
-            words.extend(frozenset({part}) for part in re.split(r"[.:]", token))
+            strong.extend(frozenset({part}) for part in re.split(r"[.:]", token))
             continue
-        if len(token) < 3 or not token.isalpha() or token in _TOPIC_STOP or keys & STOP:
+        if token.isdigit() and when is None and _alone(token, analysis.text):
+            keys = frozenset({token})  # "Python 2 w 2024": a number no time took, not "39" of "39C3"
+        elif len(token) < 3 or not token.isalpha() or token in _TOPIC_STOP or keys & STOP:
+            if token.isalnum() and token not in STOP and token not in _TOPIC_STOP and not token.isdigit():
+                weak.append(frozenset({token}))
             continue
-        if keys & _CUE_KEYS or keys & consumed:
+        if keys & _CUE_KEYS or keys & consumed or keys & index.kind_words:
             continue
         share = index.title_share(keys)
         # A word no title has ("referat") cannot tell sessions apart; one most have, neither.
-        if share == 0 or (share > MAX_TOPIC_SHARE and share * index.session_count > MAX_TOPIC_FEW):
+        if share == 0:
             continue
-        words.append(keys)
-    return words
+        if share > MAX_TOPIC_SHARE and share * index.session_count > MAX_TOPIC_FEW:
+            weak.append(keys)
+            continue
+        strong.append(keys)
+    return strong, weak
 
 
-def _narrowed(
-    about: list[Session], topic: list[frozenset[str]], analysis: Analysis, index: EntityIndex
-) -> list[Session]:
-    """Several titles share the topic: the short tokens the question has beside it ("N+1", "C",
-    "3D"), too short to name a topic alone, pick the titles that have them too."""
-    if len(about) < 2:
+def _alone(number: str, text: str) -> bool:
+    """Whether a number stands as a word of its own in the question, not in "39C3" or "3.13"."""
+    return re.search(rf"(?<![\w.]){number}(?![\w.])", text) is not None
+
+
+def _about(index: EntityIndex, strong: list[frozenset[str]], weak: list[frozenset[str]]) -> list[Session]:
+    """Sessions the strong words name; when several, the weak words pick among them."""
+    about = index.about(strong)
+    if len(about) < 2 or not weak:
         return about
-    short = [
-        frozenset({token})
-        for token in analysis.tokens
-        if len(token) < 3 and token.isalnum() and token not in STOP and token not in _TOPIC_STOP
-    ]
-    if not short:
-        return about
-    narrower = set(index.about([*topic, *short]))
-    found = [s for s in about if s in narrower]
-    return found or about
+    for word in weak:
+        narrower = set(index.about([*strong, word]))
+        found = [s for s in about if s in narrower]
+        if found:
+            about = found
+    return about
 
 
 def read_frame(
@@ -238,6 +255,11 @@ def read_frame(
         assert isinstance(person, Speaker)
         return Frame(Topic.SPEAKER, ask, Intent.SESSION, when, now, speaker=person)
 
+    # "kto prowadzi ten lunch PyLadies?": who, when or where of a named session, not the FAQ entry
+    # that shares a word with it.
+    if decision.intent is Intent.FAQ and session is not None and ask in _ONE_THING:
+        return _listing(when, now, None, None, None, (_target(session, Session),), folded)  # type: ignore[arg-type]
+
     # A practical question ("jakie jest hasło do wifi?") is not about a title that shares its word;
     # asked about listed things ("na jakie wizyty mogę się zapisać?"), the list answers it.
     practical_first = decision.intent in (*_VAGUE, Intent.SESSION, Intent.VISIT) and kind is None
@@ -248,13 +270,31 @@ def read_frame(
 
     # What sessions are about, by the words of their titles: "coś o Django?", "warsztat o pandas".
     # Several sessions on one topic are listed, rather than one of them picked.
-    topic = _topic(analysis, entities, index) if decision.intent not in _NOT_ABOUT_SESSIONS else []
-    about = _narrowed(index.about(topic), topic, analysis, index)
+    strong, weak = (
+        _topic(analysis, entities, index, when) if decision.intent not in _NOT_ABOUT_SESSIONS else ([], [])
+    )
+    about = _about(index, strong, weak)
+    named_kind = _target(kind, Kind)
+    if named_kind is not None and about:
+        # "warsztat z Wagtaila": the workshop among the sessions about Wagtail, not the talk.
+        of_kind = [s for s in about if s.kind.id == named_kind.id]
+        if of_kind and (session is None or session.entity.target not in of_kind):
+            about, session = of_kind, None
+    # "co po tym wykładzie o pathlib?": the one session a topic names is a relation's anchor too.
+    if len(about) == 1 and (session is None or session.score < FULL):
+        for relation, pattern in _RELATIONS:
+            if pattern.search(folded):
+                return Frame(
+                    Topic.RELATIVE, Ask.LIST, Intent.NEXT, when, now, session=about[0], relation=relation
+                )
     # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
     full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
     if about and not full and (len(about) >= 2 or session is None) and len(about) <= MAX_TOPIC:
-        if 2 <= len(about) <= 4 and _THIS.search(folded) and kind is None and room is None:
+        # "kiedy jest ten wykład o X?", "o której jest wykład o ORM?": one thing asked about, and a
+        # few fit: which one (each shown with its time and place).
+        one = _THIS.search(folded) or (ask in _ONE_THING and not _PLURAL.search(folded))
+        if 2 <= len(about) <= 4 and one and kind is None and room is None and not now:
             return Frame(Topic.CHOICE, ask, Intent.SESSION, when, now, choices=tuple(about))
         return _listing(when, now, room, kind, None, tuple(about), folded)
 
