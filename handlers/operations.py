@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.assistant import Assistant
 from bot.changes import change_reply, programme_changes
 from bot.loading import DEFAULT_MAX_BYTES, DataError, load_conference
+from bot.metrics import Metrics
 from bot.model import Conference
 from bot.store.models import DeliveryKind
 from bot.store.store import Statistics, Store
@@ -55,6 +56,7 @@ class Operations:
     messenger_window: bool = False  # Messenger runs without the event tag: silent people are skipped
     data_max_bytes: int = DEFAULT_MAX_BYTES  # settings.data_max_bytes (BOT_DATA_MAX_MB)
     poller: Poller | None = None  # the live programme's poll, when the programme is at a URL
+    metrics: Metrics = field(default_factory=Metrics)
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def load(
@@ -89,9 +91,11 @@ class Operations:
             conference = await self.load(fetched)
         except DataError as exc:
             logger.warning("reload refused: %d problems in %s", len(exc.issues), self.data_path)
+            self.metrics.reloads.labels("failed").inc()
             return ReloadResult(error=exc)
         assistant = await asyncio.to_thread(Assistant, conference, old.clock)
         self.swap(assistant)
+        self.metrics.reloads.labels("ok").inc()
         jobs = self.reminders.rebuild() if self.reminders is not None else 0
         # Compares every session with every other (bot/changes.py): a thread keeps a big
         # programme from holding up answers.

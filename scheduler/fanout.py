@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.metrics import Metrics
 from bot.reply import Reply
 from bot.store.models import DeliveryKind, DeliveryStatus
 from bot.store.store import STALE_CLAIM, Claim, Person, Store
@@ -35,6 +36,26 @@ class FanOutResult:
     pending: int = 0  # claims still unfinished after this run (another process, or a dead one)
 
 
+class Backlog:
+    """One delivery's share of the fan-out backlog gauge: what is left of it leaves the gauge
+    when the delivery ends, however it ends (a database error, a cancelled task at shutdown)."""
+
+    def __init__(self, metrics: Metrics, size: int) -> None:
+        self.gauge = metrics.fanout_backlog
+        self.left = size
+        self.gauge.inc(size)
+
+    def done(self, count: int) -> None:
+        self.left -= count
+        self.gauge.dec(count)
+
+    def __enter__(self) -> Backlog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done(self.left)
+
+
 class FanOut:
     def __init__(
         self,
@@ -42,11 +63,13 @@ class FanOut:
         notifier: Notifier,
         limiter: RateLimiter | None = None,
         stale_after: timedelta = STALE_CLAIM,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
         self.limiter = limiter or RateLimiter()
         self.stale_after = stale_after
+        self.metrics = metrics or Metrics()
 
     async def deliver(
         self, people: Sequence[Person], kind: DeliveryKind, key: str, reply: Reply
@@ -58,6 +81,7 @@ class FanOut:
         time, not the conference clock: a rehearsal restarts its clock, the ledger must not.
         """
         result = FanOutResult()
+        backlog = Backlog(self.metrics, len(people))
         gate = asyncio.Semaphore(IN_FLIGHT)
         outages: set[str] = set()  # channels found unreachable in this delivery, said once each
 
@@ -92,6 +116,8 @@ class FanOut:
             for task in done:
                 claim = running.pop(task)
                 outcome = task.result()
+                backlog.done(1)
+                self.metrics.deliveries.labels(kind.value, outcome.value).inc()
                 if outcome is Outcome.SENT:
                     result.sent += 1
                     records.append((claim.delivery_id, DeliveryStatus.SENT, None))
@@ -114,18 +140,21 @@ class FanOut:
         # A pipeline: claim a batch, start its sends, and claim the next once the sends in progress
         # are down to one batch. Outcomes are written a batch at a time, so what a crash can leave
         # claimed (sent or not, unrecorded) is at most two batches.
-        for start in range(0, len(people), CLAIM_BATCH):
-            batch = people[start : start + CLAIM_BATCH]
-            for claim in await self.store.claim(batch, kind, key, datetime.now(UTC), self.stale_after):
-                running[asyncio.create_task(one(claim))] = claim
-            while len(running) > CLAIM_BATCH:
+        with backlog:
+            for start in range(0, len(people), CLAIM_BATCH):
+                batch = people[start : start + CLAIM_BATCH]
+                claims = await self.store.claim(batch, kind, key, datetime.now(UTC), self.stale_after)
+                backlog.done(len(batch) - len(claims))  # had it already, or another process has it
+                for claim in claims:
+                    running[asyncio.create_task(one(claim))] = claim
+                while len(running) > CLAIM_BATCH:
+                    done, _ = await asyncio.wait(set(running), return_when=asyncio.FIRST_COMPLETED)
+                    note(done)
+                if len(records) >= CLAIM_BATCH:
+                    await flush()
+            while running:
                 done, _ = await asyncio.wait(set(running), return_when=asyncio.FIRST_COMPLETED)
                 note(done)
-            if len(records) >= CLAIM_BATCH:
-                await flush()
-        while running:
-            done, _ = await asyncio.wait(set(running), return_when=asyncio.FIRST_COMPLETED)
-            note(done)
         await flush()
         result.pending = await self.store.unfinished(kind, key)
         logger.info(

@@ -20,6 +20,7 @@ import httpx
 
 from bot.document import DEFAULT_MAX_BYTES
 from bot.fetch import MAX_REDIRECTS, Fetched, FetchError, fetch
+from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 DEFAULT_MINUTES = 5.0
@@ -46,8 +47,10 @@ class Poller:
         minutes: float = DEFAULT_MINUTES,
         max_bytes: int = DEFAULT_MAX_BYTES,
         known: Fetched | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.url = url
+        self.metrics = metrics or Metrics()
         self.apply = apply
         self.interval = minutes * 60
         self.max_bytes = max_bytes
@@ -68,6 +71,7 @@ class Poller:
             return False
         self.status = PollStatus(self.url, now, self.status.changed_at, self.status.problem)
         if not fetched.changed:
+            self.metrics.source_polls.labels("unchanged").inc()
             return False
         assert fetched.body is not None
         refused = await self.apply(fetched.body)
@@ -79,10 +83,12 @@ class Poller:
         if self.status.problem is not None:
             logger.warning("programme source %s works again", self.url)
         self.status = PollStatus(self.url, now, now, None)
+        self.metrics.source_polls.labels("changed").inc()
         logger.info("programme source %s changed: programme reloaded", self.url)
         return True
 
     def _trouble(self, problem: str) -> None:
+        self.metrics.source_polls.labels("failed").inc()
         if problem != self.status.problem:  # once per kind of trouble, not every poll
             logger.warning("programme source: %s (the current programme stays)", problem)
         self.status = PollStatus(self.url, self.status.checked_at, self.status.changed_at, problem)

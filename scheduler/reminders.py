@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock, real_seconds_until
+from bot.metrics import Metrics
 from bot.model import Conference, Session
 from bot.notices import reminder_reply
 from bot.reminders import LEAD_TIMES
@@ -74,11 +75,13 @@ class Reminders:
         limiter: RateLimiter | None = None,
         scheduler: AsyncIOScheduler | None = None,
         stale_after: timedelta = STALE_CLAIM,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
         self.conference = conference  # read at fire time: a reload takes effect at once
         self.clock = clock
-        self.fanout = FanOut(store, notifier, limiter, stale_after)
+        self.metrics = metrics or Metrics()
+        self.fanout = FanOut(store, notifier, limiter, stale_after, self.metrics)
         # In the event's timezone (run dates are aware anyway; logs and naive inputs read locally).
         self.scheduler = scheduler or AsyncIOScheduler(timezone=conference().tz)
 
@@ -106,6 +109,7 @@ class Reminders:
                 max_instances=1,
             )
             count += 1
+        self.metrics.reminders_scheduled.set(count)
         logger.info("reminders: %d jobs scheduled", count)
         return count
 

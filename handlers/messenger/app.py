@@ -18,6 +18,7 @@ from bot import texts
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.metrics import Metrics
 from bot.reply import Reply, ReplyBuilder
 from handlers.messenger.commands import CALENDAR, Commands, Options
 from handlers.messenger.events import Incoming
@@ -45,8 +46,10 @@ class Messenger:
         tag_allowed: bool = False,
         admins: frozenset[str] = frozenset(),
         operations: Operations | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.api = api
+        self.metrics = metrics or Metrics()
         self.sender = Sender(api, assistant, conversation)
         self.organisers = Organisers(self.sender, admins, operations, self.spawn)
         self.commands = Commands(self.sender, self.organisers)
@@ -89,6 +92,7 @@ class Messenger:
                 self._seen[event.mid] = None
                 if len(self._seen) > SEEN_MESSAGES:
                     self._seen.popitem(last=False)
+            self.metrics.update(CHANNEL, event_kind(event))
             self.spawn(self.handle(event))
 
     async def handle(self, event: Incoming) -> None:
@@ -168,6 +172,15 @@ class Messenger:
         return await self.commands.confirmed_forget(psid, payload.value == "yes"), []
 
 
+def event_kind(event: Incoming) -> str:
+    """What an event is counted as: a button tap, a command, a text message, or anything else."""
+    if event.payload is not None:
+        return "callback"
+    if event.text is None or not event.text.strip():
+        return "other"
+    return "command" if event.text.strip().startswith("/") else "message"
+
+
 def skips_silent_people(settings: Settings) -> bool:
     """Messenger runs without the event tag: who has not written for 24 hours gets no reminders."""
     return settings.messenger_configured and not settings.messenger_event_update_tag
@@ -183,10 +196,12 @@ def build_messenger(
     assistant: Callable[[], Assistant],
     conversation: Conversation | None = None,
     operations: Operations | None = None,
+    metrics: Metrics | None = None,
 ) -> Messenger:
     """Messenger from the settings; `ConfigError` names any of its three secrets that is missing."""
     credentials = settings.messenger_credentials()
-    api = GraphApi(settings.messenger_graph_url, credentials.page_token)
+    metrics = metrics or Metrics()
+    api = GraphApi(settings.messenger_graph_url, credentials.page_token, metrics=metrics)
     return Messenger(
         api,
         assistant,
@@ -196,4 +211,5 @@ def build_messenger(
         tag_allowed=settings.messenger_event_update_tag,
         admins=settings.messenger_admin_ids,
         operations=operations,
+        metrics=metrics,
     )

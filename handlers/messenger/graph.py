@@ -13,13 +13,14 @@ import asyncio
 import json
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import httpx
 
 from bot.logs import one_line
+from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ _RETRY_CODES = frozenset({1, 2, 4, 17, 32, 613, 1200})  # temporary failures and
 _GONE_CODES = frozenset({551})  # "This person isn't available right now"
 _GONE_SUBCODES = frozenset({2018001})  # "No matching user found"
 _WINDOW_SUBCODES = frozenset({2018065, 2018278})  # "sent outside of allowed window"
+PLATFORM = "messenger"  # the label of its errors in the metrics
 
 
 class Problem(StrEnum):
@@ -71,6 +73,7 @@ class GraphApi:
     page_token: str
     connections: int = 16
     backoff: float = BACKOFF
+    metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:
         self._client: httpx.AsyncClient | None = None
@@ -132,6 +135,7 @@ class GraphApi:
                     else:  # multipart: the other fields go as form fields beside the file
                         response = await self._client.post(path, data=body, files=files)
             except httpx.HTTPError as exc:
+                self.metrics.platform_error(PLATFORM, "network")
                 if last:
                     raise GraphError(Problem.RETRY, 0, None, None) from None
                 logger.warning(
@@ -149,6 +153,7 @@ class GraphApi:
                     payload = None
                 if response.is_success:
                     return payload if isinstance(payload, dict) else {}
+                self.metrics.platform_error(PLATFORM, response.status_code)
                 problem = classify(response.status_code, payload)
                 error = payload.get("error", {}) if isinstance(payload, dict) else {}
                 code = error.get("code") if isinstance(error, dict) else None

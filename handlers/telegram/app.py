@@ -25,6 +25,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.metrics import Metrics
 from handlers.body import BodyRefused, parse_json, read_body, refusal
 from handlers.operations import Operations
 from handlers.telegram.buttons import Buttons
@@ -34,7 +35,7 @@ from handlers.telegram.incoming import read_update
 from handlers.telegram.messages import ADDRESSED, Messages
 from handlers.telegram.organisers import Organisers
 from handlers.telegram.personal import Personal
-from handlers.telegram.replies import Replier
+from handlers.telegram.replies import CHANNEL, Replier
 from handlers.telegram.request import RetryingRequest
 from handlers.telegram.transport import AiohttpRequest
 from handlers.telegram.uploads import DocumentUploads
@@ -66,9 +67,11 @@ def build_application(
     concurrent_updates: int = CONCURRENT_UPDATES,
     conversation: Conversation | None = None,
     operations: Operations | None = None,
+    metrics: Metrics | None = None,
 ) -> TelegramApp:
     """The bot, wired: commands first, then buttons, then free text, then everything else."""
     base = settings.telegram_base_url
+    metrics = metrics or Metrics()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token())
@@ -76,14 +79,18 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
         .request(
             request
-            or RetryingRequest(HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT))
+            or RetryingRequest(
+                HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT), metrics=metrics
+            )
         )
         .concurrent_updates(concurrent_updates)
         .job_queue(None)  # reminders have their own persistent scheduler (scheduler/)
         .post_init(_register_commands)
     )
     if with_updater:
-        builder = builder.get_updates_request(HTTPXRequest(read_timeout=POLL_TIMEOUT + 10))
+        # Wrapped for its errors' count only: getUpdates is never retried here (see request.py).
+        polling = RetryingRequest(HTTPXRequest(read_timeout=POLL_TIMEOUT + 10), metrics=metrics)
+        builder = builder.get_updates_request(polling)
     else:
         builder = builder.updater(None)
     application = builder.build()
@@ -98,6 +105,11 @@ def build_application(
     messages = Messages(replier)
     application.bot_data["replier"] = replier
 
+    async def count(update: Update, context: Any) -> None:
+        metrics.update(CHANNEL, update_kind(update))
+
+    # Group -2 sees every update first, whatever handles it later (or nothing does).
+    application.add_handler(TypeHandler(Update, count), group=-2)
     if conversation is not None:
         # Group -1 runs before the others for every update: whoever writes is a known user from
         # the first /start, so announcements reach them, and writing again lifts a block.
@@ -146,7 +158,17 @@ def fanout_transport() -> AiohttpRequest:
     return AiohttpRequest(connection_pool_size=FANOUT_POOL, pool_timeout=POOL_TIMEOUT)
 
 
-def fanout_telegram_bot(settings: Settings) -> Bot:
+def update_kind(update: Update) -> str:
+    """What an update is counted as: a button tap, a command, a text message, or anything else."""
+    if update.callback_query is not None:
+        return "callback"
+    text = update.message.text if update.message is not None else None
+    if not text:
+        return "other"
+    return "command" if text.startswith("/") else "message"
+
+
+def fanout_telegram_bot(settings: Settings, metrics: Metrics | None = None) -> Bot:
     """A second Bot, on its own transport and connections, for reminders and announcements.
 
     A 10,000-message fan-out then never queues in front of the answers people are waiting for,
@@ -154,7 +176,7 @@ def fanout_telegram_bot(settings: Settings) -> Bot:
     transport.py; bench/bench_fanout.py).
     """
     base = settings.telegram_base_url
-    request = RetryingRequest(fanout_transport(), flood_waits=False)
+    request = RetryingRequest(fanout_transport(), flood_waits=False, metrics=metrics)
     return Bot(
         settings.telegram_token(), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot", request=request
     )

@@ -13,6 +13,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.logs import one_line
+from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ MAX_RETRY_AFTER = 60.0  # a longer flood wait is passed on to the caller as Retr
 # getUpdates has its own retry loop in PTB's Updater (with backoff and retry_after); retrying
 # inside it too would only stretch a long poll that the updater may already be stopping.
 _NOT_RETRIED = frozenset({"getUpdates"})
+PLATFORM = "telegram"  # the label of its errors in the metrics
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -59,9 +61,14 @@ class RetryingRequest(BaseRequest):
     """
 
     def __init__(
-        self, transport: BaseRequest, sleep: Sleep = asyncio.sleep, flood_waits: bool = True
+        self,
+        transport: BaseRequest,
+        sleep: Sleep = asyncio.sleep,
+        flood_waits: bool = True,
+        metrics: Metrics | None = None,
     ) -> None:
         self.transport = transport
+        self.metrics = metrics or Metrics()
         self._sleep = sleep
         # False: a 429 goes straight back (PTB raises RetryAfter) for the caller to wait out.
         self.flood_waits = flood_waits
@@ -100,6 +107,7 @@ class RetryingRequest(BaseRequest):
                     url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
                 )
             except (TimedOut, NetworkError) as exc:
+                self.metrics.platform_error(PLATFORM, "network")
                 if last:
                     raise
                 logger.warning(
@@ -111,6 +119,8 @@ class RetryingRequest(BaseRequest):
                     wait,
                 )
             else:
+                if status >= 400:
+                    self.metrics.platform_error(PLATFORM, status)
                 if status == 429:
                     flood = _retry_after(payload)
                     if last or flood is None or flood > MAX_RETRY_AFTER or not self.flood_waits:

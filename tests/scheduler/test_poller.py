@@ -8,7 +8,9 @@ import socket
 
 import pytest
 
+from bot.metrics import Metrics
 from scheduler.poller import Poller
+from tests.bot.test_metrics import sample
 from tests.fakes.export_server import export_server
 
 
@@ -27,8 +29,9 @@ class _Applied:
 
 async def test_unchanged_changed_broken_and_back(caplog: pytest.LogCaptureFixture) -> None:
     applied = _Applied()
+    metrics = Metrics()
     with export_server() as (export, base), caplog.at_level(logging.INFO):
-        poller = Poller(f"{base}/schedule.json", applied)
+        poller = Poller(f"{base}/schedule.json", applied, metrics=metrics)
         try:
             assert await poller.poll() and applied.bodies == [b"version 1"]
             assert not await poller.poll()  # a 304: nothing applied
@@ -51,6 +54,11 @@ async def test_unchanged_changed_broken_and_back(caplog: pytest.LogCaptureFixtur
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 3  # refused (once for three polls), the 503, and "works again"
     assert "works again" in warnings[-1]
+    polls = {
+        r: sample(metrics.exposition(), "eventbot_source_polls_total", result=r)
+        for r in ("changed", "unchanged", "failed")
+    }
+    assert polls == {"changed": 3, "unchanged": 2, "failed": 4}
 
 
 async def test_an_unreachable_source_keeps_the_programme() -> None:

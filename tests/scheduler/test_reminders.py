@@ -20,6 +20,7 @@ from scheduler.fanout import FLOOD_ROUNDS
 from scheduler.limiter import RateLimiter
 from scheduler.notifier import FloodWait, Outcome, Unreachable
 from scheduler.reminders import Reminders, reminder_jobs, reminder_key
+from tests.bot.test_metrics import sample
 
 VISIT = "wizyta-na-kozlowce"  # 15:00 on day 1
 OPENING = "otwarcie"  # day 2, at the venue
@@ -166,7 +167,7 @@ async def test_rehearsal_clock_fires_reminders_by_the_simulated_time(
     await store.save_preferences(person.id, Preferences(True, 15, 15), clock.now())
     reminders.scheduler.start()
     try:
-        reminders.rebuild()
+        jobs = reminders.rebuild()
         await asyncio.sleep(0.8)
         assert recorder.sent == []  # 14:43:48 by the conference clock: not yet
         for _ in range(60):
@@ -177,6 +178,10 @@ async def test_rehearsal_clock_fires_reminders_by_the_simulated_time(
         assert (
             "Za 15 minut" in recorder.sent[0][1].plain_text or "Za 14 minut" in recorder.sent[0][1].plain_text
         )
+        metrics = reminders.metrics.exposition()
+        assert sample(metrics, "eventbot_reminders_scheduled") == jobs > 0
+        assert sample(metrics, "eventbot_deliveries_total", kind="reminder", outcome="sent") == 3
+        assert sample(metrics, "eventbot_fanout_backlog") == 0
     finally:
         reminders.scheduler.shutdown(wait=False)
 

@@ -18,6 +18,7 @@ from scheduler.announcements import Announcements
 from scheduler.fanout import FanOut
 from scheduler.limiter import RateLimiter
 from scheduler.reminders import Reminders
+from tests.bot.test_metrics import sample
 from tests.conftest import DATA
 from tests.fakes import updates
 from tests.fakes.telegram_api import Call, FakeBotApi
@@ -152,6 +153,9 @@ async def test_reload_rejects_a_bad_file_and_keeps_the_programme(organised: Orga
     assert "ma błędy (1)" in text and "event.yaml:" in text and "zostaje poprzedni program" in text
     [answer] = await bot.say(updates.message(GUEST, "kiedy jest wizyta na Kozłówce?"), GUEST)
     assert "15:00–16:30" in parse_telegram_html(answer.text)
+    metrics = organised.operations.metrics.exposition()
+    assert sample(metrics, "eventbot_programme_reloads_total", result="failed") == 1
+    assert sample(metrics, "eventbot_programme_reloads_total", result="ok") == 0
 
 
 async def test_reload_applies_changes_and_tells_who_planned_them(organised: Organised) -> None:
@@ -178,6 +182,8 @@ async def test_reload_applies_changes_and_tells_who_planned_them(organised: Orga
     # Reloading the same file again tells nobody twice.
     [again] = await bot.say(updates.message(ADMIN, "/przeladuj"), ADMIN)
     assert "Zmiany w programie: 0" in parse_telegram_html(again.text)
+    metrics = organised.operations.metrics.exposition()
+    assert sample(metrics, "eventbot_programme_reloads_total", result="ok") == 2
 
 
 async def test_preview_counts_messenger_people_outside_the_24_hour_window(organised: Organised) -> None:
