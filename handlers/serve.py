@@ -23,8 +23,10 @@ from bot.config import OFFICIAL_TELEGRAM_URL, ConfigError, Settings
 from bot.conversation import Conversation
 from bot.formats.merging import programme_url
 from bot.logs import one_line
+from bot.metrics import Metrics
 from bot.reply import Reply
 from bot.store.store import DatabaseUnavailable, Person, Store
+from handlers.health import Health
 from handlers.messenger.app import Messenger, build_messenger, reminder_notes, skips_silent_people
 from handlers.messenger.sender import CHANNEL as MESSENGER
 from handlers.operations import Operations
@@ -41,6 +43,7 @@ from handlers.telegram.replies import Replier
 from handlers.telegram.startup import WebhookRefused, start_telegram, stop_telegram
 from handlers.web import TelegramGate, web_server
 from scheduler.announcements import Announcements
+from scheduler.leadership import Leadership
 from scheduler.limiter import RateLimiter
 from scheduler.notifier import ChannelNotifier, FloodWait, Notifier, Outcome
 from scheduler.poller import DEFAULT_MINUTES, Poller
@@ -219,7 +222,10 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     except DatabaseUnavailable as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from None
     current = CurrentAssistant(assistant)
-    conversation = Conversation(current, store, reminder_notes=reminder_notes(settings))
+    metrics = Metrics()  # this process's own registry, served at /metrics
+    leadership = Leadership(metrics)
+    health = Health(store, current, leadership, metrics)
+    conversation = Conversation(current, store, reminder_notes=reminder_notes(settings), metrics=metrics)
     operations = Operations(
         data_path or settings.bot_data,
         store,
@@ -227,6 +233,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         swap=current.swap,
         messenger_window=skips_silent_people(settings),
         data_max_bytes=settings.data_max_bytes,
+        metrics=metrics,
     )
     operations.poller = live_programme(operations, settings)
     channels: dict[str, Notifier] = {}
@@ -237,15 +244,20 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     fanout_bot = None
     if settings.telegram_configured:
         application = build_application(
-            settings, assistant, with_updater=not webhook, conversation=conversation, operations=operations
+            settings,
+            assistant,
+            with_updater=not webhook,
+            conversation=conversation,
+            operations=operations,
+            metrics=metrics,
         )
         replier: Replier = application.bot_data["replier"]
         current.followers.append(lambda new: setattr(replier, "assistant", new))
-        fanout_bot = fanout_telegram_bot(settings)
+        fanout_bot = fanout_telegram_bot(settings, metrics)
         channels[TELEGRAM] = Connecting(TelegramNotifier(fanout_bot, replier), telegram_ready)
     messenger: Messenger | None = None
     if settings.messenger_configured:
-        messenger = build_messenger(settings, current, conversation, operations)
+        messenger = build_messenger(settings, current, conversation, operations, metrics)
         channels[MESSENGER] = messenger.notifier
 
     reminders = Reminders(
@@ -255,6 +267,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         assistant.clock,
         RateLimiter(rate=settings.bot_send_rate),
         stale_after=timedelta(seconds=settings.bot_claim_timeout),
+        metrics=metrics,
     )
     operations.reminders = reminders
     operations.fanout = reminders.fanout
@@ -264,6 +277,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
 
     def start_reminders() -> None:
         reminders.scheduler.start()
+        leadership.held = True
         reminders.rebuild()
         assert operations.announcements is not None
         # An announcement a crash cut short goes on to whoever has not had it yet.
@@ -274,6 +288,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     def stop_reminders() -> None:
         if reminders.scheduler.running:
             reminders.scheduler.shutdown(wait=False)
+        leadership.held = False
 
     async def telegram_up(stop: asyncio.Event) -> None:
         assert application is not None
@@ -291,6 +306,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         stop_on_signals(stop)
         async with contextlib.AsyncExitStack() as stack:
             stack.push_async_callback(store.close)
+            probes = await _health_server(stack, settings, health, stop)
             await _open_database(store, settings, stop)
             routes: list[BaseRoute] = []
             if application is not None and webhook:
@@ -299,9 +315,9 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
                 await messenger.start()  # no network yet: Meta is first called to answer someone
                 stack.push_async_callback(messenger.stop)
                 routes += messenger.routes
-            serving = None
+            serving = probes
             if routes:
-                server = web_server(routes, settings.bot_host, settings.bot_port)
+                server = web_server(routes, settings.bot_host, settings.bot_port, health)
                 serving = await stack.enter_async_context(server)
             start_reminders()
             stack.callback(stop_reminders)
@@ -336,14 +352,41 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         pass  # Ctrl+C or SIGTERM while waiting for the database: nothing to clean up beyond it
 
 
+async def _health_server(
+    stack: contextlib.AsyncExitStack, settings: Settings, health: Health, stop: asyncio.Event
+) -> asyncio.Task[None] | None:
+    """`/healthz`, `/readyz` and `/metrics` on BOT_HEALTH_PORT when it is set (and is not the
+    webhooks' port, which serves them anyway); started before the database is waited for, so an
+    orchestrator sees a live process that is not ready yet."""
+    port = separate_health_port(settings)
+    if port is None:
+        return None
+    server = web_server([], settings.bot_host, port, health, setting="BOT_HEALTH_PORT")
+    serving = await stack.enter_async_context(server)
+    # uvicorn takes SIGINT/SIGTERM while it serves: its end is the bot's end, also at start.
+    serving.add_done_callback(lambda _: stop.set())
+    logger.info("health and metrics on %s:%s", settings.bot_host, port)
+    return serving
+
+
+def separate_health_port(settings: Settings) -> int | None:
+    """BOT_HEALTH_PORT, unless unset or the port the webhooks' server (with the probes) has anyway."""
+    port = settings.bot_health_port
+    webhooks = settings.telegram_webhook_url is not None or settings.messenger_configured
+    if port is None or (webhooks and port == settings.bot_port):
+        return None
+    return port
+
+
 def live_programme(operations: Operations, settings: Settings) -> Poller | None:
     """A poll of the programme's source when the data file takes it from a URL (`programme.source`)."""
     found = programme_url(operations.data_path, settings.data_max_bytes)
     if found is None:
         return None
     url, minutes = found
-    logger.info("programme from %s, polled every %g min", url, minutes or DEFAULT_MINUTES)
-    return Poller(url, operations.apply_source, minutes or DEFAULT_MINUTES, settings.data_max_bytes)
+    minutes = minutes or DEFAULT_MINUTES
+    logger.info("programme from %s, polled every %g min", url, minutes)
+    return Poller(url, operations.apply_source, minutes, settings.data_max_bytes, metrics=operations.metrics)
 
 
 def _rejected_token(settings: Settings) -> str:
@@ -363,4 +406,6 @@ def _describe(settings: Settings) -> list[str]:
         described.append("Messenger (webhook)")
     if settings.messenger_configured or settings.telegram_webhook_url:
         described.append(f"web server on {settings.bot_host}:{settings.bot_port}")
+    if (port := separate_health_port(settings)) is not None:
+        described.append(f"health and metrics on {settings.bot_host}:{port}")
     return described
