@@ -197,7 +197,11 @@ class Assistant:
             analysis = replace(analysis, lemmas=analysis.lemmas | {ORIGIN_CUE})
         entities = self._prefer_sessions(self.entities.find(analysis.lemmas), analysis)
         when = parse_time_query(
-            _without_named_numbers(analysis, entities, self.entities), now, self.event_days, self._today(now)
+            _without_named_numbers(analysis, entities, self.entities),
+            now,
+            self.event_days,
+            self._today(now),
+            self.conference.event.day_starts_at,
         )
         faq_entry, faq_score = self._faq(analysis)
         return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry

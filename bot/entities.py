@@ -116,6 +116,13 @@ def alias_words(
     return tuple(result), frozenset(raw)
 
 
+@lru_cache(maxsize=4096)
+def _polish_keys(word: str) -> AliasWord:
+    """A glossary word's lemma keys, of every part of speech: "testowanie" is also "testować",
+    the lemma "testowaniu" has in a question."""
+    return frozenset({fold(word), *(lemma_key(lemma) for lemma in analyse_lemmas(word))})
+
+
 class EntityIndex:
     def __init__(self, conference: Conference) -> None:
         self.vocabulary: set[str] = set()
@@ -218,7 +225,7 @@ class EntityIndex:
         for s in conference.sessions:
             # A foreign title answers to the Polish words for its words too ("pralki": "washing
             # machines"), so international programmes can be asked about in Polish.
-            polish = (w for p in polish_words(s.title) for w in alias_words(p)[0])
+            polish = (_polish_keys(p) for p in polish_words(s.title) if fold(p) not in _STOP)
             words_of = [*alias_words(s.title)[0], *polish]
             for part in words_of:
                 for key in part:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -289,6 +289,13 @@ def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
     return time(hour.hour + 12, hour.minute)
 
 
+# Words that say when, whatever the time parser made of them: never what a session is about.
+TIME_WORDS = frozenset(
+    (*_RELATIVE_DAY, *_WEEKDAY, *_HOUR_WORDS, *_MONTHS, *(w for w in _ORDINAL_DAY if not w.isdigit()))
+) | frozenset(
+    """rano rankiem wieczor wieczorem wieczorny noc nocy noca nocna nocny poludnie poludniu
+    popoludnie popoludniu przedpoludnie przedpoludniem polnoc godzina godzinie godz""".split()
+)
 _DAY_WORDS = tuple(w for w in (*_RELATIVE_DAY, *_WEEKDAY, *_ORDINAL_DAY, *_MONTHS) if len(w) >= 5)
 
 
@@ -301,12 +308,50 @@ def _correct(token: str) -> str:
     return found[0] if found else token
 
 
+# "w nocy z 29 na 30.12", "w nocy z 1 na 2 sierpnia": the night belongs to its first day, as
+# "w nocy z piątku na sobotę" does — and the second number is no hour.
+_NIGHT_BETWEEN = re.compile(
+    r"\bw nocy z (\d{1,2})(?:\.(\d{1,2}))? na (\d{1,2})(?:\.(\d{1,2})|\s+(" + "|".join(_MONTHS) + r"))\b"
+)
+
+
+def _night_of_first_day(match: re.Match[str]) -> str:
+    month = int(match.group(2) or match.group(4) or 0) or _MONTHS[match.group(5)]
+    if not 1 <= month <= 12 or not 1 <= int(match.group(1)) <= 31:
+        return match.group(0)
+    return f"w nocy {int(match.group(1))} {MONTHS_GEN[month - 1]}"
+
+
 def parse_time_query(
-    folded: str, now: datetime, event_days: Sequence[date], today: date | None = None
+    folded: str,
+    now: datetime,
+    event_days: Sequence[date],
+    today: date | None = None,
+    day_starts_at: time = time(0),
 ) -> TimeQuery | None:
     """Read the time a folded question asks about, or None if it names no time. `today`: the
-    programme day "dziś" and "jutro" count from (at 02:00 of a festival night, the evening's)."""
+    programme day "dziś" and "jutro" count from (at 02:00 of a festival night, the evening's);
+    `day_starts_at`: the hour programme days change at (06:00 when nights belong to the evening)."""
+    found = _parse(folded, now, event_days, today)
+    # "w nocy z piątku na sobotę o 1": the first day's night. Where programme days change at
+    # midnight, its 01:00 is the second day's.
+    if (
+        found is not None
+        and found.day is not None
+        and found.moment is not None
+        and day_starts_at <= found.moment < time(12)
+        and _NIGHT_FROM_TO.search(folded)
+    ):
+        return replace(found, day=found.day + timedelta(days=1))
+    return found
+
+
+_NIGHT_FROM_TO = re.compile(r"\bw nocy ze? \w+ na \w+")
+
+
+def _parse(folded: str, now: datetime, event_days: Sequence[date], today: date | None) -> TimeQuery | None:
     folded = " ".join(_correct(token) for token in _GREETINGS.sub(" ", folded).split())
+    folded = _NIGHT_BETWEEN.sub(_night_of_first_day, folded)
     folded = _dates_in_words(folded, event_days)
     duration = _find_duration(folded)
     if duration is not None:

@@ -10,7 +10,7 @@ from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, title_numbe
 from bot.intents import Classification, Intent, cue_vocabulary
 from bot.lexicon import lemma_key
 from bot.model import Kind, Place, Room, Session, Speaker, Track
-from bot.timeexpr import TimeQuery
+from bot.timeexpr import TIME_WORDS, TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
 
 # What is asked, read on the folded question (Polish first, plain English too).
@@ -129,7 +129,7 @@ def _topic(
     aligned = len(folded) == len(analysis.tokens)
     event = {i for i, w in enumerate(folded) if _EVENT.match(w)} if aligned else set()
     for i, (token, keys) in enumerate(zip(analysis.tokens, analysis.words, strict=False)):
-        if _EVENT.match(token) or event & {i - 1, i, i + 1}:
+        if _EVENT.match(token) or event & {i - 1, i, i + 1} or (when is not None and token in TIME_WORDS):
             continue
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
             strong.extend(frozenset({part}) for part in re.split(r"[.:]", token))
@@ -334,6 +334,9 @@ def read_frame(
             named is None
             and (strongest >= session.evidence or (kind is not None and session.consumed <= kind.consumed))
         ):
+            edge = _kind_edge(kind, room, track, when, ask, folded, index)
+            if edge is not None:
+                return _listing(when, now, None, None, None, (edge,), folded)
             return _listing(when, now, room, kind, track, folded=folded)
 
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
@@ -362,6 +365,28 @@ def _thing(match: EntityMatch) -> Session | Speaker:
     target = match.entity.target
     assert isinstance(target, Session | Speaker)
     return target
+
+
+def _kind_edge(
+    kind: EntityMatch | None,
+    room: EntityMatch | None,
+    track: EntityMatch | None,
+    when: TimeQuery | None,
+    ask: Ask,
+    folded: str,
+    index: EntityIndex,
+) -> Session | None:
+    """ "kto prowadzi ceremonię zamknięcia?": of a kind's sessions, the last one (or the first,
+    "otwarcia") — one thing asked about, by the words for the programme's edges."""
+    if kind is None or room is not None or track is not None or when is not None or ask not in _ONE_THING:
+        return None
+    ends, starts = bool(_END.search(folded)), bool(_START.search(folded))
+    if ends == starts:
+        return None
+    of_kind = index.sessions_of(_target(kind, Kind).id)  # type: ignore[union-attr]
+    if len(of_kind) < 2:
+        return None
+    return max(of_kind, key=lambda s: s.end) if ends else min(of_kind, key=lambda s: s.start)
 
 
 def _anchor(

@@ -156,3 +156,22 @@ def test_the_night_runs_into_the_small_hours(text: str) -> None:
 def test_after_and_before_an_hour_are_windows(text: str, window: tuple[time, time]) -> None:
     query = parse_festival(text)
     assert query is not None and query.window == window
+
+
+@pytest.mark.parametrize(
+    ("text", "starts", "day"),
+    [
+        # Days changing at midnight: the night's 01:00 is the second day's.
+        ("w nocy z 29 na 30.11 o 1", time(0), THU),
+        ("w nocy z 29 na 30 listopada o 1", time(0), THU),
+        ("w nocy ze środy na czwartek o 1", time(0), THU),
+        # Days changing at 06:00: 01:00 belongs to the first (programme) day.
+        ("w nocy z 29 na 30.11 o 1", time(6), WED),
+        ("w nocy ze środy na czwartek o 1", time(6), WED),
+    ],
+)
+def test_a_night_from_one_day_to_the_next(text: str, starts: time, day: date) -> None:
+    """The second number of "z 29 na 30.11" is no hour, and the night is the first day's."""
+    assert parse_time_query(fold_keep_times(text), NOW, DAYS, day_starts_at=starts) == TimeQuery(
+        day=day, moment=time(1)
+    )
