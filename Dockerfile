@@ -13,12 +13,14 @@ RUN /opt/venv/bin/python -c "import morfeusz2; assert morfeusz2.Morfeusz(generat
 
 FROM python:3.11-slim
 # The web server listens on every interface of the container (Caddy or the host reach it there);
-# the default SQLite database goes to the volume, not the image.
+# /healthz, /readyz and /metrics also on a port of their own, which long polling needs and which
+# keeps /metrics off the webhooks' port; the default SQLite database goes to the volume.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     BOT_HOST=0.0.0.0 \
     BOT_PORT=8080 \
+    BOT_HEALTH_PORT=9090 \
     DATABASE_URL=sqlite+aiosqlite:////var/lib/eventbot/bot.db
 RUN groupadd --system --gid 10001 eventbot \
     && useradd --system --uid 10001 --gid eventbot --home-dir /var/lib/eventbot --create-home \
@@ -35,8 +37,8 @@ COPY --chown=eventbot:eventbot data/ data/
 RUN python -m compileall -q bot handlers scheduler
 USER eventbot
 VOLUME ["/var/lib/eventbot"]
-EXPOSE 8080
-# /healthz is served on BOT_PORT in webhook mode (with long polling alone there is no web server).
+EXPOSE 8080 9090
+# Asks /healthz on BOT_HEALTH_PORT (else BOT_PORT), so it works with long polling and webhooks alike.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
     CMD ["python", "deploy/healthcheck.py"]
 STOPSIGNAL SIGTERM
