@@ -40,6 +40,7 @@ from bot.understanding import Frame, read_frame
 from bot.understanding.answering import compose
 from bot.understanding.english import LINE as ENGLISH_LINE
 from bot.understanding.english import to_polish
+from bot.understanding.frame import Topic
 
 _WHEN_WHERE = (
     "kiedy",
@@ -151,6 +152,11 @@ def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch], inde
     }:
         folded = re.sub(rf"(?<!\S){re.escape(token)}(?!\S)", " ", folded)
     return folded
+
+
+def _weak(intent: Intent, frame: Frame) -> bool:
+    """An answer that named nothing in full: a fallback, help, or sessions found by a title word."""
+    return intent in (Intent.FALLBACK, Intent.HELP) or bool(frame.sessions) or frame.topic is Topic.CHOICE
 
 
 class Assistant:
@@ -273,12 +279,15 @@ class Assistant:
         if english is not None:
             text = english
         out, intent, decision, frame = self._read_and_answer(text, now)
-        if intent in (Intent.FALLBACK, Intent.HELP) and english is None:
-            # English the phrase rules do not cover, read word by word once it failed as written.
+        if english is None and _weak(intent, frame):
+            # English the phrase rules do not cover, read word by word — unless, as written, it
+            # named something in full: titles are English too ("kto prowadzi What You Hack…?").
             glossed = to_polish(text, gloss=True)
             if glossed is not None:
-                english, text = glossed, glossed
-                out, intent, decision, frame = self._read_and_answer(text, now)
+                answered = self._read_and_answer(glossed, now)
+                if answered[1] not in (Intent.FALLBACK, Intent.HELP):
+                    english, text = glossed, glossed
+                    out, intent, decision, frame = answered
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
         if english is not None:
@@ -289,7 +298,7 @@ class Assistant:
         self, text: str, now: datetime
     ) -> tuple[ReplyBuilder, Intent, Classification, Frame]:
         analysis, when, entities, decision, faq_entry = self.understand(text, now)
-        frame = read_frame(analysis, when, entities, decision, self.entities)
+        frame = read_frame(analysis, when, entities, decision, self.entities, faq_entry)
         composed = compose(frame, self.conference, now)
         if composed is None:
             return self._answer(decision, analysis, when, faq_entry, now), frame.intent, decision, frame

@@ -4,12 +4,12 @@ time, sessions around a named one, when the event starts or ends, and "which one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.details import answer_place, answer_session
 from bot.intents import Intent
 from bot.model import Conference, Kind, Session, Speaker
-from bot.polish import at_time, format_time, plural, until_time, when_phrase
+from bot.polish import at_time, format_time, on_day, plural, until_time, when_phrase
 from bot.programme import day_heading, resolve_days, session_line, session_when
 from bot.reply import Location, ReplyBuilder, bold
 from bot.text import fold
@@ -323,15 +323,19 @@ def answer_event_span(conference: Conference) -> ReplyBuilder:
     """ "Festiwal trwa 2 dni: od piątku, 1 sierpnia, 16:00 do soboty, 2 sierpnia, 00:30 w nocy"."""
     out = ReplyBuilder()
     noun = conference.noun
-    days = len(conference.days)
     lasts = noun.agree("trwa", "trwa", "trwa", "trwają")
     # The programme days the first and last moments belong to: a 00:30 end is Saturday's night.
     first = min(conference.sessions, key=lambda s: s.start)
     last = max(conference.sessions, key=lambda s: s.end)
+    # Calendar days from the first to the last: a day without a programme between them counts too.
+    days = (last.day - first.day).days + 1
+    held = {day.date for day in conference.days}
+    empty = [first.day + timedelta(days=i) for i in range(days) if first.day + timedelta(days=i) not in held]
+    gap = f" ({' ani '.join(on_day(day) for day in empty)}, nie ma programu)" if empty else ""
     out.line(
         f"{noun.title} „{conference.event.label}” {lasts} {days} {plural(days, 'dzień', 'dni', 'dni')}: "
         f"zaczyna się {when_phrase(first.day, first.start)}, "
-        f"a kończy {when_phrase(last.day, last.end)}."
+        f"a kończy {when_phrase(last.day, last.end)}{gap}."
     )
     out.suggest("Program", "harmonogram")
     return out

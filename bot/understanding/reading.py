@@ -9,7 +9,8 @@ from bot.analysis import Analysis
 from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, title_numbers
 from bot.intents import Classification, Intent, cue_vocabulary
 from bot.lexicon import lemma_key
-from bot.model import Kind, Place, Room, Session, Speaker, Track
+from bot.model import FaqEntry, Kind, Place, Room, Session, Speaker, Track
+from bot.text import fold
 from bot.timeexpr import TIME_WORDS, TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
 
@@ -90,6 +91,9 @@ _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("liczbie uczestników", r"\bile (?:osob|ludzi|uczestnik\w*)\b"),
     )
 )
+
+
+_PARKING = re.compile(r"\bparking\w*|\b(?:za)?parkowa\w*")
 
 
 def _ask(folded: str) -> Ask:
@@ -177,6 +181,7 @@ def read_frame(
     entities: list[EntityMatch],
     decision: Classification,
     index: EntityIndex,
+    faq: FaqEntry | None = None,
 ) -> Frame:
     folded = analysis.folded
     ask = _ask(folded)
@@ -184,6 +189,13 @@ def read_frame(
     general = Frame(Topic.GENERAL, ask, decision.intent, when, now)
     if decision.intent in (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.REMINDERS, Intent.CONTACT):
         return general
+    # "ile kosztuje nocleg?": an FAQ entry about the price of taking part shares a word with it, but
+    # says nothing of the night's lodging — that is what is not known.
+    if decision.intent is Intent.FAQ and faq is not None:
+        said = fold(" ".join((faq.question, faq.answer, *faq.keywords)))
+        for phrase, pattern in _PRACTICAL:
+            if pattern.search(folded) and not pattern.search(said):
+                return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
 
     # A name the question has as written beats one it only resembles ("Kire" is not "Kira").
     typed = frozenset(analysis.tokens)
@@ -264,9 +276,9 @@ def read_frame(
     # asked about listed things ("na jakie wizyty mogę się zapisać?"), the list answers it.
     practical_first = decision.intent in (*_VAGUE, Intent.SESSION, Intent.VISIT) and kind is None
     if practical_first and (session is None or session.score < FULL) and not _ABOUT.search(folded):
-        for phrase, pattern in _PRACTICAL:
-            if pattern.search(folded) and not _first(entities, EntityKind.PLACE):
-                return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
+        missing = _missing(folded, decision)
+        if missing is not None and not _first(entities, EntityKind.PLACE):
+            return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=missing)
 
     # What sessions are about, by the words of their titles: "coś o Django?", "warsztat o pandas".
     # Several sessions on one topic are listed, rather than one of them picked.
@@ -355,10 +367,17 @@ def read_frame(
     # Asked about listed things ("na jakie wizyty mogę się zapisać?"), the list is the answer.
     vague = decision.intent in _VAGUE
     if vague and not [m for m in others if m.score >= FULL]:
-        for phrase, pattern in _PRACTICAL:
-            if pattern.search(folded):
-                return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=phrase)
+        missing = _missing(folded, decision)
+        if missing is not None:
+            return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=missing)
     return general
+
+
+def _missing(folded: str, decision: Classification) -> str | None:
+    """The practical matter a question asks about, which the data does not hold."""
+    if decision.intent is Intent.VENUE and _PARKING.search(folded):
+        return None  # "gdzie zaparkować i ile to kosztuje?": the venue's parking says what it costs
+    return next((phrase for phrase, pattern in _PRACTICAL if pattern.search(folded)), None)
 
 
 def _thing(match: EntityMatch) -> Session | Speaker:
