@@ -56,10 +56,17 @@ def said(where: str, reply: Reply) -> Said:
 SETS = {  # the question sets and the events they were written for (used as inputs only)
     "devset.yaml": ROOT / "data" / "miejsca-otwarte-2023.yaml",
     "heldout.yaml": ROOT / "data" / "miejsca-otwarte-2023.yaml",
-    "frames_heldout_miejsca.yaml": ROOT / "data" / "miejsca-otwarte-2023.yaml",
-    "frames_heldout_39c3.yaml": ROOT / "data" / "39c3-2025.yaml",
-    "frames_heldout_pyconfr.yaml": ROOT / "data" / "pyconfr-2024.yaml",
-    "frames_heldout_festival.yaml": FESTIVAL,
+    **{
+        f"frames_{kind}_{name}.yaml": path
+        for kind in ("dev", "dev2", "dev3", "heldout")
+        for name, path in (
+            ("miejsca", ROOT / "data" / "miejsca-otwarte-2023.yaml"),
+            ("39c3", ROOT / "data" / "39c3-2025.yaml"),
+            ("pyconfr", ROOT / "data" / "pyconfr-2024.yaml"),
+            ("festival", FESTIVAL),
+        )
+        if (ROOT / "tests" / "nlu" / f"frames_{kind}_{name}.yaml").exists()
+    },
 }
 
 

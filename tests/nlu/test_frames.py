@@ -12,8 +12,12 @@ from bot.loading import load_conference
 from tests.nlu.frames import HERE, SETS, by_class, evaluate, load
 from tests.nlu.test_question_sets import REPORT
 
-HELDOUT_FLOORS = {"39c3": 0.86, "pyconfr": 0.9, "festival": 0.91, "miejsca": 0.96}
-DEV_FLOORS = {"39c3": 0.98, "pyconfr": 0.97, "festival": 0.98, "miejsca": 0.98}  # target 97 %
+HELDOUT_FLOORS = {"39c3": 0.88, "pyconfr": 0.95, "festival": 0.92, "miejsca": 0.98}
+# Dev sets, each written by someone who had not seen the code, one after the other (target 97 %).
+DEV_FLOORS = {
+    "dev": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97, "miejsca": 0.97},
+    "dev2": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97, "miejsca": 0.97},
+}
 
 
 def _scored(name: str, kind: str) -> tuple[float, list[str]]:
@@ -31,7 +35,9 @@ def test_heldout_frames(name: str) -> None:
     assert score >= HELDOUT_FLOORS[name]
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
-def test_dev_frames(name: str) -> None:
-    score, misses = _scored(name, "dev")
-    assert score >= DEV_FLOORS[name], misses
+@pytest.mark.parametrize(
+    ("kind", "name"), [(k, n) for k, floors in DEV_FLOORS.items() for n in sorted(floors)]
+)
+def test_dev_frames(kind: str, name: str) -> None:
+    score, misses = _scored(name, kind)
+    assert score >= DEV_FLOORS[kind][name], misses
