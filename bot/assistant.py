@@ -10,22 +10,17 @@ from enum import StrEnum
 from bot import texts
 from bot.analysis import NUMBERS, Analysis, analyse
 from bot.clock import Clock
-from bot.details import answer_place, answer_session
+from bot.details import answer_session
 from bot.entities import EntityIndex, EntityKind, EntityMatch, alias_words, title_numbers
 from bot.info import (
-    answer_about_event,
     answer_contact,
-    answer_faq,
-    answer_organisation,
-    answer_organisers,
     answer_venue,
 )
 from bot.intents import Classification, Intent, classify, cue_vocabulary
 from bot.lexicon import Lexicon
-from bot.model import Conference, FaqEntry, Organisation, Place, Role, Session
+from bot.model import Conference, FaqEntry, Organisation, Place
 from bot.polish import counted, on_day, short_label
 from bot.programme import (
-    answer_at_time,
     answer_day,
     answer_next,
     answer_now,
@@ -301,7 +296,7 @@ class Assistant:
         frame = read_frame(analysis, when, entities, decision, self.entities, faq_entry)
         composed = compose(frame, self.conference, now)
         if composed is None:
-            return self._answer(decision, analysis, when, faq_entry, now), frame.intent, decision, frame
+            return self._dialogue(frame, analysis), frame.intent, decision, frame
         return *composed, decision, frame
 
     # Direct answers for channel commands and buttons: no understanding needed, same texts.
@@ -328,7 +323,7 @@ class Assistant:
         return answer_session(self.conference, session, self.clock.now()).build()
 
     def reply_venue(self) -> Reply:
-        return answer_venue(self.conference, analyse("", self.lexicon)).build()
+        return answer_venue(self.conference).build()
 
     def reply_contact(self) -> Reply:
         return answer_contact(self.conference).build()
@@ -350,61 +345,18 @@ class Assistant:
         out = ReplyBuilder().line(texts.greeting(self.conference))
         return self._suggest_basics(out.line(texts.greeting_more(self.conference)))
 
-    def _answer(
-        self,
-        decision: Classification,
-        analysis: Analysis,
-        when: TimeQuery | None,
-        faq_entry: FaqEntry | None,
-        now: datetime,
-    ) -> ReplyBuilder:
-        conference = self.conference
-        intent = decision.intent
-        target = decision.entity.entity.target if decision.entity else None
-        if intent is Intent.NOW:
-            return answer_now(conference, now)
-        if intent is Intent.NEXT:
-            return answer_next(conference, now)
-        if intent is Intent.AT_TIME and when is not None:
-            return answer_at_time(conference, when, now)
-        if intent in (Intent.DAY_PROGRAMME, Intent.AT_TIME):
-            return answer_day(conference, when, now)
-        if intent is Intent.VISITS:
-            return answer_visits(conference, now)
-        if intent in (Intent.VISIT, Intent.SESSION):
-            if isinstance(target, Session):
-                return answer_session(conference, target, now)
-            if isinstance(target, Place):
-                return answer_place(conference, target, now)
-            return answer_visits(conference, now)
-        if intent is Intent.VENUE:
-            return answer_venue(conference, analysis)
-        if intent is Intent.CONTACT:
-            return answer_contact(conference)
-        if intent is Intent.ORGANISERS:
-            return answer_organisers(conference)
-        if intent is Intent.ABOUT_EVENT:
-            return answer_about_event(conference)
-        if intent in (Intent.ORGANISATION, Intent.ABOUT_ORGANISER):
-            organisation = target if isinstance(target, Organisation) else self._main_organiser()
-            if organisation is not None:
-                return answer_organisation(conference, organisation)
-            return answer_organisers(conference)
-        if intent is Intent.FAQ and faq_entry is not None:
-            return answer_faq(faq_entry)
-        if intent is Intent.REMINDERS:
+    def _dialogue(self, frame: Frame, analysis: Analysis) -> ReplyBuilder:
+        """The conversation's own acts, which no event data answers: greetings, thanks, help,
+        reminder settings, and "I am not sure" with what can be asked."""
+        if frame.intent is Intent.REMINDERS:
             return self._reminders(analysis)
-        if intent is Intent.HELP:
+        if frame.intent is Intent.HELP:
             return self._help()
-        if intent is Intent.GREETING:
+        if frame.intent is Intent.GREETING:
             return self._welcome()
-        if intent is Intent.THANKS:
+        if frame.intent is Intent.THANKS:
             return self._suggest_basics(ReplyBuilder().line(texts.THANKS))
         return self._fallback_builder(texts.FALLBACK)
-
-    def _main_organiser(self) -> Organisation | None:
-        found = self.conference.organisations_with(Role.ORGANISER)
-        return found[0] if found else None
 
     def _reminders(self, analysis: Analysis) -> ReplyBuilder:
         request = parse_reminder_request(analysis)

@@ -27,6 +27,7 @@ from bot.model import (
     Kind,
     Organisation,
     Place,
+    Role,
     Room,
     Session,
     Speaker,
@@ -126,6 +127,8 @@ def _polish_keys(word: str) -> AliasWord:
 class EntityIndex:
     def __init__(self, conference: Conference) -> None:
         self.vocabulary: set[str] = set()
+        organisers = conference.organisations_with(Role.ORGANISER)
+        self.main_organiser: Organisation | None = organisers[0] if organisers else None
         entities = [
             self._entity(
                 EntityKind.EVENT, conference.event, [conference.event.name, conference.event.short_name]

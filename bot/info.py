@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot import texts
 from bot.analysis import Analysis
 from bot.details import coordinates
@@ -108,12 +110,12 @@ def _address_lines(out: ReplyBuilder, conference: Conference) -> None:
         out.line(texts.UNKNOWN_ADDRESS)  # a programme export names the venue only
 
 
-def answer_venue(conference: Conference, analysis: Analysis) -> ReplyBuilder:
+def answer_venue(conference: Conference, topics: Sequence[str] = ()) -> ReplyBuilder:
+    """Where the event is; `topics` (venue_topics of the question): the ways asked about."""
     venue = conference.venue
     out = ReplyBuilder()
     out.line(bold(venue.name))
     _address_lines(out, conference)
-    topics = venue_topics(analysis)
     before = len(out.lines)
     for topic in topics:
         direction = venue.direction(topic)

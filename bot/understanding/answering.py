@@ -7,10 +7,28 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.details import answer_place, answer_session
+from bot.info import (
+    answer_about_event,
+    answer_contact,
+    answer_faq,
+    answer_organisation,
+    answer_organisers,
+    answer_venue,
+)
 from bot.intents import Intent
-from bot.model import Conference, Kind, Session, Speaker
+from bot.model import Conference, Kind, Organisation, Place, Session, Speaker
 from bot.polish import at_time, format_time, on_day, plural, until_time, when_phrase
-from bot.programme import day_heading, resolve_days, session_line, session_when
+from bot.programme import (
+    answer_at_time,
+    answer_day,
+    answer_next,
+    answer_now,
+    answer_visits,
+    day_heading,
+    resolve_days,
+    session_line,
+    session_when,
+)
 from bot.reply import Location, ReplyBuilder, bold
 from bot.text import fold
 from bot.timeexpr import TimeQuery
@@ -23,7 +41,11 @@ Composed = tuple[ReplyBuilder, Intent]  # the answer, and the kind of answer it 
 
 
 def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | None:
-    """The answer for a frame, or None when a general answer (bot/assistant.py) covers it."""
+    """The answer for a frame from the event's data; None for the conversation's own acts
+    (greetings, thanks, help, reminder settings, "I don't know"), which the assistant answers."""
+    general = _general(frame, conference, now)
+    if general is not None:
+        return general, frame.intent
     if frame.topic is Topic.SPEAKER and frame.speaker is not None:
         return answer_speaker(conference, frame.speaker, frame, now), frame.intent
     if frame.topic is Topic.LISTING:
@@ -44,6 +66,37 @@ def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | N
         return answer_event_span(conference), frame.intent
     if frame.topic is Topic.UNKNOWN:
         return answer_unknown(conference, frame)
+    return None
+
+
+def _general(frame: Frame, conference: Conference, now: datetime) -> ReplyBuilder | None:
+    topic, subject = frame.topic, frame.subject
+    if topic is Topic.NOW:
+        return answer_now(conference, now)
+    if topic is Topic.NEXT:
+        return answer_next(conference, now)
+    if topic is Topic.AT_TIME and frame.when is not None:
+        return answer_at_time(conference, frame.when, now)
+    if topic in (Topic.DAY, Topic.AT_TIME):
+        return answer_day(conference, frame.when, now)
+    if topic is Topic.VISITS:
+        return answer_visits(conference, now)
+    if topic is Topic.CARD and isinstance(subject, Session):
+        return answer_session(conference, subject, now)
+    if topic is Topic.CARD and isinstance(subject, Place):
+        return answer_place(conference, subject, now)
+    if topic is Topic.VENUE:
+        return answer_venue(conference, frame.venue_topics)
+    if topic is Topic.CONTACT:
+        return answer_contact(conference)
+    if topic is Topic.ORGANISERS:
+        return answer_organisers(conference)
+    if topic is Topic.EVENT:
+        return answer_about_event(conference)
+    if topic is Topic.ORGANISATION and isinstance(subject, Organisation):
+        return answer_organisation(conference, subject)
+    if topic is Topic.FAQ and frame.faq is not None:
+        return answer_faq(frame.faq)
     return None
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.intents import Intent
-from bot.model import Kind, Place, Room, Session, Speaker, Track
+from bot.model import FaqEntry, Kind, Organisation, Place, Room, Session, Speaker, Track
 from bot.timeexpr import TimeQuery
 
 
@@ -31,7 +31,7 @@ class Relation(StrEnum):
 
 
 class Topic(StrEnum):
-    """What the frame is about, when it is not one of the general answers."""
+    """What the frame is about, and so which answer it gets."""
 
     SPEAKER = "speaker"  # a person on the programme
     LISTING = "listing"  # sessions filtered by room, kind, track and time
@@ -43,7 +43,19 @@ class Topic(StrEnum):
     EVENT_SPAN = "event_span"  # how long the event lasts
     DAY_WHERE = "day_where"  # where a day's programme takes place ("gdzie jest konferencja w środę?")
     UNKNOWN = "unknown"  # something the data does not say (prices, sign-up, wi-fi…)
-    GENERAL = "general"  # the general answers (now, next, a day, a session's card, the venue…)
+    NOW = "now"  # what is on now, across the programme
+    NEXT = "next"  # what comes next
+    DAY = "day"  # a day's programme (or every day's)
+    AT_TIME = "at_time"  # what is on at an hour or in a window
+    VISITS = "visits"  # the sessions held elsewhere (visits, trips)
+    CARD = "card"  # one session's or place's details
+    VENUE = "venue"  # where the event is and how to get there
+    CONTACT = "contact"
+    ORGANISERS = "organisers"
+    EVENT = "event"  # what the event is
+    ORGANISATION = "organisation"  # one organisation (the main organiser when none is named)
+    FAQ = "faq"  # an entry of the event's own questions and answers
+    DIALOGUE = "dialogue"  # greetings, thanks, help, reminder settings, "I don't know": the conversation's
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +78,6 @@ class Frame:
     upcoming: bool = False  # "co dalej w sali X": what comes next there, not the whole list
     starting: bool = False  # "jakie wizyty zaczynają się o 15:30": starting then, not running
     at_venue: bool = False  # "co jest na Zabłociu po 12": at the main venue only
+    subject: Session | Place | Organisation | None = None  # for CARD and ORGANISATION
+    faq: FaqEntry | None = None  # for FAQ
+    venue_topics: tuple[str, ...] = ()  # for VENUE: what of the way is asked (parking, tram…)

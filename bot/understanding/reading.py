@@ -7,9 +7,10 @@ from typing import TypeVar
 
 from bot.analysis import Analysis
 from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, title_numbers
+from bot.info import venue_topics
 from bot.intents import Classification, Intent, cue_vocabulary
 from bot.lexicon import lemma_key
-from bot.model import FaqEntry, Kind, Place, Room, Session, Speaker, Track
+from bot.model import FaqEntry, Kind, Organisation, Place, Room, Session, Speaker, Track
 from bot.text import fold
 from bot.timeexpr import TIME_WORDS, TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
@@ -186,9 +187,8 @@ def read_frame(
     folded = analysis.folded
     ask = _ask(folded)
     now = bool(_NOW.search(folded))
-    general = Frame(Topic.GENERAL, ask, decision.intent, when, now)
     if decision.intent in (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.REMINDERS, Intent.CONTACT):
-        return general
+        return _general(analysis, when, now, ask, decision, index, faq)
     # "ile kosztuje nocleg?": an FAQ entry about the price of taking part shares a word with it, but
     # says nothing of the night's lodging — that is what is not known.
     if decision.intent is Intent.FAQ and faq is not None:
@@ -370,7 +370,59 @@ def read_frame(
         missing = _missing(folded, decision)
         if missing is not None:
             return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=missing)
-    return general
+    return _general(analysis, when, now, ask, decision, index, faq)
+
+
+# The answers a kind of question gets when nothing more particular was read.
+_GENERAL = {
+    Intent.NOW: Topic.NOW,
+    Intent.NEXT: Topic.NEXT,
+    Intent.DAY_PROGRAMME: Topic.DAY,
+    Intent.VISITS: Topic.VISITS,
+    Intent.VENUE: Topic.VENUE,
+    Intent.CONTACT: Topic.CONTACT,
+    Intent.ORGANISERS: Topic.ORGANISERS,
+    Intent.ABOUT_EVENT: Topic.EVENT,
+}
+
+
+def _general(
+    analysis: Analysis,
+    when: TimeQuery | None,
+    now: bool,
+    ask: Ask,
+    decision: Classification,
+    index: EntityIndex,
+    faq: FaqEntry | None,
+) -> Frame:
+    """The frame of a question no particular thing of the programme answers: the kind of question
+    says which general answer — now, next, a day, the venue, an organisation, an FAQ entry."""
+    intent = decision.intent
+    target = decision.entity.entity.target if decision.entity else None
+    if intent is Intent.AT_TIME:
+        topic = Topic.AT_TIME if when is not None else Topic.DAY
+        return Frame(topic, ask, intent, when, now)
+    if intent in (Intent.VISIT, Intent.SESSION):
+        if isinstance(target, Session | Place):
+            return Frame(Topic.CARD, ask, intent, when, now, subject=target)
+        return Frame(Topic.VISITS, ask, intent, when, now)
+    if intent in (Intent.ORGANISATION, Intent.ABOUT_ORGANISER):
+        organisation = target if isinstance(target, Organisation) else index.main_organiser
+        if organisation is None:
+            return Frame(Topic.ORGANISERS, ask, intent, when, now)
+        return Frame(Topic.ORGANISATION, ask, intent, when, now, subject=organisation)
+    if intent is Intent.FAQ and faq is not None:
+        return Frame(Topic.FAQ, ask, intent, when, now, faq=faq)
+    if intent is Intent.VENUE:
+        return Frame(Topic.VENUE, ask, intent, when, now, venue_topics=tuple(venue_topics(analysis)))
+    topic = _GENERAL.get(intent, Topic.DIALOGUE)
+    return Frame(topic, ask, intent if topic is not Topic.DIALOGUE else _dialogue(intent), when, now)
+
+
+def _dialogue(intent: Intent) -> Intent:
+    """Greetings, thanks, help and reminder settings keep their kind; anything else is a fallback."""
+    keep = (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.REMINDERS)
+    return intent if intent in keep else Intent.FALLBACK
 
 
 def _missing(folded: str, decision: Classification) -> str | None:

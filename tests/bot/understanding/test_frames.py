@@ -347,3 +347,97 @@ def test_a_starting_point_the_directions_name_asks_the_way() -> None:
     answer = assistant.ask("a z Pyrzowic?")
     assert answer.intent is Intent.VENUE and "autobusem do centrum Testowa" in answer.reply.plain_text
     assert assistant.ask("jaka pogoda w Testowie?").intent is not Intent.VENUE  # the city asks no way
+
+
+ABROAD = """\
+event: {id: t3, name: Test Days, kind: konferencja, timezone: Europe/Warsaw,
+        start_date: 2030-05-14, end_date: 2030-05-16, day_starts_at: "00:00"}
+venue: {name: Hall, city: Testowo, parking: {text: "Parking przy wejściu, 15 zł za dzień."}}
+speakers:
+  - {id: ada, name: Ada Lovelace}
+kinds:
+  - {id: plenary, name: ceremonia, plural: ceremonie, aliases: [otwarcie, zamknięcie, ceremony]}
+faq:
+  - {id: fee, question: Czy udział jest płatny?, answer: Udział jest bezpłatny., keywords: [płatny, kosztuje]}
+days:
+  - date: 2030-05-14
+    sessions:
+      - {id: a, title: Hacking washing machines, start: "10:00", end: "11:00", room: One}
+      - {id: b, title: Assemblée générale, start: "11:00", end: "12:00", room: One}
+      - {id: c, title: Databases for everyone, start: "12:00", end: "13:00", room: Two}
+      - {id: d, title: Databases at scale, start: "12:00", end: "13:00", room: One}
+      - {id: e, title: Opening ceremony, kind: plenary, start: "09:00", end: "09:30", room: One}
+  - date: 2030-05-16
+    sessions:
+      - {id: f, title: Closing ceremony, kind: plenary, start: "16:00", end: "16:30", room: One,
+         speakers: [ada]}
+"""
+
+
+@pytest.fixture(scope="module")
+def abroad() -> Assistant:
+    return assistant_at(parse_conference(ABROAD), "2030-05-13 12:00")
+
+
+def test_a_foreign_title_answers_to_polish_words(abroad: Assistant) -> None:
+    assert "10:00" in abroad.ask("kiedy jest wykład o hakowaniu pralek?").reply.plain_text
+    assert "Assemblée générale" in abroad.ask("kiedy walne zgromadzenie?").reply.plain_text
+
+
+def test_one_thing_asked_when_a_few_fit_is_which_one_with_times(abroad: Assistant) -> None:
+    answer = abroad.ask("o której jest wykład o bazach danych?")
+    assert answer.frame is not None and answer.frame.topic is Topic.CHOICE
+    text = answer.reply.plain_text
+    assert "Databases for everyone" in text and "Databases at scale" in text and "12:00" in text
+    # Asked of several ("kiedy są…"), they are listed.
+    assert abroad.ask("kiedy są wykłady o bazach danych?").frame.topic is Topic.LISTING  # type: ignore[union-attr]
+
+
+def test_a_session_a_topic_names_anchors_a_relation(abroad: Assistant) -> None:
+    answer = abroad.ask("co jest po tym o pralkach?")
+    assert answer.frame is not None and answer.frame.topic is Topic.RELATIVE
+    assert "Assemblée générale" in answer.reply.plain_text
+
+
+def test_a_kinds_last_one_for_the_closing(abroad: Assistant) -> None:
+    text = abroad.ask("kto prowadzi ceremonię zamknięcia?").reply.plain_text
+    assert "Ada Lovelace" in text and "Opening" not in text
+
+
+def test_the_events_length_in_calendar_days_with_the_gap(abroad: Assistant) -> None:
+    text = abroad.ask("ile dni trwa konferencja?").reply.plain_text
+    assert "3 dni" in text and "15 maja, nie ma programu" in text
+
+
+def test_an_faq_entry_does_not_answer_a_matter_it_does_not_speak_of(abroad: Assistant) -> None:
+    assert "bezpłatny" in abroad.ask("ile kosztuje udział?").reply.plain_text
+    text = abroad.ask("ile kosztuje nocleg?").reply.plain_text
+    assert "Nie mam informacji o noclegach" in text and "bezpłatny" not in text
+
+
+def test_the_venues_parking_says_its_price(abroad: Assistant) -> None:
+    assert "15 zł" in abroad.ask("gdzie można zaparkować i ile to kosztuje?").reply.plain_text
+
+
+def test_the_language_asked_is_no_relation(abroad: Assistant) -> None:
+    answer = abroad.ask("po jakiemu jest Hacking washing machines?")
+    assert answer.frame is not None and answer.frame.topic is not Topic.RELATIVE
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("co jest teraz?", Topic.NOW),
+        ("co dalej?", Topic.NEXT),
+        ("program na jutro", Topic.DAY),
+        ("jak dojechać?", Topic.VENUE),
+        ("kiedy jest Opening ceremony?", Topic.CARD),
+        ("czy udział jest płatny?", Topic.FAQ),
+        ("cześć", Topic.DIALOGUE),
+        ("jaka jest stolica Peru?", Topic.DIALOGUE),
+    ],
+)
+def test_every_answer_comes_from_a_frame(abroad: Assistant, question: str, topic: Topic) -> None:
+    """The common cases are frames too: only the conversation's own acts are left to the assistant."""
+    answer = abroad.ask(question)
+    assert answer.frame is not None and answer.frame.topic is topic
