@@ -129,7 +129,8 @@ def _event_word(conference: Conference) -> re.Pattern[str] | None:
     if fold(noun.nominative) == GENERIC_EVENT_WORD:
         return None
     alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
+    # A demonstrative agrees with the noun ("ten festiwal"); read with the generic word, it is "ta".
+    return re.compile(rf"(?:\b(?P<this>ten|tego|temu|tym|tamten|to|tej|ta)\s+)?\b(?:{alternatives})\b")
 
 
 NAMED = 0.8  # a name matched this well keeps its numbers ("Python 3.12's New Monitoring and Debugging")
@@ -191,7 +192,10 @@ class Assistant:
         if self._event_word is not None and self._event_word.search(analysis.folded):
             # The cues name the event by the generic word: "gdzie jest kongres?" reads as "gdzie
             # jest konferencja?", whatever noun this event has.
-            folded = self._event_word.sub(GENERIC_EVENT_WORD, analysis.folded)
+            folded = self._event_word.sub(
+                lambda m: f"ta {GENERIC_EVENT_WORD}" if m.group("this") else GENERIC_EVENT_WORD,
+                analysis.folded,
+            )
             analysis = replace(analysis, folded=folded, lemmas=analysis.lemmas | {GENERIC_EVENT_WORD})
         if analysis.lemmas & self._origins:
             # A starting point the directions name ("z Balic", the airport's name): a way here.

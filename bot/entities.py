@@ -83,7 +83,7 @@ class EntityMatch:
 
 
 @lru_cache(maxsize=20_000)
-def _person_lemmas(word: str) -> frozenset[str]:
+def person_lemmas(word: str) -> frozenset[str]:
     """A person's name word as a name only: "Sim" is the surname, not a form of the adjective "si"
     (which would make "się" name Kate Sim); "Kowalskiej" still leads back to "Kowalska"."""
     found = set()
@@ -111,7 +111,7 @@ def alias_words(
         if word.isdigit() or (labels and len(word) <= 3):  # a room "One" is no form of the pronoun "on"
             lemmas: frozenset[str] = frozenset()
         else:
-            lemmas = _person_lemmas(word) if person else analyse_lemmas(word, NAMING_TAGS)
+            lemmas = person_lemmas(word) if person else analyse_lemmas(word, NAMING_TAGS)
         raw |= lemmas or {word.lower()}
         result.append(frozenset({folded, *(lemma_key(lemma) for lemma in lemmas)}))
     return tuple(result), frozenset(raw)
@@ -127,6 +127,7 @@ def _polish_keys(word: str) -> AliasWord:
 class EntityIndex:
     def __init__(self, conference: Conference) -> None:
         self.vocabulary: set[str] = set()
+        self.faq = conference.faq  # practical matters the event's own answers speak of
         organisers = conference.organisations_with(Role.ORGANISER)
         self.main_organiser: Organisation | None = organisers[0] if organisers else None
         entities = [
@@ -141,12 +142,27 @@ class EntityIndex:
         ]
         # The parts of a long title people type: its head ("Breaking BOTS" of "Breaking BOTS: …") and
         # its first words. One shared by several sessions ("Wizyta studyjna: …") names none of them.
+        # A head whose words other titles have too ("Wagtail", "Och Menno") names none of them.
         shorter = {s.id: [title_head(s.title), title_start(s.title)] for s in conference.sessions}
         counts = Counter(key for names in shorter.values() for key in {fold(n) for n in names if n})
+        with_word: dict[str, set[str]] = {}
+        for s in conference.sessions:
+            for token in fold(s.title).split():
+                with_word.setdefault(token, set()).add(s.id)
+
+        def shared(name: str) -> bool:
+            """Whether another title has the name's words together ("Och Menno …", "… avec Wagtail")."""
+            phrase = fold(name)
+            holders = [with_word.get(token, set()) for token in phrase.split()]
+            candidates = set.intersection(*holders) if holders else set()
+            return sum(f" {phrase} " in f" {titles[i]} " for i in candidates) > 1
+
+        titles = {s.id: fold(s.title) for s in conference.sessions}
+
         for s in conference.sessions:
             # A session is also known by its place's names ("wizyta na Kozłówce").
             place_names = [s.place.short_name, *s.place.aliases] if s.place else []
-            own = [n for n in shorter[s.id] if n and counts[fold(n)] == 1]
+            own = [n for n in shorter[s.id] if n and counts[fold(n)] == 1 and not shared(n)]
             parts = [p.title for p in s.parts]  # "pytania z sali": the block it is part of
             entities.append(
                 self._entity(EntityKind.SESSION, s, [s.title, *own, *s.aliases, *place_names, *parts])
@@ -222,6 +238,8 @@ class EntityIndex:
         # An inverted index: a title word's keys to the sessions that have it, and keys by their
         # first letters for the words the dictionary does not know ("Wagtailu" for "Wagtail").
         self._order = {s.id: i for i, s in enumerate(conference.sessions)}
+        # Programme exports number their sessions ("wykład nr 2405").
+        self.numbered = {s.id: s for s in conference.sessions if s.id.isdigit()}
         self._sessions = {s.id: s for s in conference.sessions}
         self.session_count = len(conference.sessions)
         self._title_keys: dict[str, set[str]] = {}
@@ -321,6 +339,13 @@ class EntityIndex:
         found: set[str] = set()
         for key in word:
             found |= self._title_keys.get(key, set())
+            # A short word no dictionary knows, with a Polish ending: "DNS-ie", "dnsie", "API-ach"
+            # (but "mapa" is a word of its own, not "map" with an ending).
+            for ending in _CASE_ENDINGS:
+                base = key[: -len(ending)]
+                short = key.endswith(ending) and 3 <= len(base) < STEM
+                if short and base in self._title_keys and not analyse_lemmas(key):
+                    found |= self._title_keys[base]
             for other in self._by_stem.get(key[:STEM], ()) if len(key) >= STEM else ():
                 if other != key and _same(frozenset({key}), frozenset({other})):
                     found |= self._title_keys[other]
@@ -385,6 +410,7 @@ def title_head(title: str) -> str | None:
     return head if head and len(head) < len(title) - 3 else None
 
 
+_CASE_ENDINGS = ("ie", "u", "a", "em", "y", "ach", "ami", "om", "owi", "ow", "e")
 STEM = 5  # letters a case ending leaves alone: "wagta(il)", "wagta(ilu)"
 
 

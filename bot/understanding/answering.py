@@ -33,6 +33,7 @@ from bot.reply import Location, ReplyBuilder, bold
 from bot.text import fold
 from bot.timeexpr import TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
+from bot.understanding.reading import ELSEWHERE
 
 MAX_LISTED = 25  # sessions in one list; the rest counted
 
@@ -399,6 +400,10 @@ def answer_unknown(conference: Conference, frame: Frame) -> Composed:
     out = ReplyBuilder()
     if frame.missing == "liczbie uczestników" and conference.event.participants:
         return out.line(conference.event.participants), Intent.ABOUT_EVENT
+    elsewhere = ELSEWHERE.get(frame.missing or "")
+    if elsewhere is not None:  # no organiser knows it better than a forecast or a sports service
+        out.line(elsewhere)
+        return out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?"), frame.intent
     out.line(f"Nie mam informacji o {frame.missing}.")
     contact = conference.contact
     if contact is not None:

@@ -289,6 +289,7 @@ def to_polish(text: str, gloss: bool = False) -> str | None:
     since titles are English too ("kto prowadzi What You Hack Is What You Own?")."""
     if not _english(text):
         return None
+    text = re.sub(r"\bright now\b", "now", text, flags=re.IGNORECASE)
     # A weekday and an hour are said the Polish way whatever reads the rest.
     days = [on_day for day, on_day in _WEEKDAYS.items() if re.search(rf"\b{day}\b", text, re.IGNORECASE)]
     hour = _HOUR.search(text)

@@ -6,12 +6,12 @@ import re
 from typing import TypeVar
 
 from bot.analysis import Analysis
-from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, title_numbers
+from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, person_lemmas, title_numbers
 from bot.info import venue_topics
 from bot.intents import Classification, Intent, cue_vocabulary
-from bot.lexicon import lemma_key
+from bot.lexicon import analyse_lemmas, lemma_key
 from bot.model import FaqEntry, Kind, Organisation, Place, Room, Session, Speaker, Track
-from bot.text import fold
+from bot.text import fold, fold_keep_times
 from bot.timeexpr import TIME_WORDS, TimeQuery
 from bot.understanding.frame import Ask, Frame, Relation, Topic
 
@@ -69,7 +69,7 @@ _ONE_THING = (Ask.WHEN, Ask.WHERE, Ask.WHO, Ask.DURATION)  # asked of one thing,
 _THIS = re.compile(r"\b(?:ten|ta|to|tego|tej|tym|tamten|tamta)\b")  # "ten nocny": one thing meant
 # Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
 # named thing answers them, the honest answer is "I don't know — ask the organisers".
-_PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+_PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # (what, as a Polish phrase; how asked)
     (phrase, re.compile(pattern))
     for phrase, pattern in (
         (
@@ -78,7 +78,8 @@ _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "biletach i cenach",
-            r"\bbilet\w*|\bcen[aiey]\b|\bkoszt\w*|\bkosztuje\b|\bplatn\w*|\boplat\w*|\bticket|\bprice",
+            r"\bbilet\w*|\bcen[aiey]\b|\bkoszt\w*|\bkosztuje\b|\bplatn\w*|\boplat\w*|\bplaci\w*|\bzaplac\w*"
+            r"|\bticket|\bprice",
         ),
         ("sieci Wi-Fi", r"\bwi.?fi\b|\binternet\w*|\bhaslo do\b"),
         ("noclegach", r"\bnocleg\w*|\bhotel\w*|\bspac\b|\bprzenocowac\b|\baccommodation\b"),
@@ -90,10 +91,23 @@ _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bnagra\w*|\btransmisj\w*|\bstream\w*|\bna zywo w (?:sieci|internecie)",
         ),
         ("liczbie uczestników", r"\bile (?:osob|ludzi|uczestnik\w*)\b"),
+        (
+            "wynikach sportowych",
+            r"\bmecz\w*|\bligi\b|\bliga\b|\bgol[ae]?\b|\bdruzyn\w*|\bmistrzostw\w*|\bolimpiad\w*",
+        ),
+        (
+            "pogodzie",
+            r"\bpogod\w*|\bpadac\b|\bpada\b|\bdeszcz\w*|\bsnieg\w*|\btemperatur\w*|\bweather\b|\brain\b",
+        ),
     )
 )
 
 
+ELSEWHERE = {  # what another service answers, not the organisers
+    "pogodzie": "Nie mam prognozy pogody — sprawdź ją w serwisie pogodowym.",
+    "wynikach sportowych": "Nie śledzę wyników sportowych — sprawdź je w serwisie sportowym.",
+}
+_NUMBERED = re.compile(r"\b(?:nr|numer|number)\s*(\d+)\b")
 _PARKING = re.compile(r"\bparking\w*|\b(?:za)?parkowa\w*")
 
 
@@ -127,6 +141,8 @@ def _topic(
     consumed = frozenset().union(*(m.consumed for m in entities if m.kind is not EntityKind.SESSION))
     strong: list[frozenset[str]] = []
     weak: list[frozenset[str]] = []
+    acronyms: list[frozenset[str]] = []
+    upper = {fold(w) for w in re.findall(r"[^\W\d_]{2,}", analysis.text) if w.isupper()}
     numbers = title_numbers(analysis, index)
     # The event's noun (read as "konferencja") and the words beside it describe the event, not a
     # session: "ten kongres hakerski", "festiwal muzyczny".
@@ -141,10 +157,16 @@ def _topic(
             continue
         if token.isdigit() and when is None and _alone(token, analysis.text):
             keys = frozenset({token})  # "Python 2 w 2024": a number no time took, not "39" of "39C3"
+        elif token in upper and len(token) < 3 and token not in STOP:
+            if index.title_share(frozenset({token})):
+                acronyms.append(frozenset({token}))  # "DJ", "AI": a topic however short, if nothing else is
+            continue
         elif len(token) < 3 or not token.isalpha() or token in _TOPIC_STOP or keys & STOP:
             if token.isalnum() and token not in STOP and token not in _TOPIC_STOP and not token.isdigit():
                 weak.append(frozenset({token}))
             continue
+        if keys & _CUE_KEYS and not analyse_lemmas(token) and index.title_share(frozenset({token})):
+            keys = frozenset({token})  # "dnsie" (DNS) is no typo of the cue "dzień": a title has it
         if keys & _CUE_KEYS or keys & consumed or keys & index.kind_words:
             continue
         share = index.title_share(keys)
@@ -155,7 +177,30 @@ def _topic(
             weak.append(keys)
             continue
         strong.append(keys)
-    return strong, weak
+    if not strong:
+        return acronyms, weak
+    return strong, weak + acronyms
+
+
+def _another_name(match: EntityMatch, analysis: Analysis, index: EntityIndex) -> bool:
+    """Whether the person named is someone else: beside the word that matched (a first name), the
+    question has a name-like word that is none of this person's ("Anne Roth" for Anne Lüscher)."""
+    person = match.entity.target
+    assert isinstance(person, Speaker)
+    own = set(fold_keep_times(person.name).split())  # tokens as the question's are made
+    capitalised = {fold(w) for w in re.findall(r"[^\W\d_]+", analysis.text) if w[:1].isupper()}
+    tokens = analysis.tokens
+    for i, keys in enumerate(analysis.words):
+        if not keys & match.consumed or i + 1 >= len(tokens):
+            continue
+        after = tokens[i + 1]
+        if after in own or not after.isalpha() or len(after) < 3 or after in STOP or after in TIME_WORDS:
+            continue
+        if analysis.words[i + 1] & (_CUE_KEYS | match.consumed | index.kind_words):
+            continue
+        if after in capitalised or not analyse_lemmas(after) or person_lemmas(after):
+            return True
+    return False
 
 
 def _alone(number: str, text: str) -> bool:
@@ -187,8 +232,19 @@ def read_frame(
     folded = analysis.folded
     ask = _ask(folded)
     now = bool(_NOW.search(folded))
-    if decision.intent in (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.REMINDERS, Intent.CONTACT):
+    numbered = _NUMBERED.search(folded)
+    if numbered is not None and numbered.group(1) in index.numbered:  # "co to za wykład nr 2405?"
+        return _listing(when, now, None, None, None, (index.numbered[numbered.group(1)],), folded)
+    # "hej, kiedy gada Doctorow?": a greeting before a question is no greeting to answer.
+    polite = decision.intent in (Intent.GREETING, Intent.THANKS)
+    asks_more = ask is not Ask.ANY or when is not None or any(m.score >= FULL for m in entities)
+    if decision.intent in (Intent.HELP, Intent.REMINDERS, Intent.CONTACT) or (polite and not asks_more):
         return _general(analysis, when, now, ask, decision, index, faq)
+    # "czy będzie padać w sobotę?", "kto wygrał wczoraj mecz?": whatever day they name, no
+    # programme answers the weather or a match.
+    for matter in ELSEWHERE:
+        if dict(_PRACTICAL)[matter].search(folded) and not any(m.score >= FULL for m in entities):
+            return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=matter)
     # "ile kosztuje nocleg?": an FAQ entry about the price of taking part shares a word with it, but
     # says nothing of the night's lodging — that is what is not known.
     if decision.intent is Intent.FAQ and faq is not None:
@@ -202,6 +258,10 @@ def read_frame(
     entities = sorted(entities, key=lambda m: (-round(m.score, 3), not (m.consumed & typed)))
     session = _first(entities, EntityKind.SESSION)
     speaker = _first(entities, EntityKind.SPEAKER)
+    if speaker is not None and _another_name(speaker, analysis, index):
+        # "Anne Roth" is not Anne Lüscher: the first name fits, the surname beside it does not.
+        entities = [m for m in entities if m.kind is not EntityKind.SPEAKER]
+        speaker = None
     room = _first(entities, EntityKind.ROOM)
     # A kind is named in full or by a head word no other kind has: "sesja" is not "sesja plenarna"
     # (a "sesja" is also the default kind), but "wizyty" are the "wizyty studyjne".
@@ -256,7 +316,13 @@ def read_frame(
             if _tied(same[0], m) and bool(m.consumed & typed) == bool(same[0].consumed & typed)
         )
         if len(tied) >= 2:
-            things = tuple(_thing(m) for m in tied[:4])
+            things: tuple[Session | Speaker, ...] = tuple(_thing(m) for m in tied[:4])
+            if kind_of is EntityKind.SESSION:
+                # Every title with the words, not only those whose other words weigh alike
+                # ("och menno": three podcasts of that name).
+                titled = index.about([frozenset({key}) for key in same[0].consumed])
+                if set(things) <= set(titled) and len(titled) <= 4:
+                    things = tuple(titled)
             return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=things)
 
     # A person: "kiedy występuje Nowak?", "o czym mówi Anna Kowalska?", "gdzie będzie dr Zając".
@@ -278,14 +344,25 @@ def read_frame(
     if practical_first and (session is None or session.score < FULL) and not _ABOUT.search(folded):
         missing = _missing(folded, decision)
         if missing is not None and not _first(entities, EntityKind.PLACE):
-            return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=missing)
+            return _unknown(ask, when, now, missing, index)
 
     # What sessions are about, by the words of their titles: "coś o Django?", "warsztat o pandas".
     # Several sessions on one topic are listed, rather than one of them picked.
-    strong, weak = (
-        _topic(analysis, entities, index, when) if decision.intent not in _NOT_ABOUT_SESSIONS else ([], [])
-    )
+    # Asked when or where, a question the FAQ matched may still name a session by two of its
+    # title's words ("uczenie dzieci Pythona kiedy jest?" is the talk, not the childcare answer).
+    faq_when = decision.intent is Intent.FAQ and ask in (Ask.WHEN, Ask.WHERE)
+    reads_topic = decision.intent not in _NOT_ABOUT_SESSIONS or faq_when
+    strong, weak = _topic(analysis, entities, index, when) if reads_topic else ([], [])
+    if decision.intent is Intent.FAQ and len(strong) < 2:
+        strong, weak = [], []
     about = _about(index, strong, weak)
+    if faq_when and len(about) != 1:
+        about = []
+    named_room = _target(room, Room)
+    if named_room is not None and not any(
+        s.room is not None and s.room.name == named_room.name for s in about
+    ):
+        about = []  # "co jest w Zero teraz": the room's question, not titles sharing a word
     named_kind = _target(kind, Kind)
     if named_kind is not None and about:
         # "warsztat z Wagtaila": the workshop among the sessions about Wagtail, not the talk.
@@ -369,7 +446,7 @@ def read_frame(
     if vague and not [m for m in others if m.score >= FULL]:
         missing = _missing(folded, decision)
         if missing is not None:
-            return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=missing)
+            return _unknown(ask, when, now, missing, index)
     return _general(analysis, when, now, ask, decision, index, faq)
 
 
@@ -430,6 +507,16 @@ def _missing(folded: str, decision: Classification) -> str | None:
     if decision.intent is Intent.VENUE and _PARKING.search(folded):
         return None  # "gdzie zaparkować i ile to kosztuje?": the venue's parking says what it costs
     return next((phrase for phrase, pattern in _PRACTICAL if pattern.search(folded)), None)
+
+
+def _unknown(ask: Ask, when: TimeQuery | None, now: bool, missing: str, index: EntityIndex) -> Frame:
+    """A practical matter: the FAQ entry that speaks of it ("czy trzeba płacić?" — „Czy udział jest
+    płatny?”), or else that it is not known."""
+    pattern = dict(_PRACTICAL)[missing]
+    for entry in index.faq:
+        if pattern.search(fold(" ".join((entry.question, *entry.keywords)))):
+            return Frame(Topic.FAQ, ask, Intent.FAQ, when, now, faq=entry)
+    return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=missing)
 
 
 def _thing(match: EntityMatch) -> Session | Speaker:

@@ -87,10 +87,26 @@ def test_unknown_facts_are_not_invented(ask: Ask) -> None:
 
 
 def test_fallback_offers_what_it_can_answer(ask: Ask) -> None:
-    answer = ask("jaka będzie pogoda w sobotę w Zakopanem?")
+    answer = ask("jaka jest stolica Peru?")
     assert answer.intent is Intent.FALLBACK
     assert "Nie mam pewności" in answer.reply.plain_text
     assert answer.reply.suggestions
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("jaka będzie pogoda w sobotę w Zakopanem?", "Nie mam prognozy pogody"),
+        ("kto wygrał wczoraj mecz w Zakopanem?", "Nie śledzę wyników sportowych"),
+    ],
+)
+def test_the_weather_and_matches_are_not_known_whatever_day_they_name(
+    ask: Ask, question: str, said: str
+) -> None:
+    answer = ask(question, "2023-11-30 12:00")
+    assert answer.intent is Intent.FALLBACK
+    assert said in answer.reply.plain_text and answer.reply.suggestions
+    assert "Rejestracja" not in answer.reply.plain_text  # no day's programme instead
 
 
 def test_user_text_is_never_marked_up(ask: Ask) -> None:

@@ -355,6 +355,7 @@ event: {id: t3, name: Test Days, kind: konferencja, timezone: Europe/Warsaw,
 venue: {name: Hall, city: Testowo, parking: {text: "Parking przy wejściu, 15 zł za dzień."}}
 speakers:
   - {id: ada, name: Ada Lovelace}
+  - {id: anne, name: Anne Lüscher}
 kinds:
   - {id: plenary, name: ceremonia, plural: ceremonie, aliases: [otwarcie, zamknięcie, ceremony]}
 faq:
@@ -367,6 +368,11 @@ days:
       - {id: c, title: Databases for everyone, start: "12:00", end: "13:00", room: Two}
       - {id: d, title: Databases at scale, start: "12:00", end: "13:00", room: One}
       - {id: e, title: Opening ceremony, kind: plenary, start: "09:00", end: "09:30", room: One}
+      - {id: "2405", title: Everything about DNS, start: "14:00", end: "15:00", room: Two,
+         speakers: [anne]}
+      - {id: g, title: They Talk Tech live mit Anne Roth, start: "15:00", end: "16:00", room: One}
+      - {id: h, title: "Och Menno: Uppsis", start: "16:00", end: "16:30", room: Two}
+      - {id: i, title: "Och Menno Mode", start: "17:00", end: "17:30", room: Two}
   - date: 2030-05-16
     sessions:
       - {id: f, title: Closing ceremony, kind: plenary, start: "16:00", end: "16:30", room: One,
@@ -441,3 +447,32 @@ def test_every_answer_comes_from_a_frame(abroad: Assistant, question: str, topic
     """The common cases are frames too: only the conversation's own acts are left to the assistant."""
     answer = abroad.ask(question)
     assert answer.frame is not None and answer.frame.topic is topic
+
+
+def test_a_first_name_beside_another_surname_is_someone_else(abroad: Assistant) -> None:
+    """ "Anne Roth" is not Anne Lüscher: the title that names Anne Roth answers."""
+    assert "They Talk Tech" in abroad.ask("kiedy mówi Anne Roth?").reply.plain_text
+    assert "Everything about DNS" in abroad.ask("kiedy mówi Anne?").reply.plain_text
+
+
+def test_a_greeting_before_a_question_is_the_question(abroad: Assistant) -> None:
+    answer = abroad.ask("hej, kiedy mówi Lüscher?")
+    assert answer.intent is not Intent.GREETING and "14:00" in answer.reply.plain_text
+
+
+def test_a_session_by_its_number(abroad: Assistant) -> None:
+    assert "Everything about DNS" in abroad.ask("co to za wykład nr 2405?").reply.plain_text
+
+
+def test_a_short_foreign_word_with_a_polish_ending(abroad: Assistant) -> None:
+    assert "14:00" in abroad.ask("kiedy ten o dnsie?").reply.plain_text
+
+
+def test_a_head_other_titles_start_with_names_none_of_them(abroad: Assistant) -> None:
+    answer = abroad.ask("kiedy jest och menno?")
+    assert answer.frame is not None and answer.frame.topic is Topic.CHOICE
+    assert "Uppsis" in answer.reply.plain_text and "Mode" in answer.reply.plain_text
+
+
+def test_an_acronym_names_a_topic(ask: Ask) -> None:
+    assert "01:30" in ask("kiedy gra DJ?").reply.plain_text
