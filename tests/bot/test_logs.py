@@ -108,7 +108,7 @@ def test_configure_logging_json_makes_every_root_line_json(monkeypatch: pytest.M
     monkeypatch.setattr(root, "level", logging.INFO)  # basicConfig leaves it when handlers exist
     # An in-process uvicorn of an earlier test may have given its loggers their own handlers.
     for name in ("uvicorn", "uvicorn.error"):
-        for attribute, value in (("handlers", []), ("propagate", True), ("disabled", False)):
+        for attribute, value in (("handlers", []), ("propagate", True), ("disabled", False), ("level", 0)):
             monkeypatch.setattr(logging.getLogger(name), attribute, value)
     configure_logging("INFO", [SECRET], "json")
     logging.getLogger("uvicorn.error").warning("Invalid HTTP request received.")
