@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from bot.details import answer_place, answer_session
 from bot.info import (
@@ -141,8 +142,13 @@ def _filtered(conference: Conference, frame: Frame) -> list[Session]:
 def _titled(session: Session, kind: Kind) -> bool:
     """A session whose title says it is of the kind ("… workshop", "Warsztat: …"), whatever kind
     its export gave it."""
-    words = set(fold(session.title).split())
-    return any(set(fold(name).split()) <= words for name in (kind.name, kind.plural, *kind.aliases))
+    return _title_says(session.title, (kind.name, kind.plural, *kind.aliases))
+
+
+@lru_cache(maxsize=65_536)  # every title against a kind's names, asked on each listing by kind
+def _title_says(title: str, names: tuple[str, ...]) -> bool:
+    words = set(fold(title).split())
+    return any(set(fold(name).split()) <= words for name in names)
 
 
 def _label(frame: Frame) -> str:
