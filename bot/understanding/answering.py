@@ -110,10 +110,22 @@ def _dated_line(out: ReplyBuilder, session: Session, conference: Conference, tod
 
 def answer_speaker(conference: Conference, speaker: Speaker, frame: Frame, now: datetime) -> ReplyBuilder:
     sessions = conference.sessions_with(speaker)
-    if len(sessions) == 1:
-        return answer_session(conference, sessions[0], now)
     out = ReplyBuilder()
     today = conference.programme_date(now)
+    if frame.when is not None and frame.when.has_day and sessions:
+        # "czy Doctorow występuje w poniedziałek?": that day's, or that there is none that day.
+        days = resolve_days(conference, frame.when, today)
+        that_day = [s for s in sessions if s.day in days]
+        if not that_day:
+            named = " ani ".join(on_day(day) for day in days)
+            out.line(f"{speaker.name} nie występuje {named} — w programie jest:")
+            for session in sessions:
+                _dated_line(out, session, conference, today)
+                out.suggest(session.title, session.title)
+            return out
+        sessions = that_day
+    if len(sessions) == 1:
+        return answer_session(conference, sessions[0], now)
     if not sessions:
         return out.line(f"{speaker.credit} nie ma w programie żadnego wystąpienia.")
     count = len(sessions)

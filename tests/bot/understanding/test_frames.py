@@ -476,3 +476,9 @@ def test_a_head_other_titles_start_with_names_none_of_them(abroad: Assistant) ->
 
 def test_an_acronym_names_a_topic(ask: Ask) -> None:
     assert "01:30" in ask("kiedy gra DJ?").reply.plain_text
+
+
+def test_a_person_on_a_day_they_do_not_speak(ask: Ask) -> None:
+    text = ask("czy Anna Wymyślona występuje w sobotę?").reply.plain_text
+    assert text.startswith("Anna Wymyślona nie występuje w sobotę, 2 sierpnia") and "18:00" in text
+    assert "Muzyka w małych miastach" in ask("kiedy występuje Anna Wymyślona w piątek?").reply.plain_text
