@@ -182,8 +182,16 @@ class EntityIndex:
                 first, surname = person.name.split()[0], person.name.split()[-1]  # "Veaugh-Geiss" whole
                 names += [part for part in (first, surname) if len(part) >= 3]
             entities.append(self._entity(EntityKind.SPEAKER, person, names, person=True))
-        for room in rooms(conference):
-            entities.append(self._entity(EntityKind.ROOM, room, [room.name, *room.aliases], labels=True))
+        # A first word several rooms share ("Kidspace - Workshopraum", "Kidspace - Hackcenter") names
+        # them all alike, so a question naming it gets all of them; "Sala A", "Sala B" share nothing.
+        everywhere = rooms(conference)
+        firsts = Counter(fold(room.name).split()[0] for room in everywhere if fold(room.name))
+        for room in everywhere:
+            first = fold(room.name).split()[0] if fold(room.name) else ""
+            common = [room.name.split()[0]] if firsts[first] > 1 and first not in _ROOM_WORDS else []
+            entities.append(
+                self._entity(EntityKind.ROOM, room, [room.name, *room.aliases, *common], labels=True)
+            )
         used = Counter(s.kind.id for s in conference.sessions)
         for kind in conference.kinds:
             # A kind most of the programme is ("sesja", "wykład") filters nothing: "następna sesja?"
@@ -410,6 +418,10 @@ def title_head(title: str) -> str | None:
     return head if head and len(head) < len(title) - 3 else None
 
 
+# Words rooms are called by, shared by many rooms without making them one place.
+_ROOM_WORDS = frozenset(
+    "sala hala aula room hall stage scena namiot strefa zone area salle saal raum tent buhne".split()
+)
 _CASE_ENDINGS = ("ie", "u", "a", "em", "y", "ach", "ami", "om", "owi", "ow", "e")
 STEM = 5  # letters a case ending leaves alone: "wagta(il)", "wagta(ilu)"
 

@@ -37,7 +37,7 @@ _VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("bicycles", frozenset({"rower", "rowerowy", "stojak"})),
     ("tram", frozenset({"tramwaj", "tram", "mpk", "przystanek"})),
     ("bus", frozenset({"autobus", "bus", "busem", "autobusem"})),
-    ("train", frozenset({"pociag", "kolej", "ska", "kolejowy"})),
+    ("train", frozenset({"pociag", "kolej", "ska", "kolejowy", "sbahn"})),
     ("metro", frozenset({"metro", "metrem", "u-bahn", "ubahn"})),
     ("map", frozenset({"mapa", "lokalizacja", "pinezka", "nawigacja", "google", "mapka"})),
 )

@@ -17,9 +17,10 @@ from bot.info import (
     answer_venue,
 )
 from bot.intents import Intent
-from bot.model import Conference, Kind, Organisation, Place, Session, Speaker
-from bot.polish import at_time, format_time, on_day, plural, until_time, when_phrase
+from bot.model import Conference, Kind, Organisation, Place, Room, Session, Speaker
+from bot.polish import at_time, counted, format_time, on_day, plural, short_label, until_time, when_phrase
 from bot.programme import (
+    LABEL_LIMIT,
     answer_at_time,
     answer_day,
     answer_next,
@@ -141,7 +142,7 @@ def _filtered(conference: Conference, frame: Frame) -> list[Session]:
     for session in frame.sessions or conference.sessions:
         if frame.at_venue and not session.at_venue:
             continue
-        if frame.room is not None and (session.room is None or session.room.name != frame.room.name):
+        if frame.room is not None and (session.room is None or session.room.name not in _room_names(frame)):
             continue
         if frame.kind is not None and session.kind.id != frame.kind.id and not _titled(session, frame.kind):
             continue
@@ -149,6 +150,22 @@ def _filtered(conference: Conference, frame: Frame) -> list[Session]:
             continue
         found.append(session)
     return found
+
+
+def _room_names(frame: Frame) -> set[str]:
+    """The rooms a frame is about: the one named, or the several one word names together."""
+    return {room.name for room in frame.rooms} or ({frame.room.name} if frame.room is not None else set())
+
+
+def _group_name(rooms: Sequence[Room]) -> str:
+    """What several rooms share in their names ("Kidspace" of "Kidspace - Workshopraum", …)."""
+    split = [room.name.split() for room in rooms]
+    shared = []
+    for words in zip(*split, strict=False):
+        if len({fold(w) for w in words}) != 1:
+            break
+        shared.append(words[0])
+    return " ".join(shared).strip(" -–—") or ", ".join(room.name for room in rooms)
 
 
 def _titled(session: Session, kind: Kind) -> bool:
@@ -168,7 +185,9 @@ def _label(frame: Frame) -> str:
     parts = []
     if frame.kind is not None:
         parts.append(frame.kind.plural[:1].upper() + frame.kind.plural[1:])
-    if frame.room is not None:
+    if frame.rooms:
+        parts.append(_group_name(frame.rooms))
+    elif frame.room is not None:
         kind = (
             f"{frame.room.kind} "
             if frame.room.kind and frame.room.kind.lower() not in frame.room.name.lower()
@@ -359,6 +378,8 @@ def answer_choice(conference: Conference, frame: Frame, now: datetime) -> ReplyB
 def answer_room(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
     """Where a room or a stage is (as far as the data says), and what is on there now or next."""
     assert frame.room is not None
+    if frame.rooms:
+        return _answer_rooms(conference, frame, now)
     room = frame.room
     out = ReplyBuilder()
     kind = room.kind or "sala"
@@ -388,6 +409,34 @@ def answer_room(conference: Conference, frame: Frame, now: datetime) -> ReplyBui
         out.line("Najbliżej:")
         _dated_line(out, later[0], conference, today)
     out.suggest(f"Program: {room.name}", f"co jest w {room.name}?")
+    return out
+
+
+def _answer_rooms(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
+    """Several rooms one word names ("gdzie jest Kidspace?"): each, how to find it if known, and
+    what is on there now or next."""
+    out = ReplyBuilder()
+    name = _group_name(frame.rooms)
+    places = counted(len(frame.rooms), "miejsce", "miejsca", "miejsc")
+    out.line(bold(name), f" — {places}, {conference.venue.name}:")
+    for room in frame.rooms:
+        way = f" — {room.way}" if room.way else ""
+        out.line(f"• {room.name}{way}")
+        out.suggest(short_label(room.name, LABEL_LIMIT), f"co jest w {room.name}?")
+    if not any(room.way for room in frame.rooms):
+        out.line("Nie mam opisu, jak tam dojść — zapytaj na miejscu obsługę.")
+    names = _room_names(frame)
+    sessions = [s for s in conference.sessions if s.room is not None and s.room.name in names]
+    running = [s for s in sessions if s.is_running(now)]
+    later = [s for s in sessions if s.start > now]
+    today = conference.programme_date(now)
+    if running:
+        out.line("Teraz:")
+        for session in running:
+            session_line(out, session, conference)
+    elif later:
+        out.line("Najbliżej:")
+        _dated_line(out, later[0], conference, today)
     return out
 
 

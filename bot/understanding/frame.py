@@ -81,3 +81,4 @@ class Frame:
     subject: Session | Place | Organisation | None = None  # for CARD and ORGANISATION
     faq: FaqEntry | None = None  # for FAQ
     venue_topics: tuple[str, ...] = ()  # for VENUE: what of the way is asked (parking, tram…)
+    rooms: tuple[Room, ...] = ()  # rooms one word names together ("Kidspace": its four corners)

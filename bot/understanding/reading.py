@@ -263,6 +263,13 @@ def read_frame(
         entities = [m for m in entities if m.kind is not EntityKind.SPEAKER]
         speaker = None
     room = _first(entities, EntityKind.ROOM)
+    # One word naming several rooms alike ("Kidspace", "Sendezentrum"): all of them together.
+    group = tuple(
+        _target(m, Room)
+        for m in entities
+        if m.kind is EntityKind.ROOM and room is not None and _tied(room, m)
+    )
+    rooms = tuple(r for r in group if r is not None) if len(group) > 1 else ()
     # A kind is named in full or by a head word no other kind has: "sesja" is not "sesja plenarna"
     # (a "sesja" is also the default kind), but "wizyty" are the "wizyty studyjne".
     kind = next(
@@ -385,7 +392,7 @@ def read_frame(
         one = _THIS.search(folded) or (ask in _ONE_THING and not _PLURAL.search(folded))
         if 2 <= len(about) <= 4 and one and kind is None and room is None and not now:
             return Frame(Topic.CHOICE, ask, Intent.SESSION, when, now, choices=tuple(about))
-        return _listing(when, now, room, kind, None, tuple(about), folded)
+        return _listing(when, now, room, kind, None, tuple(about), folded, rooms)
 
     # Where a day takes place ("gdzie jest konferencja w środę?"): that day's places, not the venue.
     venue = _first(entities, EntityKind.VENUE)
@@ -406,7 +413,7 @@ def read_frame(
         and not now
         and (ask is Ask.WHERE or decision.intent is Intent.VENUE)
     ):
-        return Frame(Topic.ROOM, Ask.WHERE, Intent.VENUE, when, now, room=_target(room, Room))
+        return Frame(Topic.ROOM, Ask.WHERE, Intent.VENUE, when, now, room=_target(room, Room), rooms=rooms)
 
     # Sessions by room, kind or track, at a time: "co jest w sali B po 15?", "jakie są dziś warsztaty?".
     # A track named inside a room's name ("Hardware" in "Hardware Hacking Area") is the room's word.
@@ -426,7 +433,7 @@ def read_frame(
             edge = _kind_edge(kind, room, track, when, ask, folded, index)
             if edge is not None:
                 return _listing(when, now, None, None, None, (edge,), folded)
-            return _listing(when, now, room, kind, track, folded=folded)
+            return _listing(when, now, room, kind, track, folded=folded, rooms=rooms)
 
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
     others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
@@ -575,6 +582,7 @@ def _listing(
     track: EntityMatch | None,
     sessions: tuple[Session, ...] = (),
     folded: str = "",
+    rooms: tuple[Room | None, ...] = (),
 ) -> Frame:
     return Frame(
         Topic.LISTING,
@@ -588,6 +596,7 @@ def _listing(
         sessions=sessions,
         upcoming=bool(_NEXT.search(folded)),
         starting=bool(_STARTING.search(folded)),
+        rooms=tuple(r for r in rooms if r is not None),
     )
 
 

@@ -482,3 +482,35 @@ def test_a_person_on_a_day_they_do_not_speak(ask: Ask) -> None:
     text = ask("czy Anna Wymyślona występuje w sobotę?").reply.plain_text
     assert text.startswith("Anna Wymyślona nie występuje w sobotę, 2 sierpnia") and "18:00" in text
     assert "Muzyka w małych miastach" in ask("kiedy występuje Anna Wymyślona w piątek?").reply.plain_text
+
+
+ROOMS = """\
+event: {id: t4, name: Rooms, kind: konferencja, timezone: Europe/Warsaw,
+        start_date: 2030-05-14, end_date: 2030-05-14}
+venue:
+  name: Hall
+  city: Testowo
+  rooms:
+    - {id: kw, name: Kidspace - Workshopraum}
+    - {id: kh, name: Kidspace - Hackcenter, note: na parterze}
+    - {id: sa, name: Sala A}
+    - {id: sb, name: Sala B}
+days:
+  - date: 2030-05-14
+    sessions:
+      - {id: a, title: Lutowanie, start: "10:00", end: "11:00", room: kw}
+      - {id: b, title: Scratch, start: "12:00", end: "13:00", room: kh}
+      - {id: c, title: Wykład, start: "12:00", end: "13:00", room: sa}
+"""
+
+
+def test_a_word_several_rooms_share_names_them_all() -> None:
+    rooms = assistant_at(parse_conference(ROOMS), "2030-05-14 09:00")
+    answer = rooms.ask("gdzie jest kidspace?")
+    assert answer.frame is not None and answer.frame.topic is Topic.ROOM
+    text = answer.reply.plain_text
+    assert "Kidspace — 2 miejsca" in text and "Hackcenter — na parterze" in text
+    listed = rooms.ask("co jest w kidspace?").reply.plain_text
+    assert "Lutowanie" in listed and "Scratch" in listed and "Wykład" not in listed
+    # "Sala" is what rooms are called, not one place.
+    assert rooms.ask("gdzie jest sala?").frame.topic is not Topic.ROOM  # type: ignore[union-attr]
