@@ -152,7 +152,8 @@ def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch], inde
 
 def _weak(intent: Intent, frame: Frame) -> bool:
     """An answer that named nothing in full: a fallback, help, or sessions found by a title word."""
-    return intent in (Intent.FALLBACK, Intent.HELP) or bool(frame.sessions) or frame.topic is Topic.CHOICE
+    dialogue = frame.topic is Topic.DIALOGUE and intent in (Intent.FALLBACK, Intent.HELP)
+    return dialogue or bool(frame.sessions) or frame.topic is Topic.CHOICE
 
 
 class Assistant:
@@ -275,18 +276,20 @@ class Assistant:
         if not fold(text):
             return self._fallback(question, texts.NOT_TEXT)
         english = to_polish(text)
+        out, intent, decision, frame = self._read_and_answer(english or text, now)
+        if _weak(intent, frame):
+            # English the phrase rules do not cover (or cover badly), read word by word — unless,
+            # as written, it named something in full: titles are English too ("kto prowadzi What
+            # You Hack…?").
+            glossed = to_polish(text, gloss=True)
+            if glossed is not None and glossed != english:
+                answered = self._read_and_answer(glossed, now)
+                better = frame.topic is Topic.DIALOGUE or not _weak(answered[1], answered[3])
+                if answered[3].topic is not Topic.DIALOGUE and better:
+                    english = glossed
+                    out, intent, decision, frame = answered
         if english is not None:
             text = english
-        out, intent, decision, frame = self._read_and_answer(text, now)
-        if english is None and _weak(intent, frame):
-            # English the phrase rules do not cover, read word by word — unless, as written, it
-            # named something in full: titles are English too ("kto prowadzi What You Hack…?").
-            glossed = to_polish(text, gloss=True)
-            if glossed is not None:
-                answered = self._read_and_answer(glossed, now)
-                if answered[1] not in (Intent.FALLBACK, Intent.HELP):
-                    english, text = glossed, glossed
-                    out, intent, decision, frame = answered
         if len(text) > MAX_QUESTION:
             out.lines.insert(0, ReplyBuilder().line(texts.TOO_LONG).lines[0])
         if english is not None:

@@ -56,7 +56,7 @@ def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | N
     if frame.topic is Topic.RELATIVE and frame.session is not None and frame.relation is not None:
         return answer_relative(conference, frame.session, frame.relation, now), frame.intent
     if frame.topic is Topic.EVENT_TIME:
-        return answer_event_time(conference, frame.ask, now), frame.intent
+        return answer_event_time(conference, frame.ask, now, frame.when), frame.intent
     if frame.topic is Topic.CHOICE:
         return answer_choice(conference, frame, now), frame.intent
     if frame.topic is Topic.PLACE and frame.place is not None:
@@ -338,24 +338,52 @@ _EVENT_EDGES = {
 }
 
 
-def answer_event_time(conference: Conference, ask: Ask, now: datetime) -> ReplyBuilder:
-    """ "Festiwal „X” zaczyna się w piątek, 1 sierpnia o 16:00 — pierwszy punkt programu to „Y”."."""
+def answer_event_time(
+    conference: Conference, ask: Ask, now: datetime, when: TimeQuery | None = None
+) -> ReplyBuilder:
+    """ "Festiwal „X” zaczyna się w piątek, 1 sierpnia o 16:00 — pierwszy punkt programu to „Y”."; of
+    one day when the question names it ("do której trwa festiwal w sobotę?")."""
     out = ReplyBuilder()
     noun = conference.noun
     past_forms, future_forms, which = _EVENT_EDGES[Ask.END if ask is Ask.END else Ask.START]
+    sessions = list(conference.sessions)
+    day_of = ""
+    if when is not None and when.has_day:
+        days = resolve_days(conference, when, conference.programme_date(now))
+        on_those = [s for s in sessions if s.day in days]
+        if not on_those:
+            named = " ani ".join(on_day(day) for day in days)
+            return out.line(f"{named[:1].upper()}{named[1:]} nie ma programu.").suggest(
+                "Program", "harmonogram"
+            )
+        sessions, day_of = on_those, "day"
     if ask is Ask.END:
-        session = max(conference.sessions, key=lambda s: s.end)
-        moment, past = session.end, now >= conference.ends_at
+        session = max(sessions, key=lambda s: s.end)
+        moment = session.end
     else:
-        session = min(conference.sessions, key=lambda s: s.start)
-        moment, past = session.start, now >= conference.starts_at
-    verb = noun.agree(*(past_forms if past else future_forms))
-    out.line(
-        f"{noun.title} „{conference.event.label}” {verb} się {when_phrase(session.day, moment)}",
-        f" — {which} punkt programu to „{session.title}”.",
-    )
+        session = min(sessions, key=lambda s: s.start)
+        moment = session.start
+    if day_of:  # one day's programme, not the whole event: "Program na sobotę kończy się …"
+        verb = (past_forms if now >= moment else future_forms)[0]
+        # The day is named already: its own hour alone, the night's with the night.
+        said = at_time(moment) if moment.date() == session.day else when_phrase(session.day, moment)
+        out.line(
+            f"Program na {day_name(session.day)}, {verb} się {said}",
+            f" — {which} punkt to „{session.title}”.",
+        )
+    else:
+        verb = noun.agree(*(past_forms if now >= moment else future_forms))
+        out.line(
+            f"{noun.title} „{conference.event.label}” {verb} się {when_phrase(session.day, moment)}",
+            f" — {which} punkt programu to „{session.title}”.",
+        )
     out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?")
     return out
+
+
+def day_name(day: date) -> str:
+    """ "sobotę, 2 sierpnia": a programme day after "na"."""
+    return on_day(day).split(" ", 1)[1]
 
 
 def answer_choice(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:

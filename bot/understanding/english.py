@@ -250,6 +250,10 @@ _WORDS = {
     "meet": "zbiórka",
     "point": "miejsce",
     "language": "język",
+    "gates": "bramy",
+    "doors": "drzwi",
+    "open": "otwiera",
+    "opens": "otwiera",
     "recorded": "nagrywane",
     "recording": "nagranie",
     "streamed": "transmisja",
@@ -285,15 +289,16 @@ def _english(text: str) -> bool:
 def to_polish(text: str, gloss: bool = False) -> str | None:
     """The Polish question an English one asks, or None if the text is not (simple) English.
 
-    `gloss`: beyond the phrase rules, word by word — only once the text failed as it was written,
-    since titles are English too ("kto prowadzi What You Hack Is What You Own?")."""
+    `gloss`: word by word instead of by the phrase rules — only once the text failed as it was
+    written (or as the rules read it), since titles are English too ("kto prowadzi What You Hack Is
+    What You Own?")."""
     if not _english(text):
         return None
     text = re.sub(r"\bright now\b", "now", text, flags=re.IGNORECASE)
     # A weekday and an hour are said the Polish way whatever reads the rest.
     days = [on_day for day, on_day in _WEEKDAYS.items() if re.search(rf"\b{day}\b", text, re.IGNORECASE)]
     hour = _HOUR.search(text)
-    for pattern, polish in _RULES:
+    for pattern, polish in () if gloss else _RULES:
         found = pattern.search(text)
         if found is None:
             continue

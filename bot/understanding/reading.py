@@ -28,7 +28,7 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = tuple(
     )
 )
 _START = re.compile(r"\b(?:zaczyna|rozpoczyna|startuj|start\b|poczat|otwarc|begin|start)")
-_END = re.compile(r"\b(?:konczy|konczyc|koniec|zakoncz|zamkniec|finisz|do kiedy|end\b)")
+_END = re.compile(r"\b(?:konczy|konczyc|koniec|zakoncz|zamkniec|finisz|do kiedy|do ktorej|end\b)")
 _NOW = re.compile(r"\bteraz\b|\bw tej chwili\b|\bobecnie\b|\baktualnie\b|\bnow\b|\bright now\b")
 # The event's own noun reads as "konferencja" (bot/assistant.py); English visitors say it their way.
 _EVENT = re.compile(r"\bkonferencj|\b(?:congress|conference|festival|event)\b")
@@ -65,6 +65,8 @@ _TOPIC_STOP = frozenset(
     tu tam taki takie ktos cos wiem moj moja nasz wasz prosze czy""".split()
 )
 _PLURAL = re.compile(r"\b(?:sa|beda|trwaja|zaczynaja|koncza|odbywaja|wystepuja)\b")  # of several things
+_LAST = re.compile(r"\bostatn\w*|\blast\b|\bfinal\w*")  # "ostatni koncert", "the last concert"
+_FIRST = re.compile(r"\bpierwsz\w*|\bfirst\b")
 _ONE_THING = (Ask.WHEN, Ask.WHERE, Ask.WHO, Ask.DURATION)  # asked of one thing, not of a list
 _THIS = re.compile(r"\b(?:ten|ta|to|tego|tej|tym|tamten|tamta)\b")  # "ten nocny": one thing meant
 # Practical matters people ask about that event data rarely holds; when neither the FAQ nor any
@@ -82,7 +84,12 @@ _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # (what, as a Poli
             r"|\bticket|\bprice",
         ),
         ("sieci Wi-Fi", r"\bwi.?fi\b|\binternet\w*|\bhaslo do\b"),
-        ("noclegach", r"\bnocleg\w*|\bhotel\w*|\bspac\b|\bprzenocowac\b|\baccommodation\b"),
+        (
+            "noclegach",
+            r"\bnocleg\w*|\bhotel\w*|\bspac\b|\bprzenocowac\b|\baccommodation\b|\bpole namiotow\w*"
+            r"|\bcamping\w*|\bkemping\w*",
+        ),
+        ("toaletach", r"\btoalet\w*|\bwc\b|\bubikacj\w*|\blazienk\w*|\btoilet\w*"),
         ("jedzeniu", r"\bjedzeni\w*|\bobiad\w*|\bposil\w*|\bcatering\w*|\bwegan\w*|\bwegetarian\w*|\bfood\b"),
         ("szatni", r"\bszatni\w*|\bplaszcz|\bkurtk\w*"),
         ("zaświadczeniach", r"\bzaswiadcz\w*|\bcertyfikat\w*|\bdyplom\w*"),
@@ -545,7 +552,8 @@ def _kind_edge(
     "otwarcia") — one thing asked about, by the words for the programme's edges."""
     if kind is None or room is not None or track is not None or when is not None or ask not in _ONE_THING:
         return None
-    ends, starts = bool(_END.search(folded)), bool(_START.search(folded))
+    ends = bool(_END.search(folded) or _LAST.search(folded))
+    starts = bool(_START.search(folded) or _FIRST.search(folded))
     if ends == starts:
         return None
     of_kind = index.sessions_of(_target(kind, Kind).id)  # type: ignore[union-attr]

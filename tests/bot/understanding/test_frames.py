@@ -514,3 +514,23 @@ def test_a_word_several_rooms_share_names_them_all() -> None:
     assert "Lutowanie" in listed and "Scratch" in listed and "Wykład" not in listed
     # "Sala" is what rooms are called, not one place.
     assert rooms.ask("gdzie jest sala?").frame.topic is not Topic.ROOM  # type: ignore[union-attr]
+
+
+def test_when_one_days_programme_starts_and_ends(ask: Ask) -> None:
+    assert ask("o której zaczyna się festiwal w sobotę?").reply.plain_text.startswith(
+        "Program na sobotę, 2 sierpnia, zaczyna się o 10:00"
+    )
+    ends = ask("do której trwa festiwal w sobotę?").reply.plain_text
+    assert ends.startswith("Program na sobotę, 2 sierpnia, kończy się w nocy z soboty na niedzielę")
+    assert "00:30" in ends
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"), [("gdzie jest toaleta?", "toaletach"), ("czy jest pole namiotowe?", "noclegach")]
+)
+def test_more_practical_matters_the_data_lacks(ask: Ask, question: str, missing: str) -> None:
+    assert f"Nie mam informacji o {missing}" in ask(question).reply.plain_text
+
+
+def test_a_kinds_last_one_asked_in_english(ask: Ask) -> None:
+    assert "Koncert finałowy" in ask("When is the last concert?").reply.plain_text
