@@ -19,6 +19,7 @@ from bot.info import (
 from bot.intents import Classification, Intent, classify, cue_vocabulary
 from bot.lexicon import Lexicon
 from bot.model import Conference, FaqEntry, Organisation, Place
+from bot.nouns import plural_forms
 from bot.polish import counted, on_day, short_label
 from bot.programme import (
     answer_day,
@@ -124,6 +125,7 @@ def _event_word(conference: Conference) -> re.Pattern[str] | None:
             noun.accusative,
             noun.instrumental,
             noun.locative,
+            *plural_forms(noun.nominative),  # "od którego roku są te kongresy?"
         )
     }
     if fold(noun.nominative) == GENERIC_EVENT_WORD:

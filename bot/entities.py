@@ -178,9 +178,14 @@ class EntityIndex:
         # person; when two people share it, the question ties and the bot asks which one.
         for person in conference.speakers:
             names = [person.name, *person.aliases]
-            if _personal(person.name):
-                first, surname = person.name.split()[0], person.name.split()[-1]  # "Veaugh-Geiss" whole
-                names += [part for part in (first, surname) if len(part) >= 3]
+            # A nickname in quotes or brackets ('Sean "xobs" Cross', "Sam. Beaumont (panth13r)") is
+            # what people call them; the name around it is their name.
+            nicknames = [quoted or bracketed for quoted, bracketed in _NICKNAME.findall(person.name)]
+            plain = " ".join(_NICKNAME.sub(" ", person.name).split())
+            names += [nick.strip() for nick in nicknames if len(nick.strip()) >= 3]
+            if _personal(plain):
+                first, surname = plain.split()[0], plain.split()[-1]  # "Veaugh-Geiss" whole
+                names += [part for part in (plain, first, surname) if len(part) >= 3]
             entities.append(self._entity(EntityKind.SPEAKER, person, names, person=True))
         # A first word several rooms share ("Kidspace - Workshopraum", "Kidspace - Hackcenter") names
         # them all alike, so a question naming it gets all of them; "Sala A", "Sala B" share nothing.
@@ -326,6 +331,14 @@ class EntityIndex:
         # Every word, or else the rarer ones: "lightning talki" is "Lightning Talks" though "talki"
         # is no word of it (the commonest word is let go first, the rarest never).
         ranked = sorted(words, key=lambda w: len(self._with_word(w)))
+        # All but one of three or more words in one title ("o starych automatach do flippera":
+        # „Wie wir alte Flipperautomaten…”, where "automat" is another title's word).
+        if len(words) >= 3:
+            counts = Counter(i for w in words for i in self._with_word(w))
+            best = max(counts.values(), default=0)
+            if best >= len(words) - 1 and not set.intersection(*(set(self._with_word(w)) for w in words)):
+                found = {i for i, n in counts.items() if n == best}
+                return [self._sessions[i] for i in sorted(found, key=self._order.__getitem__)]
         while ranked:
             found = set(self._with_word(ranked[0]))
             for word in ranked[1:]:
@@ -408,6 +421,7 @@ def _personal(name: str) -> bool:
     return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not re.search(r"[&+/()]", name)
 
 
+_NICKNAME = re.compile(r"[\"“„']([^\"”“']+)[\"”']|\(([^)]+)\)")
 _HEAD_END = re.compile(r"\s*(?::|!|\?|\s[–—-]\s)\s*")
 
 

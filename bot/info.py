@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot import texts
@@ -43,8 +44,23 @@ _VENUE_TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# How a way asked about is named when the data has none: "Nie mam opisu dojazdu z lotniska."
+_TOPIC_WAYS = {
+    "airport": "z lotniska",
+    "railway_station": "z dworca",
+    "tram": "tramwajem",
+    "bus": "autobusem",
+    "train": "pociągiem",
+    "metro": "metrem",
+}
+_BAHN = (("train", re.compile(r"\bs ?bahn\w*")), ("metro", re.compile(r"\bu ?bahn\w*")))  # "S-Bahn", "U-Bahn"
+
+
 def venue_topics(analysis: Analysis) -> list[str]:
-    return [topic for topic, cues in _VENUE_TOPICS if cues & analysis.lemmas]
+    found = [topic for topic, cues in _VENUE_TOPICS if cues & analysis.lemmas]
+    return found + [
+        topic for topic, pattern in _BAHN if pattern.search(analysis.folded) and topic not in found
+    ]
 
 
 def _note_line(out: ReplyBuilder, title: str, note: Note | None) -> None:
@@ -134,7 +150,18 @@ def answer_venue(conference: Conference, topics: Sequence[str] = ()) -> ReplyBui
                     lines = f" ({_lines(stop.lines)})" if stop.lines else ""
                     note = f" — {stop.note}" if stop.note else ""
                     out.line(f"Przystanek: {stop.name}{lines}{note}")
-    if len(out.lines) == before:  # no topic asked, or none the data says anything about
+    unknown = [_TOPIC_WAYS[t] for t in topics if t in _TOPIC_WAYS and len(out.lines) == before]
+    if unknown:
+        # "jak dojechać z lotniska?" with no such directions: say so, and give what is certain —
+        # the address and the stops — not another way (by car) that answers something else.
+        out.line(f"Nie mam opisu dojazdu {' ani '.join(unknown)}.")
+        if venue.stops:
+            out.line("Najbliższe przystanki:")
+        for stop in venue.stops:
+            lines = f", {_lines(stop.lines)}" if stop.lines else ""
+            mark = f"; {texts.PROVISIONAL}" if stop.provisional else ""
+            out.line(f"• {stop.name} ({_MODES[stop.mode]}{lines}{mark})")
+    elif len(out.lines) == before:  # no topic asked, or none the data says anything about
         if venue.description:
             out.line(venue.description)
         for building in venue.buildings:

@@ -152,6 +152,7 @@ _CUES: dict[Intent, dict[str, float]] = {
         "tram": 2,
         "metro": 2.2,
         "ubahn": 2.2,
+        "bahn": 2.2,
         "sbahn": 2.2,
         "stacja": 2,
         "SKA": 2,

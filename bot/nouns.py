@@ -23,6 +23,18 @@ def _readings(word: str) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=64)
+def plural_forms(word: str) -> frozenset[str]:
+    """Every plural form of a noun ("kongresy", "kongresów"): asked about the event's editions."""
+    found = set()
+    for lemma, _tag in _readings(word.strip()):
+        for form, form_lemma, form_tag, *_rest in morfeusz().generate(lemma.split(":")[0]):
+            parts = form_tag.split(":")
+            if form_lemma == lemma and parts[0] == "subst" and parts[1] == "pl":
+                found.add(form)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=64)
 def inflect(word: str) -> Noun | None:
     """The noun's forms in the singular (or, for a plurale tantum, the plural); None if unknown."""
     readings = _readings(word.strip())

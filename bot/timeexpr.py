@@ -333,6 +333,18 @@ def parse_time_query(
     programme day "dziś" and "jutro" count from (at 02:00 of a festival night, the evening's);
     `day_starts_at`: the hour programme days change at (06:00 when nights belong to the evening)."""
     found = _parse(folded, now, event_days, today)
+    # "30.12 o 1 w nocy": a date and a small hour are that date's clock — on a programme whose
+    # days change at 06:00, the night of the day before (a weekday's "o 1 w nocy" stays its night).
+    dated = _DATE_WORDS.search(_dates_in_words(_NIGHT_BETWEEN.sub(" ", folded), event_days))
+    if (
+        found is not None
+        and found.day is not None
+        and found.moment is not None
+        and found.moment < day_starts_at
+        and dated is not None
+        and not _NIGHT_FROM_TO.search(folded)
+    ):
+        return replace(found, day=found.day - timedelta(days=1))
     # "w nocy z piątku na sobotę o 1": the first day's night. Where programme days change at
     # midnight, its 01:00 is the second day's.
     if (

@@ -54,7 +54,7 @@ def compose(frame: Frame, conference: Conference, now: datetime) -> Composed | N
     if frame.topic is Topic.LISTING:
         return answer_listing(conference, frame, now)
     if frame.topic is Topic.RELATIVE and frame.session is not None and frame.relation is not None:
-        return answer_relative(conference, frame.session, frame.relation, now), frame.intent
+        return answer_relative(conference, frame.session, frame.relation, now, frame), frame.intent
     if frame.topic is Topic.EVENT_TIME:
         return answer_event_time(conference, frame.ask, now, frame.when), frame.intent
     if frame.topic is Topic.CHOICE:
@@ -262,6 +262,8 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
         return answer_session(conference, sessions[0], now), Intent.SESSION  # "kiedy rejestracja?"
     if not sessions:
         return out.line(bold(label), " — o tej porze nic nie ma w programie."), frame.intent
+    if len(sessions) == 1 and frame.ask in (Ask.WHO, Ask.WHEN, Ask.WHERE, Ask.ABOUT, Ask.DURATION):
+        return answer_session(conference, sessions[0], now), Intent.SESSION  # "kto prowadzi tę w nocy?"
     if all(s.kind.travel for s in sessions):
         intent = Intent.VISITS  # "jakie miejsca odwiedzamy?": the visits, by their places' words
     shown = sessions[:MAX_LISTED]
@@ -279,22 +281,37 @@ def answer_listing(conference: Conference, frame: Frame, now: datetime) -> Compo
 
 
 def answer_relative(
-    conference: Conference, session: Session, relation: Relation, now: datetime
+    conference: Conference, session: Session, relation: Relation, now: datetime, frame: Frame | None = None
 ) -> ReplyBuilder:
     out = ReplyBuilder()
     today = conference.programme_date(now)
-    same_day = [s for s in conference.sessions if s.day == session.day and s is not session]
+    rooms = _room_names(frame) if frame is not None else set()
+    others = [
+        s
+        for s in conference.sessions
+        if s is not session and (not rooms or (s.room is not None and s.room.name in rooms))
+    ]
+    same_day = [s for s in others if s.day == session.day]
+    where = f" — {', '.join(sorted(rooms))}" if rooms else ""
     if relation is Relation.PARALLEL:
         found = [s for s in same_day if s.overlaps(session.start, session.end)]
-        heading = f"Równolegle z „{session.title}” ({session_when(session, today)})"
+        heading = f"Równolegle z „{session.title}” ({session_when(session, today)}){where}"
     elif relation is Relation.AFTER:
         later = sorted((s for s in same_day if s.start >= session.end), key=lambda s: s.start)
         found = _nearest(later, session, first=True)
-        heading = f"Po „{session.title}” ({until_time(session.end)})"
+        heading = f"Po „{session.title}” ({until_time(session.end)}){where}"
     else:
         earlier = sorted((s for s in same_day if s.end <= session.start), key=lambda s: s.end)
         found = _nearest(earlier, session, first=False)
-        heading = f"Przed „{session.title}” (od {format_time(session.start)})"
+        heading = f"Przed „{session.title}” (od {format_time(session.start)}){where}"
+    if not found and relation is Relation.AFTER:
+        # "co potem po GPTDash?" at night: that day is over — the next thing, the next day.
+        following = sorted((s for s in others if s.start >= session.end), key=lambda s: s.start)
+        if following:
+            out.line(heading, " — tego dnia już nic. Dalej:")
+            for s in _nearest(following, session, first=True):
+                _dated_line(out, s, conference, today)
+            return out.suggest(session.title, session.title)
     if not found:
         nothing = "nic w tym samym czasie" if relation is Relation.PARALLEL else "nic więcej tego dnia"
         return out.line(heading, f" — {nothing} w programie.")
@@ -305,18 +322,21 @@ def answer_relative(
     return out
 
 
+NEAR = timedelta(minutes=30)  # sessions this close to a session's end (or start) come "right after" it
+
+
 def _nearest(ordered: list[Session], session: Session, first: bool) -> list[Session]:
-    """The next (or previous) sessions: everything at the nearest moment, and the nearest one in
-    the same room when that comes later (or earlier)."""
+    """The next (or previous) sessions: everything within half an hour of the nearest moment, and
+    the nearest one in the same room when that comes later (or earlier)."""
     if not ordered:
         return []
     room = session.room.name if session.room is not None else None
     mine = [s for s in ordered if room is not None and s.room is not None and s.room.name == room]
     if first:
-        found = [s for s in ordered if s.start == ordered[0].start]
+        found = [s for s in ordered if s.start <= ordered[0].start + NEAR]
         extra = mine[0] if mine else None
     else:
-        found = [s for s in ordered if s.end == ordered[-1].end]
+        found = [s for s in ordered if s.end >= ordered[-1].end - NEAR]
         extra = mine[-1] if mine else None
     if extra is not None and extra not in found:
         found.append(extra)
@@ -375,7 +395,8 @@ def answer_event_time(
         verb = noun.agree(*(past_forms if now >= moment else future_forms))
         out.line(
             f"{noun.title} „{conference.event.label}” {verb} się {when_phrase(session.day, moment)}",
-            f" — {which} punkt programu to „{session.title}”.",
+            f" — {which} punkt programu to „{session.title}” ({format_time(session.start)}–"
+            f"{format_time(session.end)}).",
         )
     out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?")
     return out
@@ -388,18 +409,24 @@ def day_name(day: date) -> str:
 
 def answer_choice(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
     """Two or more things fit the question equally: ask which one, a button each — each session
-    with its time and place, so that often the list itself answers."""
+    with its time and place, each person with what they give, so that often the list itself answers."""
     out = ReplyBuilder()
     today = conference.programme_date(now)
-    out.line("Nie wiem, o które chodzi — pasuje kilka:")
+    people = [thing for thing in frame.choices if isinstance(thing, Speaker)]
+    whom = "o kogo" if len(people) == len(frame.choices) else "o które"
+    out.line(f"Nie wiem, {whom} chodzi — pasuje kilka{' osób' if whom == 'o kogo' else ''}:")
+    names = [person.name for person in people]
     for thing in frame.choices:
         if isinstance(thing, Session):
             _dated_line(out, thing, conference, today)
             out.suggest(thing.title, thing.title)
-        else:
-            out.line(f"• {thing.name}")
-            out.suggest(thing.name, thing.name)
-    out.line("Napisz, o które pytasz, albo wybierz przycisk.")
+            continue
+        # Two people of one name ("Leonard", "Leonard"): told apart by what they give.
+        given = [s.title for s in conference.sessions_with(thing)]
+        out.line(f"• {thing.name}" + (f" — „{given[0]}”" if given else ""))
+        label = thing.name if not given or names.count(thing.name) == 1 else given[0]
+        out.suggest(short_label(label, LABEL_LIMIT), label)
+    out.line(f"Napisz, {whom} pytasz, albo wybierz przycisk.")
     return out
 
 

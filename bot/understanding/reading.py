@@ -265,6 +265,10 @@ def read_frame(
     entities = sorted(entities, key=lambda m: (-round(m.score, 3), not (m.consumed & typed)))
     session = _first(entities, EntityKind.SESSION)
     speaker = _first(entities, EntityKind.SPEAKER)
+    if speaker is not None and not speaker.consumed & typed and max(map(len, speaker.consumed)) < 5:
+        # A short name only resembled ("bahn" is not the surname "Ban"): no one is named.
+        entities = [m for m in entities if m.kind is not EntityKind.SPEAKER]
+        speaker = None
     if speaker is not None and _another_name(speaker, analysis, index):
         # "Anne Roth" is not Anne Lüscher: the first name fits, the surname beside it does not.
         entities = [m for m in entities if m.kind is not EntityKind.SPEAKER]
@@ -305,7 +309,15 @@ def read_frame(
         for relation, pattern in _RELATIONS:
             if pattern.search(folded):
                 return Frame(
-                    Topic.RELATIVE, Ask.LIST, Intent.NEXT, when, now, session=anchor, relation=relation
+                    Topic.RELATIVE,
+                    Ask.LIST,
+                    Intent.NEXT,
+                    when,
+                    now,
+                    session=anchor,
+                    relation=relation,
+                    room=_target(room, Room),
+                    rooms=rooms,
                 )
     if session is not None:
         # "po 10 years of Dieselgate": the number is the title's, so "po" is a relation.
@@ -316,7 +328,17 @@ def read_frame(
                 target = session.entity.target
                 assert isinstance(target, Session)
                 return Frame(
-                    Topic.RELATIVE, Ask.LIST, Intent.NEXT, when, now, session=target, relation=relation
+                    Topic.RELATIVE,
+                    Ask.LIST,
+                    Intent.NEXT,
+                    when,
+                    now,
+                    session=target,
+                    relation=relation,
+                    room=_target(room, Room)
+                    if room is None or not room.consumed <= session.consumed
+                    else None,
+                    rooms=rooms,
                 )
 
     # Two sessions (or two people) named equally well: ask which one rather than guess.
@@ -370,6 +392,10 @@ def read_frame(
     if decision.intent is Intent.FAQ and len(strong) < 2:
         strong, weak = [], []
     about = _about(index, strong, weak)
+    if len(about) >= 2 and when is not None and when.day is not None and not when.has_hour:
+        # "po lightning talkach w poniedziałek": the one of them that day.
+        that_day = [s for s in about if s.day == when.day]
+        about = that_day or about
     if faq_when and len(about) != 1:
         about = []
     named_room = _target(room, Room)
@@ -388,7 +414,15 @@ def read_frame(
         for relation, pattern in _RELATIONS:
             if pattern.search(folded):
                 return Frame(
-                    Topic.RELATIVE, Ask.LIST, Intent.NEXT, when, now, session=about[0], relation=relation
+                    Topic.RELATIVE,
+                    Ask.LIST,
+                    Intent.NEXT,
+                    when,
+                    now,
+                    session=about[0],
+                    relation=relation,
+                    room=_target(room, Room),
+                    rooms=rooms,
                 )
     # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
@@ -399,7 +433,7 @@ def read_frame(
         one = _THIS.search(folded) or (ask in _ONE_THING and not _PLURAL.search(folded))
         if 2 <= len(about) <= 4 and one and kind is None and room is None and not now:
             return Frame(Topic.CHOICE, ask, Intent.SESSION, when, now, choices=tuple(about))
-        return _listing(when, now, room, kind, None, tuple(about), folded, rooms)
+        return _listing(when, now, room, kind, None, tuple(about), folded, rooms, ask)
 
     # Where a day takes place ("gdzie jest konferencja w środę?"): that day's places, not the venue.
     venue = _first(entities, EntityKind.VENUE)
@@ -440,7 +474,7 @@ def read_frame(
             edge = _kind_edge(kind, room, track, when, ask, folded, index)
             if edge is not None:
                 return _listing(when, now, None, None, None, (edge,), folded)
-            return _listing(when, now, room, kind, track, folded=folded, rooms=rooms)
+            return _listing(when, now, room, kind, track, folded=folded, rooms=rooms, ask=ask)
 
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
     others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
@@ -448,10 +482,18 @@ def read_frame(
     if not others and about_event and ask is Ask.DURATION:
         return Frame(Topic.EVENT_SPAN, ask, Intent.ABOUT_EVENT, when, now)
     if not others and about_event and (ask in (Ask.WHEN, Ask.ANY, Ask.LIST) or _END.search(folded)):
-        if _END.search(folded):
+        # "jaki jest ostatni punkt programu całego kongresu?": its end, and what ends it.
+        if _END.search(folded) or _LAST.search(folded):
             return Frame(Topic.EVENT_TIME, Ask.END, Intent.ABOUT_EVENT, when, now)
-        if _START.search(folded):
+        if _START.search(folded) or _FIRST.search(folded):
             return Frame(Topic.EVENT_TIME, Ask.START, Intent.ABOUT_EVENT, when, now)
+    # "od którego roku są te kongresy?": about the event, in words the cues do not know.
+    if not others and "konferencj" in folded and decision.intent is Intent.FALLBACK:  # its Polish noun
+        return Frame(Topic.EVENT, ask, Intent.ABOUT_EVENT, when, now)
+    # "gdzie to wszystko jest w ogóle?": where, of nothing named — the event's place.
+    nothing_named = not entities and not analysis.foreign_nouns and decision.intent is Intent.FALLBACK
+    if ask is Ask.WHERE and nothing_named and _missing(folded, decision) is None:
+        return Frame(Topic.VENUE, ask, Intent.VENUE, when, now, venue_topics=tuple(venue_topics(analysis)))
 
     # Something the data does not hold, asked about outright: say so instead of answering a
     # neighbouring question. The FAQ and the event's own facts (participants) answer first.
@@ -591,10 +633,11 @@ def _listing(
     sessions: tuple[Session, ...] = (),
     folded: str = "",
     rooms: tuple[Room | None, ...] = (),
+    ask: Ask = Ask.LIST,
 ) -> Frame:
     return Frame(
         Topic.LISTING,
-        Ask.LIST,
+        ask,
         _listing_intent(when, now),
         when,
         now,

@@ -175,3 +175,14 @@ def test_a_night_from_one_day_to_the_next(text: str, starts: time, day: date) ->
     assert parse_time_query(fold_keep_times(text), NOW, DAYS, day_starts_at=starts) == TimeQuery(
         day=day, moment=time(1)
     )
+
+
+def test_a_date_and_a_small_hour_are_that_dates_clock() -> None:
+    """ "30.11 o 1 w nocy" is 01:00 on the 30th: where days change at 06:00, the 29th's night; a
+    weekday's "o 1 w nocy" stays that day's night."""
+    dated = parse_time_query(fold_keep_times("30.11 o 1 w nocy"), NOW, DAYS, day_starts_at=time(6))
+    assert dated == TimeQuery(day=WED, moment=time(1))
+    weekday = parse_time_query(fold_keep_times("w czwartek o 1 w nocy"), NOW, DAYS, day_starts_at=time(6))
+    assert weekday == TimeQuery(day=THU, moment=time(1))
+    midnight_days = parse_time_query(fold_keep_times("30.11 o 1 w nocy"), NOW, DAYS)
+    assert midnight_days == TimeQuery(day=THU, moment=time(1))

@@ -12,12 +12,13 @@ from bot.loading import load_conference
 from tests.nlu.frames import HERE, SETS, by_class, evaluate, load
 from tests.nlu.test_question_sets import REPORT
 
-HELDOUT_FLOORS = {"39c3": 0.86, "pyconfr": 0.95, "festival": 0.92, "miejsca": 0.98}
+HELDOUT_FLOORS = {"39c3": 0.91, "pyconfr": 0.95, "festival": 0.96, "miejsca": 0.98}
 # Dev sets, each written by someone who had not seen the code, one after the other (target 97 %).
 DEV_FLOORS = {
     "dev": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97, "miejsca": 0.97},
     "dev2": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97, "miejsca": 0.97},
     "dev3": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97},
+    "dev4": {"39c3": 0.97},
 }
 
 
