@@ -128,6 +128,10 @@ class EntityIndex:
     def __init__(self, conference: Conference) -> None:
         self.vocabulary: set[str] = set()
         self.faq = conference.faq  # practical matters the event's own answers speak of
+        cities = {conference.venue.city, conference.event.city}
+        self.city_keys: frozenset[str] = frozenset(
+            key for city in cities if city for word in alias_words(city)[0] for key in word
+        )
         organisers = conference.organisations_with(Role.ORGANISER)
         self.main_organiser: Organisation | None = organisers[0] if organisers else None
         entities = [

@@ -366,7 +366,11 @@ def answer_at_time(conference: Conference, query: TimeQuery, now: datetime) -> R
             if end <= start:
                 end += timedelta(days=1)  # "od 22 do 2"
             found = [s for s in day.sessions if s.overlaps(start, end)]
-            label = f"{day_heading(when, today)}, {query.window[0]:%H:%M}–{query.window[1]:%H:%M}"
+            hours = f"{query.window[0]:%H:%M}–{query.window[1]:%H:%M}"
+            if start.date() > when:  # "W nocy z poniedziałku na wtorek, 29/30 grudnia, 00:00–04:00"
+                label = f"{night_of(when).capitalize()}, {night_dates(when)}, {hours}"
+            else:
+                label = f"{day_heading(when, today)}, {hours}"
             if found:
                 out.line(bold(label), ":")
                 session_lines(out, found, conference, covered=day.provisional)

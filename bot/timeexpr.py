@@ -63,6 +63,9 @@ _RELATIVE_DAY = {
     "dzisiejszego": "dzisiaj",
     "dzisiejsza": "dzisiaj",
     "dzisiejszej": "dzisiaj",
+    "dzisiejszych": "dzisiaj",
+    "dzisiejszym": "dzisiaj",
+    "dzisiejszymi": "dzisiaj",
     "jutro": "jutro",
     "jutra": "jutro",
     "jutrzejszy": "jutro",
@@ -70,6 +73,8 @@ _RELATIVE_DAY = {
     "jutrzejsza": "jutro",
     "jutrzejszego": "jutro",
     "jutrzejszej": "jutro",
+    "jutrzejszych": "jutro",
+    "jutrzejszym": "jutro",
     "jutr": "jutro",
     "jutroo": "jutro",
     "jurto": "jutro",
@@ -123,6 +128,7 @@ _DAY_NOUN = ("dzien", "dnia", "dniu", "dzionek")
 MORNING = (time(6), time(12))
 AFTERNOON = (time(12), time(18))
 EVENING = (time(17), time(23, 59))
+AFTER_MIDNIGHT = (time(0), time(4))
 NIGHT = (time(21), time(4))  # into the small hours: "dziś w nocy" includes the 01:30 concert
 
 _WINDOWS: tuple[tuple[re.Pattern[str], tuple[time, time] | time], ...] = (
@@ -131,6 +137,7 @@ _WINDOWS: tuple[tuple[re.Pattern[str], tuple[time, time] | time], ...] = (
     (re.compile(r"\b(?:w )?poludni[eu]\b"), time(12)),
     (re.compile(r"\brano\b|\brankiem\b|\bz rana\b|\bporan\w*|\brana\b"), MORNING),
     (re.compile(r"\bwiecz[oó]r\w*|\bwieczorem\b|\bwieczorn\w*"), EVENING),
+    (re.compile(r"\bpo polnocy\b"), AFTER_MIDNIGHT),  # "dziś po północy": the small hours
     (re.compile(r"\bw nocy\b|\bnoca\b"), NIGHT),
 )
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
@@ -345,6 +352,9 @@ def parse_time_query(
         and not _NIGHT_FROM_TO.search(folded)
     ):
         return replace(found, day=found.day - timedelta(days=1))
+    # "dziś po północy": where programme days change at midnight, the small hours are the next day's.
+    if found is not None and found.window == AFTER_MIDNIGHT and day_starts_at <= time(0):
+        return replace(found, day=(found.day or today or now.date()) + timedelta(days=1), day_index=None)
     # "w nocy z piątku na sobotę o 1": the first day's night. Where programme days change at
     # midnight, its 01:00 is the second day's.
     if (
@@ -382,6 +392,8 @@ def _parse(folded: str, now: datetime, event_days: Sequence[date], today: date |
     if before is not None and window is None:
         end = _afternoon(time(int(before.group(1)), int(before.group(2) or 0)), None)
         return TimeQuery(day=day, window=(time(6), end), day_index=day_index)
+    if window == AFTER_MIDNIGHT and not _CLOCK.search(folded):
+        return TimeQuery(day=day, window=AFTER_MIDNIGHT, day_index=day_index)
     hour = _find_hour(folded)
     if hour is not None:
         hour = _afternoon(hour, window)

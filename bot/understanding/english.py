@@ -259,7 +259,8 @@ _WORDS = {
     "streamed": "transmisja",
 }
 _DROP = frozenset(
-    "is are the a an does do did will there on of to i we my me can could please you it be".split()
+    """is are the a an does do did will there on of to i we my me can could please you it be anything
+    something everything any some happening going""".split()
 )
 
 
@@ -324,4 +325,6 @@ def to_polish(text: str, gloss: bool = False) -> str | None:
             12 if (hour.group(3) or "").lower() == "pm" and int(hour.group(1)) < 12 else 0
         )
         question = f"{question} o {h}:{hour.group(2) or '00'}"
+        if (hour.group(3) or "").lower() == "am" and h < 6:  # "at 1am tonight": the night's 01:00
+            question = re.sub(r"\bwieczorem\b", "", question) + " w nocy"
     return re.sub(r"\s+", " ", question).strip(" ?") + "?"

@@ -9,7 +9,7 @@ from bot.analysis import Analysis
 from bot.entities import STOP, EntityIndex, EntityKind, EntityMatch, person_lemmas, title_numbers
 from bot.info import venue_topics
 from bot.intents import Classification, Intent, cue_vocabulary
-from bot.lexicon import analyse_lemmas, lemma_key
+from bot.lexicon import analyse_lemmas, lemma_key, morfeusz
 from bot.model import FaqEntry, Kind, Organisation, Place, Room, Session, Speaker, Track
 from bot.text import fold, fold_keep_times
 from bot.timeexpr import TIME_WORDS, TimeQuery
@@ -31,7 +31,7 @@ _START = re.compile(r"\b(?:zaczyna|rozpoczyna|startuj|start\b|poczat|otwarc|begi
 _END = re.compile(r"\b(?:konczy|konczyc|koniec|zakoncz|zamkniec|finisz|do kiedy|do ktorej|end\b)")
 _NOW = re.compile(r"\bteraz\b|\bw tej chwili\b|\bobecnie\b|\baktualnie\b|\bnow\b|\bright now\b")
 # The event's own noun reads as "konferencja" (bot/assistant.py); English visitors say it their way.
-_EVENT = re.compile(r"\bkonferencj|\b(?:congress|conference|festival|event)\b")
+_EVENT = re.compile(r"\bkonferencj|\b(?:congress|conference|festival|event)(?:u|ie|em|ów|y)?\b")
 _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
     (
         Relation.PARALLEL,
@@ -44,7 +44,10 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
     # "po polsku", "po jakiemu" ask the language.
     (
         Relation.AFTER,
-        re.compile(r"\b(?:po|zaraz po|after)\s+(?!\d)(?!poludni|polnocy|czym\b|jakiemu\b|\w+(?:sk|ck)u\b)"),
+        re.compile(
+            r"\b(?:po|zaraz po|after)\s+(?!\d)(?!poludni|polnocy|czym\b|jakiemu\b|\w+(?:sk|ck)u\b)"
+            r"|\b(?:co|a) potem\b|\bto co (?:potem|dalej)\b"  # "jak skończę X, to co potem?"
+        ),
     ),
     (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)")),
 )
@@ -65,6 +68,7 @@ _TOPIC_STOP = frozenset(
     tu tam taki takie ktos cos wiem moj moja nasz wasz prosze czy""".split()
 )
 _PLURAL = re.compile(r"\b(?:sa|beda|trwaja|zaczynaja|koncza|odbywaja|wystepuja)\b")  # of several things
+_HISTORY = re.compile(r"\b(?:od|w) (?:ktorego|jakiego|ktorym) roku\b|\bhistori\w*|\bktora edycj\w*")
 _LAST = re.compile(r"\bostatn\w*|\blast\b|\bfinal\w*")  # "ostatni koncert", "the last concert"
 _FIRST = re.compile(r"\bpierwsz\w*|\bfirst\b")
 _ONE_THING = (Ask.WHEN, Ask.WHERE, Ask.WHO, Ask.DURATION)  # asked of one thing, not of a list
@@ -159,6 +163,8 @@ def _topic(
     for i, (token, keys) in enumerate(zip(analysis.tokens, analysis.words, strict=False)):
         if _EVENT.match(token) or event & {i - 1, i, i + 1} or (when is not None and token in TIME_WORDS):
             continue
+        if event and keys & index.city_keys:  # "ten kongres w Hamburgu": where the event is
+            continue
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
             strong.extend(frozenset({part}) for part in re.split(r"[.:]", token))
             continue
@@ -187,6 +193,22 @@ def _topic(
     if not strong:
         return acronyms, weak
     return strong, weak + acronyms
+
+
+_NOT_NAMES = ("adj", "adv", "ppron12", "ppron3", "qub", "conj", "prep", "fin", "pred", "comp")
+
+
+def _common_word(match: EntityMatch, analysis: Analysis) -> bool:
+    """Whether the one word that named a person is, as typed, an everyday word ("sam", "coś"):
+    lower case, read by the dictionary as an adjective, adverb, pronoun or the like."""
+    typed = [t for t, keys in zip(analysis.tokens, analysis.words, strict=False) if keys & match.consumed]
+    if len(typed) != 1:
+        return False
+    word = typed[0]
+    if any(w[:1].isupper() for w in re.findall(r"[^\W\d_]+", analysis.text) if fold(w) == word):
+        return False
+    readings = {tag.split(":")[0] for _s, _e, (_f, _l, tag, *_r) in morfeusz().analyse(word)}
+    return bool(readings & set(_NOT_NAMES))
 
 
 def _another_name(match: EntityMatch, analysis: Analysis, index: EntityIndex) -> bool:
@@ -267,6 +289,10 @@ def read_frame(
     speaker = _first(entities, EntityKind.SPEAKER)
     if speaker is not None and not speaker.consumed & typed and max(map(len, speaker.consumed)) < 5:
         # A short name only resembled ("bahn" is not the surname "Ban"): no one is named.
+        entities = [m for m in entities if m.kind is not EntityKind.SPEAKER]
+        speaker = None
+    if speaker is not None and _common_word(speaker, analysis):
+        # "co jest na sam koniec?": "sam" is a word, not Sam Beaumont — unless written as a name.
         entities = [m for m in entities if m.kind is not EntityKind.SPEAKER]
         speaker = None
     if speaker is not None and _another_name(speaker, analysis, index):
@@ -411,8 +437,12 @@ def read_frame(
             about, session = of_kind, None
     # "co po tym wykładzie o pathlib?": the one session a topic names is a relation's anchor too.
     if len(about) == 1 and (session is None or session.score < FULL):
+        described = _ABOUT.search(folded)
         for relation, pattern in _RELATIONS:
-            if pattern.search(folded):
+            found = pattern.search(folded)
+            # "wykład o nawigacji po gwiazdach": a "po" inside what the session is about is no
+            # relation; "co po wykładzie o pralkach" has it before.
+            if found and not (described and found.start() > described.start()):
                 return Frame(
                     Topic.RELATIVE,
                     Ask.LIST,
@@ -479,6 +509,9 @@ def read_frame(
     # When the event itself starts or ends: "o której startuje festiwal?", "kiedy kończy się kongres?".
     others = [m for m in entities if m.kind is not EntityKind.EVENT and m.kind is not EntityKind.VENUE]
     about_event = _EVENT.search(folded) or _first(entities, EntityKind.EVENT) is not None
+    # "od którego roku są te kongresy, kiedy był pierwszy?": the event's history, not its start.
+    if about_event and not others and _HISTORY.search(folded):
+        return Frame(Topic.EVENT, ask, Intent.ABOUT_EVENT, when, now)
     if not others and about_event and ask is Ask.DURATION:
         return Frame(Topic.EVENT_SPAN, ask, Intent.ABOUT_EVENT, when, now)
     if not others and about_event and (ask in (Ask.WHEN, Ask.ANY, Ask.LIST) or _END.search(folded)):

@@ -186,3 +186,12 @@ def test_a_date_and_a_small_hour_are_that_dates_clock() -> None:
     assert weekday == TimeQuery(day=THU, moment=time(1))
     midnight_days = parse_time_query(fold_keep_times("30.11 o 1 w nocy"), NOW, DAYS)
     assert midnight_days == TimeQuery(day=THU, moment=time(1))
+
+
+def test_after_midnight_is_the_nights_small_hours() -> None:
+    night = parse_time_query(fold_keep_times("co jest dziś po północy"), NOW, DAYS, day_starts_at=time(6))
+    assert night == TimeQuery(day=WED, window=(time(0), time(4)))
+    # Where days change at midnight, the small hours after tonight are the next day's.
+    assert parse_time_query(fold_keep_times("co jest dziś po północy"), NOW, DAYS) == TimeQuery(
+        day=THU, window=(time(0), time(4))
+    )

@@ -19,6 +19,7 @@ DEV_FLOORS = {
     "dev2": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97, "miejsca": 0.97},
     "dev3": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97},
     "dev4": {"39c3": 0.97},
+    "dev5": {"39c3": 0.97},
 }
 
 
