@@ -261,10 +261,18 @@ def _find_day(
     return None, None
 
 
+_HALF_PAST = re.compile(r"\bw ?pol do (" + "|".join(_HOUR_WORDS) + r"|\d{1,2})\b")  # "wpół do dwunastej"
+
+
 def _find_hour(text: str) -> time | None:
     match = _CLOCK.search(text)
     if match:
         return time(int(match.group(1)), int(match.group(2)))
+    match = _HALF_PAST.search(text)
+    if match:
+        word = match.group(1)
+        full = int(word) if word.isdigit() else _HOUR_WORDS[word] or 24
+        return time((full - 1) % 24, 30)
     match = _HOUR_AFTER_WORD.search(text)
     if match:
         hour = int(match.group(1))
@@ -291,6 +299,8 @@ def _find_duration(text: str) -> timedelta | None:
 
 def _afternoon(hour: time, window: tuple[time, time] | time | None) -> time:
     """ "o 5" at a conference means 17:00; "o 7 rano" and "o 1 w nocy" stay as they are."""
+    if window == NIGHT and 7 <= hour.hour < 12:
+        return time(hour.hour + 12, hour.minute)  # "o wpół do dwunastej w nocy": 23:30
     if window in (MORNING, NIGHT) or hour.hour == 0 or hour.hour > 7:
         return hour
     return time(hour.hour + 12, hour.minute)

@@ -160,10 +160,11 @@ def _topic(
     folded = analysis.folded.split()
     aligned = len(folded) == len(analysis.tokens)
     event = {i for i, w in enumerate(folded) if _EVENT.match(w)} if aligned else set()
+    named_event = any(m.kind is EntityKind.EVENT for m in entities)
     for i, (token, keys) in enumerate(zip(analysis.tokens, analysis.words, strict=False)):
         if _EVENT.match(token) or event & {i - 1, i, i + 1} or (when is not None and token in TIME_WORDS):
             continue
-        if event and keys & index.city_keys:  # "ten kongres w Hamburgu": where the event is
+        if (event or named_event) and keys & index.city_keys:  # "ten kongres w Hamburgu": its place
             continue
         if token in numbers:  # "Pythonie 3.13": the title's version number, both of its parts
             strong.extend(frozenset({part}) for part in re.split(r"[.:]", token))
@@ -514,6 +515,14 @@ def read_frame(
         return Frame(Topic.EVENT, ask, Intent.ABOUT_EVENT, when, now)
     if not others and about_event and ask is Ask.DURATION:
         return Frame(Topic.EVENT_SPAN, ask, Intent.ABOUT_EVENT, when, now)
+    # "gdzie jest 39C3?": where the event is — its venue, not its card.
+    if not others and about_event and ask is Ask.WHERE and when is None:
+        return Frame(Topic.VENUE, ask, Intent.VENUE, when, now, venue_topics=tuple(venue_topics(analysis)))
+    # "kiedy zaczyna się pierwszy dzień?", "do której trwa ostatni dzień?": a day's own start or end.
+    a_day = when is not None and when.has_day and not when.has_hour and ask in (Ask.WHEN, Ask.ANY)
+    if not others and a_day and (_START.search(folded) or _END.search(folded)):
+        which = Ask.END if _END.search(folded) else Ask.START
+        return Frame(Topic.EVENT_TIME, which, Intent.ABOUT_EVENT, when, now)
     if not others and about_event and (ask in (Ask.WHEN, Ask.ANY, Ask.LIST) or _END.search(folded)):
         # "jaki jest ostatni punkt programu całego kongresu?": its end, and what ends it.
         if _END.search(folded) or _LAST.search(folded):

@@ -195,3 +195,16 @@ def test_after_midnight_is_the_nights_small_hours() -> None:
     assert parse_time_query(fold_keep_times("co jest dziś po północy"), NOW, DAYS) == TimeQuery(
         day=THU, window=(time(0), time(4))
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("o wpół do trzeciej", time(14, 30)),
+        ("o wpół do dwunastej w nocy", time(23, 30)),
+        ("wpol do 8 rano", time(7, 30)),
+    ],
+)
+def test_half_past_is_said_before_the_hour(text: str, moment: time) -> None:
+    query = parse(text)
+    assert query is not None and query.moment == moment

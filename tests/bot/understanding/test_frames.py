@@ -534,3 +534,11 @@ def test_more_practical_matters_the_data_lacks(ask: Ask, question: str, missing:
 
 def test_a_kinds_last_one_asked_in_english(ask: Ask) -> None:
     assert "Koncert finałowy" in ask("When is the last concert?").reply.plain_text
+
+
+def test_a_days_own_start_and_where_the_event_is(abroad: Assistant) -> None:
+    assert abroad.ask("kiedy zaczyna się pierwszy dzień?").reply.plain_text.startswith(
+        "Program na wtorek, 14 maja, zaczyna się o 09:00"
+    )
+    answer = abroad.ask("gdzie jest konferencja?")
+    assert answer.frame is not None and answer.frame.topic is Topic.VENUE
