@@ -286,6 +286,8 @@ def answer_relative(
     out = ReplyBuilder()
     today = conference.programme_date(now)
     rooms = _room_names(frame) if frame is not None else set()
+    if frame is not None and frame.same_room and session.room is not None:
+        rooms = {session.room.name}  # "co jest po nim w tej samej sali?"
     others = [
         s
         for s in conference.sessions

@@ -82,3 +82,4 @@ class Frame:
     faq: FaqEntry | None = None  # for FAQ
     venue_topics: tuple[str, ...] = ()  # for VENUE: what of the way is asked (parking, tram…)
     rooms: tuple[Room, ...] = ()  # rooms one word names together ("Kidspace": its four corners)
+    same_room: bool = False  # for RELATIVE: in the room of the session it is relative to

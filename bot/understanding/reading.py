@@ -37,7 +37,7 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
         Relation.PARALLEL,
         re.compile(
             r"\brownolegle\b|\brownoczesnie\b|\bjednoczesnie\b|\bw tym samym czasie\b"
-            r"|\bparallel\b|\bat the same time\b"
+            r"|\bo tej samej (?:porze|godzinie)\b|\bzamiast\b|\bparallel\b|\bat the same time\b"
         ),
     ),
     # "po 15" is a time, "po koncercie" a relation.
@@ -49,7 +49,7 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
             r"|\b(?:co|a) potem\b|\bto co (?:potem|dalej)\b"  # "jak skończę X, to co potem?"
         ),
     ),
-    (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)")),
+    (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)|\bpoprzedza\w*")),
 )
 FULL = 0.99  # a match this good names the thing outright
 _ABOUT = re.compile(r"\b(?:o|na temat|about|dotyczac\w*|temat\w*)\s+\w")  # "o Wagtailu", "na temat AI"
@@ -68,6 +68,7 @@ _TOPIC_STOP = frozenset(
     tu tam taki takie ktos cos wiem moj moja nasz wasz prosze czy""".split()
 )
 _PLURAL = re.compile(r"\b(?:sa|beda|trwaja|zaczynaja|koncza|odbywaja|wystepuja)\b")  # of several things
+_SAME_ROOM = re.compile(r"\bw tej samej sali\b|\bw tej sali\b|\bna tej samej scenie\b|\bsame room\b")
 _HISTORY = re.compile(r"\b(?:od|w) (?:ktorego|jakiego|ktorym) roku\b|\bhistori\w*|\bktora edycj\w*")
 _LAST = re.compile(r"\bostatn\w*|\blast\b|\bfinal\w*")  # "ostatni koncert", "the last concert"
 _FIRST = re.compile(r"\bpierwsz\w*|\bfirst\b")
@@ -345,6 +346,7 @@ def read_frame(
                     relation=relation,
                     room=_target(room, Room),
                     rooms=rooms,
+                    same_room=bool(_SAME_ROOM.search(folded)),
                 )
     if session is not None:
         # "po 10 years of Dieselgate": the number is the title's, so "po" is a relation.
@@ -366,6 +368,7 @@ def read_frame(
                     if room is None or not room.consumed <= session.consumed
                     else None,
                     rooms=rooms,
+                    same_room=bool(_SAME_ROOM.search(folded)),
                 )
 
     # Two sessions (or two people) named equally well: ask which one rather than guess.
@@ -454,6 +457,7 @@ def read_frame(
                     relation=relation,
                     room=_target(room, Room),
                     rooms=rooms,
+                    same_room=bool(_SAME_ROOM.search(folded)),
                 )
     # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").

@@ -542,3 +542,21 @@ def test_a_days_own_start_and_where_the_event_is(abroad: Assistant) -> None:
     )
     answer = abroad.ask("gdzie jest konferencja?")
     assert answer.frame is not None and answer.frame.topic is Topic.VENUE
+
+
+@pytest.mark.parametrize(
+    ("question", "relation"),
+    [
+        ("co poprzedza ceremonię zamknięcia?", Relation.BEFORE),
+        ("co mogę zobaczyć zamiast wykładu o pralkach?", Relation.PARALLEL),
+        ("co jest o tej samej porze co walne zgromadzenie?", Relation.PARALLEL),
+    ],
+)
+def test_more_ways_to_say_a_relation(abroad: Assistant, question: str, relation: Relation) -> None:
+    answer = abroad.ask(question)
+    assert answer.frame is not None and answer.frame.relation is relation
+
+
+def test_after_a_session_in_the_same_room(abroad: Assistant) -> None:
+    text = abroad.ask("co jest po walnym zgromadzeniu w tej samej sali?").reply.plain_text
+    assert "Databases at scale" in text and "Databases for everyone" not in text  # One, not Two
