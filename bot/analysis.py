@@ -35,13 +35,16 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
     # "Hejjj", "siemaaa": stretched letters carry no meaning.
     text = _STRETCHED.sub(r"\1", text)
     folded = fold_keep_times(text)
-    originals = {fold(word): word for word in _ORIGINAL_WORD.findall(text)}
+    written = _ORIGINAL_WORD.findall(text)
+    originals = {fold(word): word for word in written}
+    # Capitalised inside the sentence: a name as written, not a word to correct.
+    names = {fold(word) for word in written[1:] if word[:1].isupper() and not word.isupper()}
     tokens = tuple(folded.split())
     lemmas: set[str] = set()
     foreign = []
     per_token = []
     for token in tokens:
-        keys, is_foreign = lexicon.lookup(token, originals.get(token, token))
+        keys, is_foreign = lexicon.lookup(token, originals.get(token, token), token in names)
         per_token.append(keys)
         lemmas |= keys
         if NUMBERS.fullmatch(token):

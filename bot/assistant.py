@@ -180,7 +180,7 @@ class Assistant:
                 phrases.append((f" {fold(phrase)} ", words))
                 vocabulary |= raw
             self.faq.append((entry, phrases))
-        self.lexicon = Lexicon(vocabulary)
+        self.lexicon = Lexicon(vocabulary, self.entities.vocabulary)
         self._event_word = _event_word(conference)
         self._origins = _origin_names(conference)
         vocabulary |= self._origins

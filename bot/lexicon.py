@@ -74,7 +74,7 @@ def is_noun(word: str) -> bool:
 class Lexicon:
     """Maps folded word forms of a closed vocabulary to lemma keys."""
 
-    def __init__(self, lemmas: Iterable[str]) -> None:
+    def __init__(self, lemmas: Iterable[str], names: Iterable[str] = ()) -> None:
         forms: dict[str, set[str]] = defaultdict(set)
         m = morfeusz()
         for lemma in sorted(set(lemmas)):  # one order whatever the hash seed: typo ties resolve alike
@@ -90,12 +90,13 @@ class Lexicon:
                     forms[folded].add(key)
         self.forms: dict[str, frozenset[str]] = {f: frozenset(k) for f, k in forms.items()}
         self.lemma_keys = frozenset(k for keys in self.forms.values() for k in keys)
+        self.name_keys = frozenset(lemma_key(name) for name in names)  # the event's names' words
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for form in self.forms:
             self._by_length[len(form)].append(form)
         self.lookup = lru_cache(maxsize=20_000)(self._lookup)
 
-    def _lookup(self, token: str, original: str) -> tuple[frozenset[str], bool]:
+    def _lookup(self, token: str, original: str, name: bool = False) -> tuple[frozenset[str], bool]:
         """Lemma keys for one token, and whether it is a noun outside the vocabulary.
 
         Vocabulary form first, else morfeusz2, else a close vocabulary form (a typo).
@@ -110,7 +111,9 @@ class Lexicon:
                 return keys, len(token) >= 4 and is_noun(original) and not keys & self.lemma_keys
         if len(token) >= 4 and token not in _NO_FUZZ and token.isalpha():
             close = self._closest(token)
-            if close is not None:
+            # A capitalised word inside a sentence is corrected only to a name ("Rehbergera"),
+            # never to a common word ("Planten un Blomen" is no typo of "plan").
+            if close is not None and (not name or self.forms[close] & self.name_keys):
                 return self.forms[close] | {token}, False
         return frozenset({token}), False
 

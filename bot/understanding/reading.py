@@ -22,7 +22,7 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = tuple(
         (Ask.DURATION, r"\bile (?:to )?(?:dni |godzin )?trwa|\bjak dlugo\b|\bhow long\b"),
         (Ask.ABOUT, r"\bo czym\b|\bczego dotycz|\bo co chodzi\b|\bjaki (?:jest )?temat|\babout\b"),
         (Ask.WHO, r"\bkto\b|\bkogo\b|\bwho\b"),
-        (Ask.WHERE, r"\bgdzie\b|\bw (?:jakiej|ktorej) sali\b|\bwhere\b"),
+        (Ask.WHERE, r"\bgdzie\b|\bw (?:jakiej|ktorej) sali\b|\bna (?:ktorym|jakim) pietrze\b|\bwhere\b"),
         (Ask.WHEN, r"\bkiedy\b|\bo (?:ktorej|jakiej godzinie)\b|\bktora godzin|\bwhen\b|\bwhat time\b"),
         (Ask.LIST, r"\bco\b|\bjakie\b|\bjaki\b|\bprogram|\blist|\bwhat\b"),
     )
@@ -95,7 +95,11 @@ _PRACTICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # (what, as a Poli
             r"|\bcamping\w*|\bkemping\w*",
         ),
         ("toaletach", r"\btoalet\w*|\bwc\b|\bubikacj\w*|\blazienk\w*|\btoilet\w*"),
-        ("jedzeniu", r"\bjedzeni\w*|\bobiad\w*|\bposil\w*|\bcatering\w*|\bwegan\w*|\bwegetarian\w*|\bfood\b"),
+        (
+            "jedzeniu",
+            r"\bjedzeni\w*|\bzjesc\b|\bobiad\w*|\bposil\w*|\bcatering\w*|\bwegan\w*|\bwegetarian\w*"
+            r"|\bfood\b",
+        ),
         ("szatni", r"\bszatni\w*|\bplaszcz|\bkurtk\w*"),
         ("zaświadczeniach", r"\bzaswiadcz\w*|\bcertyfikat\w*|\bdyplom\w*"),
         (
