@@ -454,6 +454,12 @@ def _same(word: AliasWord, part: AliasWord) -> bool:
             short, long = (a, b) if len(a) <= len(b) else (b, a)
             if len(short) >= STEM and long.startswith(short) and len(long) - len(short) <= 3:
                 return True
+            # An ending that changes the last consonant: "Minecraft" → "minecrafcie".
+            shared = next(
+                (i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short)
+            )
+            if len(short) >= 7 and shared >= len(short) - 1 and len(long) - shared <= 4:
+                return True
     return False
 
 

@@ -71,6 +71,9 @@ def is_noun(word: str) -> bool:
     )
 
 
+_ENDINGS = ("ami", "ach", "owi", "em", "om", "ie", "a", "u", "y")  # case endings, longest first
+
+
 class Lexicon:
     """Maps folded word forms of a closed vocabulary to lemma keys."""
 
@@ -110,12 +113,21 @@ class Lexicon:
                 keys = frozenset(lemma_key(lemma) for lemma in analysed) | {token}
                 return keys, len(token) >= 4 and is_noun(original) and not keys & self.lemma_keys
         if len(token) >= 4 and token not in _NO_FUZZ and token.isalpha():
-            close = self._closest(token)
+            close = self._closest(token) or self._closest_inflected(token)
             # A capitalised word inside a sentence is corrected only to a name ("Rehbergera"),
             # never to a common word ("Planten un Blomen" is no typo of "plan").
             if close is not None and (not name or self.forms[close] & self.name_keys):
                 return self.forms[close] | {token}, False
         return frozenset({token}), False
+
+    def _closest_inflected(self, token: str) -> str | None:
+        """A typo in a name with a Polish ending ("Kilmentem" for Kliment): the ending off first."""
+        for ending in _ENDINGS:
+            if token.endswith(ending) and len(token) - len(ending) >= 5:
+                close = self._closest(token[: -len(ending)])
+                if close is not None:
+                    return close
+        return None
 
     def _closest(self, token: str) -> str | None:
         # OSA counts a swap of two neighbouring letters ("jturo") as one edit.

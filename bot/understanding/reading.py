@@ -223,7 +223,12 @@ def _another_name(match: EntityMatch, analysis: Analysis, index: EntityIndex) ->
     person = match.entity.target
     assert isinstance(person, Speaker)
     own = set(fold_keep_times(person.name).split())  # tokens as the question's are made
-    capitalised = {fold(w) for w in re.findall(r"[^\W\d_]+", analysis.text) if w[:1].isupper()}
+    # A capital after a full stop starts a sentence ("… Kurz. Bardzo cenię …"): no name.
+    capitalised = {
+        fold(m.group(1))
+        for m in re.finditer(r"(?<![.!?]\s)(?<![.!?])\b([^\W\d_]+)", analysis.text)
+        if m.group(1)[:1].isupper()
+    }
     tokens = analysis.tokens
     for i, keys in enumerate(analysis.words):
         if not keys & match.consumed or i + 1 >= len(tokens):
@@ -443,6 +448,8 @@ def read_frame(
         of_kind = [s for s in about if s.kind.id == named_kind.id]
         if of_kind and (session is None or session.entity.target not in of_kind):
             about, session = of_kind, None
+        elif not of_kind:
+            about = []  # "jakieś podcasty w poniedziałek?": the kind's question, not a title's word
     # "co po tym wykładzie o pathlib?": the one session a topic names is a relation's anchor too.
     if len(about) == 1 and (session is None or session.score < FULL):
         described = _ABOUT.search(folded)
