@@ -204,6 +204,14 @@ def _topic(
 _NOT_NAMES = ("adj", "adv", "ppron12", "ppron3", "qub", "conj", "prep", "fin", "pred", "comp")
 
 
+def _function_word(match: EntityMatch, analysis: Analysis) -> bool:
+    """A name matched only by a pronoun or a particle the question has in lower case."""
+    if match.kind is not EntityKind.SESSION or not match.consumed <= (STOP | _TOPIC_STOP):
+        return False  # a room "One" is typed in lower case as often as not
+    written = {w for w in re.findall(r"[^\W\d_]+", analysis.text) if fold(w) in match.consumed}
+    return not any(w[:1].isupper() for w in written)
+
+
 def _common_word(match: EntityMatch, analysis: Analysis) -> bool:
     """Whether the one word that named a person is, as typed, an everyday word ("sam", "coś"):
     lower case, read by the dictionary as an adjective, adverb, pronoun or the like."""
@@ -296,6 +304,8 @@ def read_frame(
     # A name the question has as written beats one it only resembles ("Kire" is not "Kira").
     typed = frozenset(analysis.tokens)
     entities = sorted(entities, key=lambda m: (-round(m.score, 3), not (m.consumed & typed)))
+    # "kto go organizuje?": a pronoun, not the session called „Go” (unless written as a name).
+    entities = [m for m in entities if not _function_word(m, analysis)]
     session = _first(entities, EntityKind.SESSION)
     speaker = _first(entities, EntityKind.SPEAKER)
     if speaker is not None and not speaker.consumed & typed and max(map(len, speaker.consumed)) < 5:
@@ -588,13 +598,18 @@ def _general(
     """The frame of a question no particular thing of the programme answers: the kind of question
     says which general answer — now, next, a day, the venue, an organisation, an FAQ entry."""
     intent = decision.intent
-    target = decision.entity.entity.target if decision.entity else None
+    named = decision.entity is not None and not _function_word(decision.entity, analysis)
+    target = decision.entity.entity.target if decision.entity and named else None
     if intent is Intent.AT_TIME:
         topic = Topic.AT_TIME if when is not None else Topic.DAY
         return Frame(topic, ask, intent, when, now)
     if intent in (Intent.VISIT, Intent.SESSION):
         if isinstance(target, Session | Place):
             return Frame(Topic.CARD, ask, intent, when, now, subject=target)
+        if re.search(r"\borganiz", analysis.folded):  # "kto go organizuje?" with no session named
+            return Frame(Topic.ORGANISERS, ask, Intent.ORGANISERS, when, now)
+        if intent is Intent.SESSION:
+            return Frame(Topic.DIALOGUE, ask, Intent.FALLBACK, when, now)
         return Frame(Topic.VISITS, ask, intent, when, now)
     if intent in (Intent.ORGANISATION, Intent.ABOUT_ORGANISER):
         organisation = target if isinstance(target, Organisation) else index.main_organiser

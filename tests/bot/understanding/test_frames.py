@@ -560,3 +560,10 @@ def test_more_ways_to_say_a_relation(abroad: Assistant, question: str, relation:
 def test_after_a_session_in_the_same_room(abroad: Assistant) -> None:
     text = abroad.ask("co jest po walnym zgromadzeniu w tej samej sali?").reply.plain_text
     assert "Databases at scale" in text and "Databases for everyone" not in text  # One, not Two
+
+
+def test_a_pronoun_is_not_a_session_of_that_name() -> None:
+    conference = parse_conference(TOPICS.replace("title: Zamknięcie", "title: Go"))
+    go = assistant_at(conference, "2030-05-13 12:00")
+    assert go.ask("kto to organizuje i kto go prowadzi?").frame.topic is not Topic.CARD  # type: ignore[union-attr]
+    assert "14:00" in go.ask("kiedy jest Go?").reply.plain_text
