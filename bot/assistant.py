@@ -152,6 +152,12 @@ def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch], inde
     return folded
 
 
+def _partly_named(decision: Classification, frame: Frame) -> bool:
+    """A card for a title the question only partly named ("what time is the talk…" is no
+    „Excuse me, what precise time is It?”)."""
+    return frame.topic is Topic.CARD and decision.entity is not None and decision.entity.score < 0.99
+
+
 def _weak(intent: Intent, frame: Frame) -> bool:
     """An answer that named nothing in full: a fallback, help, or sessions found by a title word."""
     dialogue = frame.topic is Topic.DIALOGUE and intent in (Intent.FALLBACK, Intent.HELP)
@@ -279,15 +285,24 @@ class Assistant:
             return self._fallback(question, texts.NOT_TEXT)
         english = to_polish(text)
         out, intent, decision, frame = self._read_and_answer(english or text, now)
-        if _weak(intent, frame):
+        if _weak(intent, frame) or _partly_named(decision, frame):
             # English the phrase rules do not cover (or cover badly), read word by word — unless,
             # as written, it named something in full: titles are English too ("kto prowadzi What
             # You Hack…?").
             glossed = to_polish(text, gloss=True)
             if glossed is not None and glossed != english:
                 answered = self._read_and_answer(glossed, now)
-                better = frame.topic is Topic.DIALOGUE or not _weak(answered[1], answered[3])
+                better = (
+                    frame.topic is Topic.DIALOGUE
+                    or not _weak(answered[1], answered[3])
+                    or _partly_named(decision, frame)
+                )
                 if answered[3].topic is not Topic.DIALOGUE and better:
+                    english = glossed
+                    out, intent, decision, frame = answered
+                elif answered[3].topic is Topic.DIALOGUE and frame.topic is not Topic.DIALOGUE:
+                    # As written it only shared English words with a title ("is there a talk by
+                    # Linus Torvalds?"), word by word it is nothing we know: say so.
                     english = glossed
                     out, intent, decision, frame = answered
         if english is not None:

@@ -524,6 +524,10 @@ def answer_unknown(conference: Conference, frame: Frame) -> Composed:
     out = ReplyBuilder()
     if frame.missing == "liczbie uczestników" and conference.event.participants:
         return out.line(conference.event.participants), Intent.ABOUT_EVENT
+    if (frame.missing or "").startswith("osoba:"):
+        name = (frame.missing or "").removeprefix("osoba:")
+        out.line(f"W programie nie ma osoby „{name}”.")
+        return out.suggest("Program", "harmonogram").suggest("Co jest teraz?", "co jest teraz?"), frame.intent
     elsewhere = ELSEWHERE.get(frame.missing or "")
     if elsewhere is not None:  # no organiser knows it better than a forecast or a sports service
         out.line(elsewhere)

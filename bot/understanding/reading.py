@@ -68,8 +68,17 @@ _TOPIC_STOP = frozenset(
     tu tam taki takie ktos cos wiem moj moja nasz wasz prosze czy""".split()
 )
 _PLURAL = re.compile(r"\b(?:sa|beda|trwaja|zaczynaja|koncza|odbywaja|wystepuja)\b")  # of several things
+# Words that say a person is asked about: who speaks, gives a talk, plays, will be there.
+_PERSON_CUE = re.compile(
+    r"\bwystep\w*|\bmowi\w*|\bgada\w*|\bprowadzi\w*|\bwyklad\w*|\btalk\w*|\bby\b|\bprelegent\w*"
+    r"|\bspeak\w*|\bbedzie\b|\bzagra\w*|\bgra\b|\bkto\b"
+)
+_PROGRAMME = re.compile(r"\bprogram\w*|\bharmonogram\w*|\bplan\b|\bagend\w*")
 _SAME_ROOM = re.compile(r"\bw tej samej sali\b|\bw tej sali\b|\bna tej samej scenie\b|\bsame room\b")
-_HISTORY = re.compile(r"\b(?:od|w) (?:ktorego|jakiego|ktorym) roku\b|\bhistori\w*|\bktora edycj\w*")
+_HISTORY = re.compile(
+    r"\b(?:od|w) (?:ktorego|jakiego|ktorym) roku\b|\bhistori\w*|\bktora edycj\w*"
+    r"|\b(?:19|20)\d\d\b|\bbyl[aoy]?\b|\bodbyl\w*"  # "gdzie była konferencja w 2017?": a past edition
+)
 _LAST = re.compile(r"\bostatn\w*|\blast\b|\bfinal\w*")  # "ostatni koncert", "the last concert"
 _FIRST = re.compile(r"\bpierwsz\w*|\bfirst\b")
 _ONE_THING = (Ask.WHEN, Ask.WHERE, Ask.WHO, Ask.DURATION)  # asked of one thing, not of a list
@@ -202,6 +211,27 @@ def _topic(
 
 
 _NOT_NAMES = ("adj", "adv", "ppron12", "ppron3", "qub", "conj", "prep", "fin", "pred", "comp")
+
+
+def _stranger(analysis: Analysis, entities: list[EntityMatch], index: EntityIndex) -> str | None:
+    """Two capitalised words in a row inside the question that name nothing of the event: a
+    person's full name the programme does not have ("Linus Torvalds")."""
+    named = frozenset().union(*(m.consumed for m in entities))
+    keys_of = dict(zip(analysis.tokens, analysis.words, strict=False))
+    found = list(
+        re.finditer(
+            r"(?<![.!?]\s)(?<!^)\b([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]+) ([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]+)\b",
+            analysis.text,
+        )
+    )
+    for match in found:
+        words = [fold(w) for w in match.groups()]
+        keys = [keys_of.get(w, frozenset()) | {w} for w in words]
+        # "Dużej Scenie" is a room; "Anne Roth", named in a title („… live mit Anne Roth”), is known.
+        known = any(k & named for k in keys) or bool(index.about(keys))
+        if not known and all(len(w) >= 3 for w in words):
+            return match.group(0)
+    return None
 
 
 def _function_word(match: EntityMatch, analysis: Analysis) -> bool:
@@ -410,6 +440,15 @@ def read_frame(
                     things = tuple(titled)
             return Frame(Topic.CHOICE, ask, decision.intent, when, now, choices=things)
 
+    # A full name no one in the programme has ("czy jest wykład Linusa Torvaldsa?"): say so, rather
+    # than answer with a title that shares a word with it.
+    person_asked = _PERSON_CUE.search(folded) is not None
+    stranger = (
+        _stranger(analysis, entities, index) if speaker is None and session is None and person_asked else None
+    )
+    if stranger is not None:
+        return Frame(Topic.UNKNOWN, ask, Intent.FALLBACK, when, now, missing=f"osoba:{stranger}")
+
     # A person: "kiedy występuje Nowak?", "o czym mówi Anna Kowalska?", "gdzie będzie dr Zając".
     if speaker is not None and (
         session is None or speaker.evidence > session.evidence or not session.consumed - speaker.consumed
@@ -436,7 +475,11 @@ def read_frame(
     # Asked when or where, a question the FAQ matched may still name a session by two of its
     # title's words ("uczenie dzieci Pythona kiedy jest?" is the talk, not the childcare answer).
     faq_when = decision.intent is Intent.FAQ and ask in (Ask.WHEN, Ask.WHERE)
-    reads_topic = decision.intent not in _NOT_ABOUT_SESSIONS or faq_when
+    # "where is CCH, jak dojechać?": the venue named outright, asked the way — no title's words.
+    venue_asked = decision.intent is Intent.VENUE and any(
+        m.kind is EntityKind.VENUE and m.score >= FULL for m in entities
+    )
+    reads_topic = (decision.intent not in _NOT_ABOUT_SESSIONS or faq_when) and not venue_asked
     strong, weak = _topic(analysis, entities, index, when) if reads_topic else ([], [])
     if decision.intent is Intent.FAQ and len(strong) < 2:
         strong, weak = [], []
@@ -460,6 +503,10 @@ def read_frame(
             about, session = of_kind, None
         elif not of_kind:
             about = []  # "jakieś podcasty w poniedziałek?": the kind's question, not a title's word
+    if track is not None and (
+        track.score >= FULL or not any(_target(track, Track) in s.tracks for s in about)
+    ):
+        about = []  # "wykłady z nauk ścisłych (Science)": the track's, not titles with "science"
     # "co po tym wykładzie o pathlib?": the one session a topic names is a relation's anchor too.
     if len(about) == 1 and (session is None or session.score < FULL):
         described = _ABOUT.search(folded)
@@ -483,7 +530,14 @@ def read_frame(
     # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
     full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
-    if about and not full and (len(about) >= 2 or session is None) and len(about) <= MAX_TOPIC:
+    # A title only partly named is the topic's one session too ("kto mówi o Rowhammer?").
+    partial = (
+        session is not None
+        and len(about) == 1
+        and session.entity.target is about[0]
+        and decision.intent is not Intent.VENUE  # "dojazd komunikacją miejską": the way, not a title
+    )
+    if about and not full and (len(about) >= 2 or session is None or partial) and len(about) <= MAX_TOPIC:
         # "kiedy jest ten wykład o X?", "o której jest wykład o ORM?": one thing asked about, and a
         # few fit: which one (each shown with its time and place).
         one = _THIS.search(folded) or (ask in _ONE_THING and not _PLURAL.search(folded))
@@ -556,6 +610,8 @@ def read_frame(
             return Frame(Topic.EVENT_TIME, Ask.START, Intent.ABOUT_EVENT, when, now)
     # "od którego roku są te kongresy?": about the event, in words the cues do not know.
     if not others and "konferencj" in folded and decision.intent is Intent.FALLBACK:  # its Polish noun
+        if _PROGRAMME.search(folded):  # "program pierwszgo dnia konferencji": its programme
+            return Frame(Topic.DAY, ask, Intent.DAY_PROGRAMME, when, now)
         return Frame(Topic.EVENT, ask, Intent.ABOUT_EVENT, when, now)
     # "gdzie to wszystko jest w ogóle?": where, of nothing named — the event's place.
     nothing_named = not entities and not analysis.foreign_nouns and decision.intent is Intent.FALLBACK

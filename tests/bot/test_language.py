@@ -58,7 +58,7 @@ SETS = {  # the question sets and the events they were written for (used as inpu
     "heldout.yaml": ROOT / "data" / "miejsca-otwarte-2023.yaml",
     **{
         f"frames_{kind}_{name}.yaml": path
-        for kind in ("dev", "dev2", "dev3", "dev4", "dev5", "heldout")
+        for kind in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout")
         for name, path in (
             ("miejsca", ROOT / "data" / "miejsca-otwarte-2023.yaml"),
             ("39c3", ROOT / "data" / "39c3-2025.yaml"),

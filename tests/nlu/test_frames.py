@@ -12,7 +12,7 @@ from bot.loading import load_conference
 from tests.nlu.frames import HERE, SETS, by_class, evaluate, load
 from tests.nlu.test_question_sets import REPORT
 
-HELDOUT_FLOORS = {"39c3": 0.91, "pyconfr": 0.95, "festival": 0.96, "miejsca": 0.98}
+HELDOUT_FLOORS = {"39c3": 0.93, "pyconfr": 0.95, "festival": 0.96, "miejsca": 0.98}
 # Dev sets, each written by someone who had not seen the code, one after the other (target 97 %).
 DEV_FLOORS = {
     "dev": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97, "miejsca": 0.97},
@@ -20,6 +20,9 @@ DEV_FLOORS = {
     "dev3": {"39c3": 0.97, "pyconfr": 0.97, "festival": 0.97},
     "dev4": {"39c3": 0.97},
     "dev5": {"39c3": 0.97},
+    # Written in unusual voices (mixed languages, vague descriptions, context before the question)
+    # after the others passed: the measured floor, below the 97 % target.
+    "dev6": {"39c3": 0.83},
 }
 
 

@@ -567,3 +567,11 @@ def test_a_pronoun_is_not_a_session_of_that_name() -> None:
     go = assistant_at(conference, "2030-05-13 12:00")
     assert go.ask("kto to organizuje i kto go prowadzi?").frame.topic is not Topic.CARD  # type: ignore[union-attr]
     assert "14:00" in go.ask("kiedy jest Go?").reply.plain_text
+
+
+def test_a_person_the_programme_does_not_have_is_said_so(abroad: Assistant) -> None:
+    for question in ("kiedy występuje Linus Torvalds?", "is there a talk by Linus Torvalds?"):
+        text = abroad.ask(question).reply.plain_text
+        assert "W programie nie ma osoby „Linus Torvalds”" in text and "Everything" not in text
+    # A room or a person the data has is no stranger.
+    assert "Everything about DNS" in abroad.ask("kiedy występuje Anne Lüscher?").reply.plain_text
