@@ -152,6 +152,16 @@ def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch], inde
     return folded
 
 
+def _titled_question(text: str, frame: Frame) -> bool:
+    """One session found whose title holds most of the question's words ("kiedy jest How To
+    Minimize Bugs in Cryptography?"): the title, not English to read word by word."""
+    if len(frame.sessions) != 1:
+        return False
+    title = set(fold(frame.sessions[0].title).split())
+    words = [w for w in fold(text).split() if len(w) >= 3]
+    return bool(words) and sum(w in title for w in words) >= 0.6 * len(words)
+
+
 def _partly_named(decision: Classification, frame: Frame) -> bool:
     """A card for a title the question only partly named ("what time is the talk…" is no
     „Excuse me, what precise time is It?”)."""
@@ -285,7 +295,7 @@ class Assistant:
             return self._fallback(question, texts.NOT_TEXT)
         english = to_polish(text)
         out, intent, decision, frame = self._read_and_answer(english or text, now)
-        if _weak(intent, frame) or _partly_named(decision, frame):
+        if (_weak(intent, frame) or _partly_named(decision, frame)) and not _titled_question(text, frame):
             # English the phrase rules do not cover (or cover badly), read word by word — unless,
             # as written, it named something in full: titles are English too ("kto prowadzi What
             # You Hack…?").
