@@ -315,7 +315,7 @@ def answer_relative(
                 _dated_line(out, s, conference, today)
             return out.suggest(session.title, session.title)
     if not found:
-        nothing = "nic w tym samym czasie" if relation is Relation.PARALLEL else "nic więcej tego dnia"
+        nothing = "nic innego w tym czasie" if relation is Relation.PARALLEL else "nic więcej tego dnia"
         return out.line(heading, f" — {nothing} w programie.")
     out.line(heading, ":")
     for s in found:
