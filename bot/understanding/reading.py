@@ -46,7 +46,7 @@ _RELATIONS: tuple[tuple[Relation, re.Pattern[str]], ...] = (
         Relation.AFTER,
         re.compile(
             r"\b(?:po|zaraz po|after)\s+(?!\d)(?!poludni|polnocy|czym\b|jakiemu\b|\w+(?:sk|ck)u\b)"
-            r"|\b(?:co|a) potem\b|\bto co (?:potem|dalej)\b"  # "jak skończę X, to co potem?"
+            r"|\b(?:co|a|zaraz) potem\b|\bto co (?:potem|dalej)\b"  # "jak skończę X, to co potem?"
         ),
     ),
     (Relation.BEFORE, re.compile(r"\b(?:przed|before)\s+(?!\d)(?!poludni|polnocy)|\bpoprzedza\w*")),
@@ -74,6 +74,7 @@ _PERSON_CUE = re.compile(
     r"|\bspeak\w*|\bbedzie\b|\bzagra\w*|\bgra\b|\bkto\b"
 )
 _PROGRAMME = re.compile(r"\bprogram\w*|\bharmonogram\w*|\bplan\b|\bagend\w*")
+_EDGE = re.compile(r"\b(?:zamkniec\w*|otwarci\w*|koniec|konca|poczatek|poczatku)\b")
 _SAME_ROOM = re.compile(r"\bw tej samej sali\b|\bw tej sali\b|\bna tej samej scenie\b|\bsame room\b")
 _HISTORY = re.compile(
     r"\b(?:od|w) (?:ktorego|jakiego|ktorym) roku\b|\bhistori\w*|\bktora edycj\w*"
@@ -378,8 +379,11 @@ def read_frame(
     # person's one session ("po keynote Ines Montani"), or a kind's one ("co jest po debacie?").
     anchor = _anchor(session, speaker, kind, index)
     # "co jest przed zamknięciem konferencji?", "co po otwarciu?": the programme's own edges.
-    if anchor is None and (_END.search(folded) or _START.search(folded)):
-        anchor = index.edge(last=bool(_END.search(folded)))
+    # The programme's edges by their nouns ("przed zamknięciem"), not a verb about something else
+    # ("wykład, który kończy się o 14:30 — co potem?").
+    edge_word = _EDGE.search(folded)
+    if anchor is None and edge_word is not None:
+        anchor = index.edge(last=bool(_END.search(edge_word.group(0))))
     if anchor is not None and not any(p.search(folded) for _r, p in _RELATIONS):
         anchor = None
     if anchor is not None and session is None:
