@@ -30,7 +30,7 @@ from bot.programme import (
 )
 from bot.reminders import ReminderAction, parse_reminder_request
 from bot.reply import Reply, ReplyBuilder, bold, italic
-from bot.text import fold
+from bot.text import fold, fold_keep_times
 from bot.timeexpr import TimeQuery, parse_time_query
 from bot.understanding import Frame, read_frame
 from bot.understanding.answering import compose
@@ -152,6 +152,20 @@ def _without_named_numbers(analysis: Analysis, entities: list[EntityMatch], inde
     return folded
 
 
+_CLAUSE = re.compile(r"\s*(?:[,;—–!?]|\.(?!\d))+\s*")
+_A_TIME = re.compile(r"\b(?:o|od|do|po|przed|at)\s+\d{1,2}(?::\d\d)?\b|\b\d{1,2}:\d\d\b")
+_ASKING = re.compile(r"\b(?:co|kiedy|gdzie|kto|jaki\w*|ktor\w*|czy|what|when|where|who)\b")
+
+
+def _asked_clause(text: str) -> str | None:
+    """Of a message that names several times, the last clause that asks and names one."""
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    timed = [c for c in clauses if _A_TIME.search(fold_keep_times(c))]
+    if len(timed) < 2:
+        return None
+    return next((c for c in reversed(timed) if _ASKING.search(fold(c))), None)
+
+
 def _titled_question(text: str, frame: Frame) -> bool:
     """One session found whose title holds most of the question's words ("kiedy jest How To
     Minimize Bugs in Cryptography?"): the title, not English to read word by word."""
@@ -227,6 +241,21 @@ class Assistant:
             self._today(now),
             self.conference.event.day_starts_at,
         )
+        asked = _asked_clause(text)
+        if asked is not None:
+            # "w niedzielę o 11 jestem wolna, a o 12:15 mam spotkanie — co jest o 11?": the time of
+            # the clause that asks, the day from wherever it was said.
+            own = parse_time_query(
+                fold_keep_times(asked),
+                now,
+                self.event_days,
+                self._today(now),
+                self.conference.event.day_starts_at,
+            )
+            if own is not None:
+                if own.day is None and own.day_index is None and when is not None:
+                    own = replace(own, day=when.day, day_index=when.day_index)
+                when = own
         faq_entry, faq_score = self._faq(analysis)
         return analysis, when, entities, classify(analysis, when, entities, faq_score), faq_entry
 

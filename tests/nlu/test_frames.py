@@ -22,7 +22,7 @@ DEV_FLOORS = {
     "dev5": {"39c3": 0.97},
     # Written in unusual voices (mixed languages, vague descriptions, context before the question)
     # after the others passed: the measured floor, below the 97 % target.
-    "dev6": {"39c3": 0.87},
+    "dev6": {"39c3": 0.88},
 }
 
 

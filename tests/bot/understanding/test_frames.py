@@ -575,3 +575,11 @@ def test_a_person_the_programme_does_not_have_is_said_so(abroad: Assistant) -> N
         assert "W programie nie ma osoby „Linus Torvalds”" in text and "Everything" not in text
     # A room or a person the data has is no stranger.
     assert "Everything about DNS" in abroad.ask("kiedy występuje Anne Lüscher?").reply.plain_text
+
+
+def test_of_several_times_the_one_asked_about(ask: Ask) -> None:
+    text = ask(
+        "w piątek o 18 jestem wolna, a o 20:00 mam spotkanie — co jest o 18 w Namiocie Rozmów?",
+        "2031-08-01 12:00",
+    ).reply.plain_text
+    assert "Muzyka w małych miastach" in text and "Kapela Spod Wierzby" not in text
