@@ -25,7 +25,9 @@ from bot.formats.merging import programme_url
 from bot.logs import one_line
 from bot.metrics import Metrics
 from bot.reply import Reply
+from bot.store.locks import DatabaseInUse, PersonLocks, SqliteFileLock
 from bot.store.store import DatabaseUnavailable, Person, Store
+from handlers.handled import HandledUpdates
 from handlers.health import Health
 from handlers.messenger.app import Messenger, build_messenger, reminder_notes, skips_silent_people
 from handlers.messenger.sender import CHANNEL as MESSENGER
@@ -43,6 +45,7 @@ from handlers.telegram.replies import Replier
 from handlers.telegram.startup import WebhookRefused, start_telegram, stop_telegram
 from handlers.web import TelegramGate, web_server
 from scheduler.announcements import Announcements
+from scheduler.election import Election
 from scheduler.leadership import Leadership
 from scheduler.limiter import RateLimiter
 from scheduler.notifier import ChannelNotifier, FloodWait, Notifier, Outcome
@@ -221,11 +224,29 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         store = Store.open(settings.database_url)
     except DatabaseUnavailable as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from None
+    file_lock = SqliteFileLock.for_url(store.engine.url)
+    if file_lock is not None:
+        try:
+            file_lock.acquire()  # held until this process ends: SQLite is for one process
+        except DatabaseInUse as exc:
+            raise ConfigError(f"DATABASE_URL: {exc}") from None
+    try:
+        _serve(settings, assistant, store, data_path, webhook)
+    finally:
+        if file_lock is not None:
+            file_lock.release()
+
+
+def _serve(
+    settings: Settings, assistant: Assistant, store: Store, data_path: Path | None, webhook: bool
+) -> None:
+    """`serve_forever` once the database is this process's to use."""
     current = CurrentAssistant(assistant)
     metrics = Metrics()  # this process's own registry, served at /metrics
     leadership = Leadership(metrics)
     health = Health(store, current, leadership, metrics)
     conversation = Conversation(current, store, reminder_notes=reminder_notes(settings), metrics=metrics)
+    handled = HandledUpdates(store)  # several processes on one database answer each update once
     operations = Operations(
         data_path or settings.bot_data,
         store,
@@ -250,14 +271,20 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
             conversation=conversation,
             operations=operations,
             metrics=metrics,
+            handled=handled,
         )
         replier: Replier = application.bot_data["replier"]
         current.followers.append(lambda new: setattr(replier, "assistant", new))
         fanout_bot = fanout_telegram_bot(settings, metrics)
         channels[TELEGRAM] = Connecting(TelegramNotifier(fanout_bot, replier), telegram_ready)
     messenger: Messenger | None = None
+    person_locks: PersonLocks | None = None
     if settings.messenger_configured:
-        messenger = build_messenger(settings, current, conversation, operations, metrics)
+        if store.engine.dialect.name == "postgresql":  # several processes may share it
+            person_locks = PersonLocks(store.engine.url)
+        messenger = build_messenger(
+            settings, current, conversation, operations, metrics, handled, person_locks
+        )
         channels[MESSENGER] = messenger.notifier
 
     reminders = Reminders(
@@ -276,18 +303,29 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
     background: set[asyncio.Task[object]] = set()
 
     def start_reminders() -> None:
-        reminders.scheduler.start()
-        leadership.held = True
-        reminders.rebuild()
+        reminders.start()
         assert operations.announcements is not None
         # An announcement a crash cut short goes on to whoever has not had it yet.
         task: asyncio.Task[object] = asyncio.create_task(operations.announcements.resume())
         background.add(task)
         task.add_done_callback(background.discard)
 
+    async def lead(stack: contextlib.AsyncExitStack, stop: asyncio.Event) -> None:
+        """The reminders on this process: on SQLite (one process) always; on PostgreSQL while it
+        holds the election's lock (at once if nobody else does)."""
+        if store.engine.dialect.name != "postgresql":
+            start_reminders()
+            leadership.held = True
+            stack.callback(stop_reminders)
+            return
+        election = Election(store.engine.url, leadership, start_reminders, stop_reminders)
+        stack.push_async_callback(election.close)
+        await election.attempt()
+        electing = asyncio.create_task(election.run(stop))
+        stack.push_async_callback(_cancelled, electing)
+
     def stop_reminders() -> None:
-        if reminders.scheduler.running:
-            reminders.scheduler.shutdown(wait=False)
+        reminders.stop()
         leadership.held = False
 
     async def telegram_up(stop: asyncio.Event) -> None:
@@ -311,6 +349,8 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
             routes: list[BaseRoute] = []
             if application is not None and webhook:
                 routes += gate.guard(telegram_routes(application, settings.webhook_secret()))
+            if person_locks is not None:
+                stack.push_async_callback(person_locks.close)  # after Messenger has drained
             if messenger is not None:
                 await messenger.start()  # no network yet: Meta is first called to answer someone
                 stack.push_async_callback(messenger.stop)
@@ -319,8 +359,7 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
             if routes:
                 server = web_server(routes, settings.bot_host, settings.bot_port, health)
                 serving = await stack.enter_async_context(server)
-            start_reminders()
-            stack.callback(stop_reminders)
+            await lead(stack, stop)
             if operations.poller is not None:  # the programme at a URL: polled from now on
                 operations.poller.start()
                 stack.push_async_callback(operations.poller.stop)
@@ -350,6 +389,12 @@ def serve_forever(settings: Settings, assistant: Assistant, data_path: Path | No
         raise ConfigError(f"TELEGRAM_WEBHOOK_URL: Telegram nie przyjął adresu webhooka ({exc})") from None
     except Stopped:
         pass  # Ctrl+C or SIGTERM while waiting for the database: nothing to clean up beyond it
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _health_server(

@@ -84,6 +84,24 @@ class Reminders:
         self.fanout = FanOut(store, notifier, limiter, stale_after, self.metrics)
         # In the event's timezone (run dates are aware anyway; logs and naive inputs read locally).
         self.scheduler = scheduler or AsyncIOScheduler(timezone=conference().tz)
+        self._stopped = False
+
+    def start(self) -> int:
+        """Start firing, with every job rebuilt; what fell due while no process fired (within its
+        grace time) fires at once. How many jobs."""
+        if self._stopped:
+            # A stopped AsyncIOScheduler shuts down on the loop's next turn, too late to start it
+            # again now; a fresh one also drops the retries of the previous term.
+            self.scheduler = AsyncIOScheduler(timezone=self.scheduler.timezone)
+            self._stopped = False
+        self.scheduler.start()
+        return self.rebuild()
+
+    def stop(self) -> None:
+        """Stop firing (a fan-out under way runs on: the ledger keeps it from doubling)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self._stopped = True
 
     def rebuild(self) -> int:
         """Replace every reminder job with those the current data and clock call for (idempotent)."""

@@ -141,3 +141,19 @@ class UnansweredQuestion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     text: Mapped[str] = mapped_column(String(300))
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class HandledUpdate(Base):
+    """An update some process has taken to answer: Telegram's update id, Messenger's message id.
+
+    Several processes behind one load balancer may each be handed the same update (a platform's
+    retry after a slow acknowledgement lands elsewhere); whoever inserts the row answers it. Rows
+    are kept a day, long past any redelivery, then pruned.
+    """
+
+    __tablename__ = "handled_updates"
+    __table_args__ = (Index("ix_handled_updates_handled_at", "handled_at"),)
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(256), primary_key=True)
+    handled_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -28,6 +28,7 @@ from bot.store.models import (
     Delivery,
     DeliveryKind,
     DeliveryStatus,
+    HandledUpdate,
     PlanItem,
     Preference,
     UnansweredQuestion,
@@ -307,6 +308,25 @@ class Store:
         async with self._writing() as db:
             result = await db.execute(delete(User).where(User.channel == channel, User.chat_id == chat_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # Updates handled -----------------------------------------------------------------------
+
+    async def claim_update(self, channel: str, key: str, now: datetime) -> bool:
+        """Take an update to answer: True for the one process (of any) that inserts its row first."""
+        async with self._writing() as db:
+            statement = (
+                self._insert(HandledUpdate)
+                .values(channel=channel, key=key, handled_at=now)
+                .on_conflict_do_nothing()
+            )
+            result = await db.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forget updates handled before `before` (long past any redelivery); how many went."""
+        async with self._writing() as db:
+            result = await db.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     # Preferences and plans -----------------------------------------------------------------
 

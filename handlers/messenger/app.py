@@ -1,12 +1,15 @@
 """The composition root for Messenger: the Graph API client, the sender, commands, the webhook.
 
 Each person's events are answered one at a time, in the order they came (a quick second message
-must not be answered first); different people are answered concurrently.
+must not be answered first); different people are answered concurrently. Several processes on one
+PostgreSQL keep that order between them with a lock per person in the database (bot/store/locks.py),
+and answer an event Meta delivered to two of them once (handlers/handled.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Sequence
@@ -20,6 +23,8 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.metrics import Metrics
 from bot.reply import Reply, ReplyBuilder
+from bot.store.locks import PersonLocks
+from handlers.handled import HandledUpdates
 from handlers.messenger.commands import CALENDAR, Commands, Options
 from handlers.messenger.events import Incoming
 from handlers.messenger.graph import GraphApi, GraphError
@@ -47,8 +52,12 @@ class Messenger:
         admins: frozenset[str] = frozenset(),
         operations: Operations | None = None,
         metrics: Metrics | None = None,
+        handled: HandledUpdates | None = None,
+        person_locks: PersonLocks | None = None,
     ) -> None:
         self.api = api
+        self.handled = handled  # across processes: an event another one took is not answered
+        self.person_locks = person_locks  # across processes: one person's events one at a time
         self.metrics = metrics or Metrics()
         self.sender = Sender(api, assistant, conversation)
         self.organisers = Organisers(self.sender, admins, operations, self.spawn)
@@ -101,7 +110,11 @@ class Messenger:
         self._locks[event.sender] = (lock, users + 1)
         try:
             async with lock:
-                await self._answer(event)
+                # Claimed under the lock: a claim may take a while, and must not let a later
+                # event of the same person overtake this one.
+                if await self._claimed(event):
+                    async with self._across_processes(event.sender):
+                        await self._answer(event)
         finally:
             # The lock goes only when no later event of this person holds or awaits it.
             lock, users = self._locks[event.sender]
@@ -109,6 +122,19 @@ class Messenger:
                 del self._locks[event.sender]
             else:
                 self._locks[event.sender] = (lock, users - 1)
+
+    def _across_processes(self, psid: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """This person's lock among processes on PostgreSQL; in one process the lock above is all."""
+        if self.person_locks is None:
+            return contextlib.nullcontext()
+        return self.person_locks.held(CHANNEL, psid)
+
+    async def _claimed(self, event: Incoming) -> bool:
+        """True unless another process (or an earlier delivery) has taken this event already."""
+        key = event.key
+        if self.handled is None or key is None:
+            return True
+        return await self.handled.claim(CHANNEL, key)
 
     async def _answer(self, event: Incoming) -> None:
         psid = event.sender
@@ -197,6 +223,8 @@ def build_messenger(
     conversation: Conversation | None = None,
     operations: Operations | None = None,
     metrics: Metrics | None = None,
+    handled: HandledUpdates | None = None,
+    person_locks: PersonLocks | None = None,
 ) -> Messenger:
     """Messenger from the settings; `ConfigError` names any of its three secrets that is missing."""
     credentials = settings.messenger_credentials()
@@ -212,4 +240,6 @@ def build_messenger(
         admins=settings.messenger_admin_ids,
         operations=operations,
         metrics=metrics,
+        handled=handled,
+        person_locks=person_locks,
     )

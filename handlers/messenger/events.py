@@ -8,6 +8,7 @@ or none, and never raises.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,18 @@ class Incoming:
     payload: str | None = None  # a quick reply tapped, or a postback (Get Started, the menu)
     other: OtherMessage | None = None  # an attachment instead of text
     mid: str | None = None  # Meta's message id, to drop a redelivered webhook
+    timestamp: int | None = None  # Meta's milliseconds, for events without a message id
+
+    @property
+    def key(self) -> str | None:
+        """What identifies this event across redeliveries: the message id, or for an event without
+        one (an older postback) who sent what when; None when nothing does."""
+        if self.mid is not None:
+            return self.mid
+        if self.timestamp is None:
+            return None
+        what = f"{self.text}\x00{self.payload}\x00{self.other}".encode()
+        return f"{self.sender}:{self.timestamp}:{hashlib.sha256(what).hexdigest()[:16]}"
 
 
 def _attachment_kind(attachments: list[Any]) -> OtherMessage:
@@ -55,6 +68,11 @@ def _mid(container: dict[str, Any]) -> str | None:
     return mid if isinstance(mid, str) and 0 < len(mid) <= MAX_MID else None
 
 
+def _timestamp(item: dict[str, Any]) -> int | None:
+    stamp = item.get("timestamp")
+    return stamp if type(stamp) is int and 0 < stamp < 2**63 else None
+
+
 def _payload(value: Any) -> str:
     """A payload we could have made (a string of at most 1,000 characters), else "" (the help)."""
     return value if isinstance(value, str) and len(value) <= PAYLOAD_LIMIT else ""
@@ -66,6 +84,7 @@ def _event(item: Any) -> Incoming | None:
     sender = _sender(item)
     if sender is None:
         return None
+    stamp = _timestamp(item)
     message = item.get("message")
     if isinstance(message, dict):
         if message.get("is_echo"):
@@ -73,17 +92,18 @@ def _event(item: Any) -> Incoming | None:
         mid = _mid(message)
         quick = message.get("quick_reply")
         if isinstance(quick, dict) and isinstance(quick.get("payload"), str):
-            return Incoming(sender, payload=_payload(quick["payload"]), mid=mid)
+            return Incoming(sender, payload=_payload(quick["payload"]), mid=mid, timestamp=stamp)
         text = message.get("text")
         if isinstance(text, str):
-            return Incoming(sender, text=text, mid=mid)
+            return Incoming(sender, text=text, mid=mid, timestamp=stamp)
         attachments = message.get("attachments")
         if isinstance(attachments, list) and attachments:
-            return Incoming(sender, other=_attachment_kind(attachments), mid=mid)
-        return Incoming(sender, other=OtherMessage.MEDIA, mid=mid)
+            return Incoming(sender, other=_attachment_kind(attachments), mid=mid, timestamp=stamp)
+        return Incoming(sender, other=OtherMessage.MEDIA, mid=mid, timestamp=stamp)
     postback = item.get("postback")
     if isinstance(postback, dict):
-        return Incoming(sender, payload=_payload(postback.get("payload")), mid=_mid(postback))
+        payload = _payload(postback.get("payload"))
+        return Incoming(sender, payload=payload, mid=_mid(postback), timestamp=stamp)
     return None  # delivery, read, reaction, optin…: nothing to answer
 
 

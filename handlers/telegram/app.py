@@ -14,6 +14,7 @@ from telegram import Bot, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -27,6 +28,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.metrics import Metrics
 from handlers.body import BodyRefused, parse_json, read_body, refusal
+from handlers.handled import HandledUpdates
 from handlers.operations import Operations
 from handlers.telegram.buttons import Buttons
 from handlers.telegram.commands import Commands, bot_commands
@@ -68,8 +70,13 @@ def build_application(
     conversation: Conversation | None = None,
     operations: Operations | None = None,
     metrics: Metrics | None = None,
+    handled: HandledUpdates | None = None,
 ) -> TelegramApp:
-    """The bot, wired: commands first, then buttons, then free text, then everything else."""
+    """The bot, wired: commands first, then buttons, then free text, then everything else.
+
+    With `handled`, an update another process (or an earlier delivery) already took is dropped
+    before anything else sees it.
+    """
     base = settings.telegram_base_url
     metrics = metrics or Metrics()
     builder = (
@@ -108,7 +115,15 @@ def build_application(
     async def count(update: Update, context: Any) -> None:
         metrics.update(CHANNEL, update_kind(update))
 
-    # Group -2 sees every update first, whatever handles it later (or nothing does).
+    async def claim(update: Update, context: Any) -> None:
+        assert handled is not None
+        if not await handled.claim(CHANNEL, str(update.update_id)):
+            raise ApplicationHandlerStop  # the webhook has acknowledged it: Telegram stops sending
+
+    if handled is not None:
+        # Group -3 is first of all: a duplicate is neither counted nor answered.
+        application.add_handler(TypeHandler(Update, claim), group=-3)
+    # Group -2 sees every update (but duplicates), whatever handles it later (or nothing does).
     application.add_handler(TypeHandler(Update, count), group=-2)
     if conversation is not None:
         # Group -1 runs before the others for every update: whoever writes is a known user from
