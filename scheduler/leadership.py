@@ -1,9 +1,8 @@
 """Whether this process holds the scheduler (runs the reminder jobs), for `/readyz` and the metrics.
 
-Today one process runs the scheduler whenever it runs at all, so `run` sets this when it starts
-the scheduler and clears it when it stops it. The flag stands apart from the scheduler so that a
-leader election (several processes on one database, one of them firing reminders) only has to
-flip it when it wins or loses the lock.
+On SQLite (one process) `run` sets it when it starts the scheduler and clears it when it stops it;
+on PostgreSQL the election (scheduler/election.py) flips it when this process wins or loses the
+lock that makes it the one process of several to fire reminders.
 """
 
 from __future__ import annotations

@@ -367,11 +367,13 @@ def test_the_docs_tell_how_to_set_what_compose_needs() -> None:
         assert f"{variable}=" in DOCS, variable
 
 
-def test_the_docs_say_to_run_one_process_until_several_are_safe() -> None:
-    assert "run one bot process" in DOCS
-    assert "--scale bot2=0" in DOCS and "--scale bot2=0" in (ROOT / "docker-compose.yml").read_text(
-        encoding="utf-8"
-    )
+def test_the_docs_say_how_several_processes_work_and_that_sqlite_refuses_a_second() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "advisory lock" in DOCS and "answered once" in DOCS
+    assert "second `run` on the same database file stops at start with exit code 2" in DOCS
+    # The caveat of the time when two processes were not safe is gone from both.
+    assert "--scale bot2=0" not in DOCS and "--scale bot2=0" not in compose
+    assert "until several are safe" not in DOCS.lower() and "until several processes are safe" not in compose
 
 
 # --- the lock files ------------------------------------------------------------------------------
