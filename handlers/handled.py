@@ -5,18 +5,47 @@ timeout) may land on another process than the first delivery. Before answering, 
 the update in the database (one INSERT, `ON CONFLICT DO NOTHING`); a duplicate is acknowledged and
 not answered. Claiming before answering makes an update answered at most once: a process dying
 between the claim and the answer loses that one answer, where answering first would double it.
+
+On SQLite there is one process only (bot/store/locks.py refuses a second), so the last few
+thousand updates in memory do the same without a database write per update.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from bot.store.store import Store, database_outage
 
 logger = logging.getLogger(__name__)
 KEPT = timedelta(days=1)  # platforms redeliver for minutes to hours; a day is well past that
 PRUNE_EVERY = 1000  # claims between two prunes in one process: the table stays small
+REMEMBERED = 4096  # updates one process remembers; redeliveries come within minutes, far fewer
+
+
+class Claims(Protocol):
+    async def claim(self, channel: str, key: str) -> bool:
+        """True if this process is to answer the update; False if it was taken already."""
+        ...
+
+
+class RecentUpdates:
+    """The updates this one process took lately, in memory."""
+
+    def __init__(self, size: int = REMEMBERED) -> None:
+        self.size = size
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    async def claim(self, channel: str, key: str) -> bool:
+        if (channel, key) in self._seen:
+            logger.info("%s: update already handled, not answered again", channel)
+            return False
+        self._seen[(channel, key)] = None
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return True
 
 
 class HandledUpdates:

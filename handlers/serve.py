@@ -27,7 +27,7 @@ from bot.metrics import Metrics
 from bot.reply import Reply
 from bot.store.locks import DatabaseInUse, PersonLocks, SqliteFileLock
 from bot.store.store import DatabaseUnavailable, Person, Store
-from handlers.handled import HandledUpdates
+from handlers.handled import Claims, HandledUpdates, RecentUpdates
 from handlers.health import Health
 from handlers.messenger.app import Messenger, build_messenger, reminder_notes, skips_silent_people
 from handlers.messenger.sender import CHANNEL as MESSENGER
@@ -246,7 +246,9 @@ def _serve(
     leadership = Leadership(metrics)
     health = Health(store, current, leadership, metrics)
     conversation = Conversation(current, store, reminder_notes=reminder_notes(settings), metrics=metrics)
-    handled = HandledUpdates(store)  # several processes on one database answer each update once
+    postgres = store.engine.dialect.name == "postgresql"
+    # Several processes on one PostgreSQL answer each update once; SQLite has one process.
+    handled: Claims = HandledUpdates(store) if postgres else RecentUpdates()
     operations = Operations(
         data_path or settings.bot_data,
         store,
@@ -280,7 +282,7 @@ def _serve(
     messenger: Messenger | None = None
     person_locks: PersonLocks | None = None
     if settings.messenger_configured:
-        if store.engine.dialect.name == "postgresql":  # several processes may share it
+        if postgres:  # several processes may share it
             person_locks = PersonLocks(store.engine.url)
         messenger = build_messenger(
             settings, current, conversation, operations, metrics, handled, person_locks
@@ -313,7 +315,7 @@ def _serve(
     async def lead(stack: contextlib.AsyncExitStack, stop: asyncio.Event) -> None:
         """The reminders on this process: on SQLite (one process) always; on PostgreSQL while it
         holds the election's lock (at once if nobody else does)."""
-        if store.engine.dialect.name != "postgresql":
+        if not postgres:
             start_reminders()
             leadership.held = True
             stack.callback(stop_reminders)

@@ -24,7 +24,7 @@ from bot.conversation import Conversation
 from bot.metrics import Metrics
 from bot.reply import Reply, ReplyBuilder
 from bot.store.locks import PersonLocks
-from handlers.handled import HandledUpdates
+from handlers.handled import Claims
 from handlers.messenger.commands import CALENDAR, Commands, Options
 from handlers.messenger.events import Incoming
 from handlers.messenger.graph import GraphApi, GraphError
@@ -52,7 +52,7 @@ class Messenger:
         admins: frozenset[str] = frozenset(),
         operations: Operations | None = None,
         metrics: Metrics | None = None,
-        handled: HandledUpdates | None = None,
+        handled: Claims | None = None,
         person_locks: PersonLocks | None = None,
     ) -> None:
         self.api = api
@@ -223,7 +223,7 @@ def build_messenger(
     conversation: Conversation | None = None,
     operations: Operations | None = None,
     metrics: Metrics | None = None,
-    handled: HandledUpdates | None = None,
+    handled: Claims | None = None,
     person_locks: PersonLocks | None = None,
 ) -> Messenger:
     """Messenger from the settings; `ConfigError` names any of its three secrets that is missing."""

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.metrics import Metrics
 from handlers.body import BodyRefused, parse_json, read_body, refusal
-from handlers.handled import HandledUpdates
+from handlers.handled import Claims
 from handlers.operations import Operations
 from handlers.telegram.buttons import Buttons
 from handlers.telegram.commands import Commands, bot_commands
@@ -70,7 +70,7 @@ def build_application(
     conversation: Conversation | None = None,
     operations: Operations | None = None,
     metrics: Metrics | None = None,
-    handled: HandledUpdates | None = None,
+    handled: Claims | None = None,
 ) -> TelegramApp:
     """The bot, wired: commands first, then buttons, then free text, then everything else.
 
