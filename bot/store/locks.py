@@ -109,8 +109,13 @@ class SqliteFileLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise `DatabaseInUse` naming the file; no waiting."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
+        try:
+            handle = self.path.open("a+")
+        except OSError as exc:
+            # A folder that is missing or read-only: opening the database fails right after and
+            # names DATABASE_URL; the lock must not hide that behind an error of its own.
+            logger.warning("SQLite lock file %s cannot be created (%s)", self.path, exc.strerror)
+            return
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

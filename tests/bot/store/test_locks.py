@@ -98,6 +98,16 @@ def test_a_sqlite_file_is_one_process_s(tmp_path: Path) -> None:
     again.release()
 
 
+def test_a_folder_that_is_not_there_is_left_to_the_database_to_report(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lock = SqliteFileLock(tmp_path / "missing" / "bot.db")
+    with caplog.at_level(logging.WARNING):
+        lock.acquire()
+    lock.release()
+    assert "cannot be created" in caplog.text and not (tmp_path / "missing").exists()
+
+
 def test_no_file_lock_for_postgresql_or_an_in_memory_database() -> None:
     assert SqliteFileLock.for_url(make_url("postgresql+asyncpg://u@h/db")) is None
     assert SqliteFileLock.for_url(make_url("sqlite+aiosqlite://")) is None
