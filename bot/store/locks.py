@@ -25,7 +25,7 @@ PERSON_NAMESPACE = 0x4D534752  # "MSGR"
 # Connections that may hold a person's lock at once (a pool of their own: a lock holder never
 # waits for a connection the answers need, so the two cannot starve each other). More people
 # answered at once queue for a connection, in order.
-LOCK_CONNECTIONS = 16
+LOCK_CONNECTIONS = 10
 LOCK_WAIT = 60.0  # seconds to wait for a free lock connection before answering without the lock
 
 
