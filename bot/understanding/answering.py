@@ -454,19 +454,23 @@ def answer_room(conference: Conference, frame: Frame, now: datetime) -> ReplyBui
             conference.venue.name,
             room.location.approximate,
         )
-    sessions = [s for s in conference.sessions if s.room is not None and s.room.name == room.name]
+    _on_there(out, conference, {room.name}, now)
+    out.suggest(f"Program: {room.name}", f"co jest w {room.name}?")
+    return out
+
+
+def _on_there(out: ReplyBuilder, conference: Conference, rooms: set[str], now: datetime) -> None:
+    """What is on in the rooms now, or else the next thing there."""
+    sessions = [s for s in conference.sessions if s.room is not None and s.room.name in rooms]
     running = [s for s in sessions if s.is_running(now)]
     later = [s for s in sessions if s.start > now]
-    today = conference.programme_date(now)
     if running:
         out.line("Teraz:")
         for session in running:
             session_line(out, session, conference)
     elif later:
         out.line("Najbliżej:")
-        _dated_line(out, later[0], conference, today)
-    out.suggest(f"Program: {room.name}", f"co jest w {room.name}?")
-    return out
+        _dated_line(out, later[0], conference, conference.programme_date(now))
 
 
 def _answer_rooms(conference: Conference, frame: Frame, now: datetime) -> ReplyBuilder:
@@ -482,18 +486,7 @@ def _answer_rooms(conference: Conference, frame: Frame, now: datetime) -> ReplyB
         out.suggest(short_label(room.name, LABEL_LIMIT), f"co jest w {room.name}?")
     if not any(room.way for room in frame.rooms):
         out.line("Nie mam opisu, jak tam dojść — zapytaj na miejscu obsługę.")
-    names = _room_names(frame)
-    sessions = [s for s in conference.sessions if s.room is not None and s.room.name in names]
-    running = [s for s in sessions if s.is_running(now)]
-    later = [s for s in sessions if s.start > now]
-    today = conference.programme_date(now)
-    if running:
-        out.line("Teraz:")
-        for session in running:
-            session_line(out, session, conference)
-    elif later:
-        out.line("Najbliżej:")
-        _dated_line(out, later[0], conference, today)
+    _on_there(out, conference, _room_names(frame), now)
     return out
 
 

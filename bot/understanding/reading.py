@@ -386,21 +386,26 @@ def read_frame(
         anchor = index.edge(last=bool(_END.search(edge_word.group(0))))
     if anchor is not None and not any(p.search(folded) for _r, p in _RELATIONS):
         anchor = None
+
+    def relative(to: Session, relation: Relation, in_room: Room | None) -> Frame:
+        same = bool(_SAME_ROOM.search(folded))
+        return Frame(
+            Topic.RELATIVE,
+            Ask.LIST,
+            Intent.NEXT,
+            when,
+            now,
+            session=to,
+            relation=relation,
+            room=in_room,
+            rooms=rooms,
+            same_room=same,
+        )
+
     if anchor is not None and session is None:
         for relation, pattern in _RELATIONS:
             if pattern.search(folded):
-                return Frame(
-                    Topic.RELATIVE,
-                    Ask.LIST,
-                    Intent.NEXT,
-                    when,
-                    now,
-                    session=anchor,
-                    relation=relation,
-                    room=_target(room, Room),
-                    rooms=rooms,
-                    same_room=bool(_SAME_ROOM.search(folded)),
-                )
+                return relative(anchor, relation, _target(room, Room))
     if session is not None:
         # "po 10 years of Dieselgate": the number is the title's, so "po" is a relation.
         named_numbers = {t for t in analysis.tokens if t.isdigit() and t in session.consumed}
@@ -409,20 +414,9 @@ def read_frame(
             if pattern.search(bare):
                 target = session.entity.target
                 assert isinstance(target, Session)
-                return Frame(
-                    Topic.RELATIVE,
-                    Ask.LIST,
-                    Intent.NEXT,
-                    when,
-                    now,
-                    session=target,
-                    relation=relation,
-                    room=_target(room, Room)
-                    if room is None or not room.consumed <= session.consumed
-                    else None,
-                    rooms=rooms,
-                    same_room=bool(_SAME_ROOM.search(folded)),
-                )
+                # A room named only by the title's own words is no room constraint.
+                own_words = room is not None and room.consumed <= session.consumed
+                return relative(target, relation, None if own_words else _target(room, Room))
 
     # Two sessions (or two people) named equally well: ask which one rather than guess.
     for kind_of in (EntityKind.SESSION, EntityKind.SPEAKER):
@@ -519,18 +513,7 @@ def read_frame(
             # "wykład o nawigacji po gwiazdach": a "po" inside what the session is about is no
             # relation; "co po wykładzie o pralkach" has it before.
             if found and not (described and found.start() > described.start()):
-                return Frame(
-                    Topic.RELATIVE,
-                    Ask.LIST,
-                    Intent.NEXT,
-                    when,
-                    now,
-                    session=about[0],
-                    relation=relation,
-                    room=_target(room, Room),
-                    rooms=rooms,
-                    same_room=bool(_SAME_ROOM.search(folded)),
-                )
+                return relative(about[0], relation, _target(room, Room))
     # A title named in full wins ("kto prowadzi Elektrobausteine - Tag 1?"), unless the question
     # asks about a subject several titles share ("coś o Wagtailu": not only the one called "Wagtail").
     full = session is not None and session.score >= FULL and not (len(about) >= 2 and _ABOUT.search(folded))
