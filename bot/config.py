@@ -24,6 +24,9 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message names it."""
 
 
+PAID_BROADCAST_RATE = 1000.0  # Telegram's limit for paid broadcasts, messages a second
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
@@ -36,6 +39,11 @@ class Settings(BaseSettings):
     bot_clock_speed: float = Field(default=1.0, gt=0, le=3600, description="Simulated clock speed")
     bot_send_rate: float = Field(
         default=30, gt=0, le=10_000, description="Messages per second the bot sends on its own, overall"
+    )
+    bot_paid_broadcast: bool = Field(
+        default=False,
+        description="Telegram paid broadcasts for reminders and announcements (up to 1,000 messages/s, "
+        "paid in Stars); the send rate follows unless BOT_SEND_RATE is set",
     )
     bot_claim_timeout: float = Field(
         default=60, gt=0, le=3600, description="Seconds after which an unfinished delivery claim is retried"
@@ -150,6 +158,14 @@ class Settings(BaseSettings):
     @property
     def telegram_configured(self) -> bool:
         return self.telegram_bot_token is not None
+
+    @property
+    def send_rate(self) -> float:
+        """Messages a second the fan-out sends: BOT_SEND_RATE when set, else Telegram's limit —
+        1,000 with paid broadcasts, 30 without."""
+        if self.bot_paid_broadcast and "bot_send_rate" not in self.model_fields_set:
+            return PAID_BROADCAST_RATE
+        return self.bot_send_rate
 
     @property
     def messenger_configured(self) -> bool:

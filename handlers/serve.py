@@ -278,7 +278,8 @@ def _serve(
         replier: Replier = application.bot_data["replier"]
         current.followers.append(lambda new: setattr(replier, "assistant", new))
         fanout_bot = fanout_telegram_bot(settings, metrics)
-        channels[TELEGRAM] = Connecting(TelegramNotifier(fanout_bot, replier), telegram_ready)
+        notifier = TelegramNotifier(fanout_bot, replier, paid=settings.bot_paid_broadcast)
+        channels[TELEGRAM] = Connecting(notifier, telegram_ready)
     messenger: Messenger | None = None
     person_locks: PersonLocks | None = None
     if settings.messenger_configured:
@@ -294,7 +295,7 @@ def _serve(
         ChannelNotifier(channels),
         lambda: current().conference,
         assistant.clock,
-        RateLimiter(rate=settings.bot_send_rate),
+        RateLimiter(rate=settings.send_rate),
         stale_after=timedelta(seconds=settings.bot_claim_timeout),
         metrics=metrics,
     )

@@ -26,9 +26,12 @@ _GONE = ("chat not found", "user is deactivated", "bot was kicked")
 
 
 class TelegramNotifier:
-    def __init__(self, bot: Bot, replier: Replier) -> None:
+    def __init__(self, bot: Bot, replier: Replier, paid: bool = False) -> None:
         self.bot = bot  # its request layer should hand 429s back at once (flood_waits=False)
         self.replier = replier
+        # Telegram's paid broadcasts (BOT_PAID_BROADCAST): up to 1,000 messages a second, paid in
+        # Stars from the bot's balance — for reminders and announcements only, never answers.
+        self.paid = paid
 
     async def send(self, person: Person, reply: Reply) -> Outcome:
         """One message (and its pin); 5xx and timeouts are retried in the request layer.
@@ -37,7 +40,7 @@ class TelegramNotifier:
         to wait out (without holding a sending slot) and try again.
         """
         try:
-            await self.replier.send(self.bot, int(person.chat_id), reply)
+            await self.replier.send(self.bot, int(person.chat_id), reply, paid=self.paid)
         except RetryAfter as exc:
             seconds = flood_seconds(exc)
             logger.warning("send to user %s: flood wait %.0f s", person.id, seconds)

@@ -100,8 +100,10 @@ class Replier:
         *,
         reply_to: int | None = None,
         extra: InlineKeyboardMarkup | None = None,
+        paid: bool = False,
     ) -> Message:
-        """Send the reply's text (split if long), its buttons on the last part, then its pin."""
+        """Send the reply's text (split if long), its buttons on the last part, then its pin;
+        `paid`: as a paid broadcast (allow_paid_broadcast), past the free 30 messages a second."""
         if reply.subject is not None and self.conversation is not None:
             extra = join_keyboards(extra, await self.plan_button(chat_id, reply.subject))
         chunks, markup = self._rendered(reply, extra)
@@ -115,22 +117,32 @@ class Replier:
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup if i == len(chunks) - 1 else None,
                 reply_parameters=quote if i == 0 else None,
+                allow_paid_broadcast=paid or None,
             )
         assert last is not None  # split_html always yields at least one chunk
         if reply.location is not None:
-            await self.send_pin(bot, chat_id, reply.location)
+            await self.send_pin(bot, chat_id, reply.location, paid=paid)
         return last
 
-    async def send_pin(self, bot: Bot, chat_id: int, pin: Location) -> None:
+    async def send_pin(self, bot: Bot, chat_id: int, pin: Location, paid: bool = False) -> None:
         """A venue card when the address is known; else a bare map pin, fuzzy if approximate."""
         if pin.address:
             await bot.send_venue(
-                chat_id, latitude=pin.latitude, longitude=pin.longitude, title=pin.title, address=pin.address
+                chat_id,
+                latitude=pin.latitude,
+                longitude=pin.longitude,
+                title=pin.title,
+                address=pin.address,
+                allow_paid_broadcast=paid or None,
             )
         else:
             accuracy = APPROXIMATE_METRES if pin.approximate else None
             await bot.send_location(
-                chat_id, latitude=pin.latitude, longitude=pin.longitude, horizontal_accuracy=accuracy
+                chat_id,
+                latitude=pin.latitude,
+                longitude=pin.longitude,
+                horizontal_accuracy=accuracy,
+                allow_paid_broadcast=paid or None,
             )
 
     async def edit(self, message: Message, reply: Reply, *, markup: InlineKeyboardMarkup | None) -> None:

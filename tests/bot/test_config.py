@@ -101,3 +101,11 @@ def test_no_channel_is_an_error_naming_both(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("MESSENGER_GRAPH_URL", "graph.facebook.com")
     with pytest.raises(ConfigError, match="MESSENGER_GRAPH_URL"):
         load_settings(_env_file=None)
+
+
+def test_paid_broadcasts_raise_the_send_rate_unless_it_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(_env_file=None).send_rate == 30
+    monkeypatch.setenv("BOT_PAID_BROADCAST", "true")
+    assert load_settings(_env_file=None).send_rate == 1000
+    monkeypatch.setenv("BOT_SEND_RATE", "200")
+    assert load_settings(_env_file=None).send_rate == 200

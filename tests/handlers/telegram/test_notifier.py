@@ -49,3 +49,18 @@ async def test_telegram_away_after_the_retries_is_unreachable_not_failed(
         assert await notifier.send(PERSON, REPLY) is Outcome.FAILED  # our mistake: not retried
     finally:
         await notifier.bot.shutdown()
+
+
+async def test_paid_broadcasts_are_asked_for_reminders_only_when_set(
+    fake_api: FakeBotApi, conference: Conference
+) -> None:
+    notifier = await _notifier(fake_api, conference)
+    try:
+        assert await notifier.send(PERSON, REPLY) is Outcome.SENT
+        notifier.paid = True
+        assert await notifier.send(PERSON, REPLY) is Outcome.SENT
+        free, paid = fake_api.sent(555)
+        assert "allow_paid_broadcast" not in free.params
+        assert str(paid.params.get("allow_paid_broadcast")).lower() == "true"
+    finally:
+        await notifier.bot.shutdown()
