@@ -32,10 +32,6 @@ logger = logging.getLogger(__name__)
 _MY_PLAN = re.compile(r"\b(?:moj\w*|mam w)\s+plan\w*")
 
 
-SEEN_INTERVAL = 60.0  # seconds between "last seen" writes for one person
-SEEN_CACHE = 50_000
-
-
 def _overlap(first: Session, second: Session) -> str:
     return texts.PLAN_OVERLAP.format(
         first=first.title,
@@ -69,34 +65,24 @@ class Conversation:
         self.metrics = metrics or Metrics()
         # A channel's caveat shown with reminder settings (Messenger's 24-hour window).
         self.reminder_notes = dict(reminder_notes or {})
-        self._seen: dict[tuple[str, str], tuple[Person, float]] = {}
 
     @property
     def assistant(self) -> Assistant:
         return self._assistant()
 
     async def person(self, channel: str, chat_id: str) -> Person:
-        """The person behind a chat, recorded as seen; at most one write a minute per person.
-
-        Every update passes here, and a database write per message was most of the cost of an
-        answer (bench/bench_telegram.py --with-store); "last seen" to the minute is plenty.
-        """
-        key = (channel, chat_id)
-        now = time.monotonic()
-        known = self._seen.get(key)
-        if known is not None and now - known[1] < SEEN_INTERVAL:
-            return known[0]
-        person = await self.store.touch(channel, chat_id, stamp())
-        if len(self._seen) > SEEN_CACHE:
-            self._seen.clear()
-        self._seen[key] = (person, now)
-        return person
+        """The person behind a chat (created if new)."""
+        return await self.store.person(channel, chat_id, stamp())
 
     async def seen(self, channel: str, chat_id: str) -> None:
         """Record that a person wrote, best effort: with the database away (or its disk full) the
-        answer still goes out, and the failure is one log line."""
+        answer still goes out, and the failure is one log line.
+
+        Every update passes here; the store writes a person at first contact and then at most a
+        stamp a minute, behind the answer (a write per message once cost more than the answer).
+        """
         try:
-            await self.person(channel, chat_id)
+            await self.store.seen(channel, chat_id, stamp())
         except Exception as exc:
             if not database_outage(exc):
                 raise
@@ -119,12 +105,7 @@ class Conversation:
             analysis = self.assistant.understand(text)[0]
             return await self.reminders(person, parse_reminder_request(analysis))
         if fallback and text.strip():
-            try:
-                await self.store.record_unanswered(text.strip(), stamp())
-            except Exception as exc:  # bookkeeping for /statystyki never costs the person the answer
-                if not database_outage(exc):
-                    raise
-                logger.warning("could not keep an unanswered question (%s)", type(exc).__name__)
+            self.store.note_unanswered(text.strip(), stamp())  # for /statystyki, written behind
         return answer.reply
 
     async def reminders(self, person: Person, request: ReminderRequest) -> Reply:
@@ -185,8 +166,7 @@ class Conversation:
         return [s for s in self.assistant.conference.sessions if s.id in ids]
 
     async def in_plan(self, channel: str, chat_id: str, session_id: str) -> bool:
-        person = await self.person(channel, chat_id)
-        return session_id in await self.store.plan(person.id)
+        return await self.store.in_plan(channel, chat_id, session_id, stamp())
 
     async def change_plan(self, channel: str, chat_id: str, session_id: str, add: bool) -> Reply:
         """Add a session to the plan or take it out; adding warns about overlapping picks."""
@@ -234,6 +214,5 @@ class Conversation:
 
     async def forget(self, channel: str, chat_id: str) -> Reply:
         """Delete everything stored about the person."""
-        self._seen.pop((channel, chat_id), None)
         deleted = await self.store.forget(channel, chat_id)
         return ReplyBuilder().line(texts.FORGOTTEN if deleted else texts.NOTHING_TO_FORGET).build()

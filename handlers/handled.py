@@ -12,6 +12,7 @@ thousand updates in memory do the same without a database write per update.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,7 @@ class HandledUpdates:
         self.kept = kept
         self.prune_every = prune_every
         self._claims = 0
+        self._pruning: set[asyncio.Task[None]] = set()
 
     async def claim(self, channel: str, key: str) -> bool:
         """True if this process is to answer the update; False if some process already took it.
@@ -70,11 +72,17 @@ class HandledUpdates:
             logger.warning("%s: could not record update as handled (%s)", channel, type(exc).__name__)
             return True
         self._claims += 1
-        if self._claims % self.prune_every == 0:
-            await self._prune(now)
+        if self._claims % self.prune_every == 0:  # beside the answers, not in front of one
+            task = asyncio.get_running_loop().create_task(self._prune(now))
+            self._pruning.add(task)
+            task.add_done_callback(self._pruning.discard)
         if not claimed:
             logger.info("%s: update already handled by another delivery, not answered again", channel)
         return claimed
+
+    async def settle(self) -> None:
+        """Wait for the prunes under way."""
+        await asyncio.gather(*self._pruning)
 
     async def _prune(self, now: datetime) -> None:
         try:

@@ -32,8 +32,12 @@ def _binary(name: str) -> str:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Yield an asyncpg URL of a fresh, empty database on a throwaway server."""
+def postgres_server(durable: bool = False) -> Iterator[str]:
+    """Yield an asyncpg URL of a fresh, empty database on a throwaway server.
+
+    Tests run it without flushing to disk (fsync and synchronous commits off); benchmarks ask for
+    `durable`, PostgreSQL's own defaults, as production runs it.
+    """
     root = Path(tempfile.mkdtemp(prefix="bot-pg-"))
     data = root / "data"
     port = free_port()
@@ -44,9 +48,9 @@ def postgres_server() -> Iterator[str]:
         _as_postgres([_binary("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
         **run,
     )
-    options = (
-        f"-p {port} -h 127.0.0.1 -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
+    options = f"-p {port} -h 127.0.0.1 -k {root}"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     subprocess.run(
         _as_postgres(
             [_binary("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg.exceptions
-from sqlalchemy import and_, delete, event, func, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -23,6 +23,7 @@ from bot.backoff import Backoff, pause, unless_stopped
 from bot.logs import one_line
 from bot.reminders import DEFAULT_LEAD, Scope
 from bot.store import migrate
+from bot.store.direct import DirectQueries
 from bot.store.models import (
     Announcement,
     Delivery,
@@ -34,14 +35,16 @@ from bot.store.models import (
     UnansweredQuestion,
     User,
 )
+from bot.store.pending import Key, PendingWrites
 
 UNANSWERED_KEPT = 10_000  # newest unanswered questions kept for /statystyki
-UNANSWERED_PRUNE_EVERY = 100  # older ones are deleted every this many new ones
 DEFAULT_VISIT_LEAD = 30  # minutes: people must travel to a site visit
 # A claim not finished after this long belonged to a process that died while sending. Claims are
 # taken a small batch at a time, just before sending, so a live process finishes one in seconds.
 STALE_CLAIM = timedelta(seconds=60)
 CONNECT_TIMEOUT = 10  # seconds for one connection attempt to PostgreSQL (asyncpg's own: 60)
+SEEN_INTERVAL = 60.0  # seconds between two "last seen" stamps of one person
+REMEMBERED = 100_000  # people (and plans) one process keeps in memory before starting afresh
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,19 @@ class Statistics:
 
 def _person(user: User) -> Person:
     return Person(user.id, user.channel, user.chat_id, user.blocked_at is not None, user.last_seen_at)
+
+
+def _remember(memory: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value`; past `REMEMBERED` entries start afresh (who is active comes back at once)."""
+    if len(memory) >= REMEMBERED and key not in memory:
+        memory.clear()
+    memory[key] = value
+
+
+def _table(model: type[User] | type[UnansweredQuestion]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -199,6 +215,15 @@ class Store:
         # "database is locked" (measured, bench/bench_messenger.py). In one process, writers queue
         # here in order instead; several processes on one file still rely on busy_timeout.
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # PostgreSQL: the statements every update runs skip SQLAlchemy (bot/store/direct.py).
+        self._direct = DirectQueries(engine) if engine.dialect.name == "postgresql" else None
+        # Bookkeeping no answer waits for is written behind it, in batches (bot/store/pending.py).
+        self._pending = PendingWrites(self._write_seen, self._write_unanswered, database_outage)
+        self._stamped: dict[Key, float] = {}  # when each person's last stamp was taken (monotonic)
+        # SQLite has one process (bot/store/locks.py), every write passes here, so what it
+        # remembers of people and plans stays true; PostgreSQL's are read afresh (direct.py).
+        self._people: dict[Key, Person] = {}
+        self._plans: dict[int, frozenset[str]] = {}
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[AsyncSession]:
@@ -276,7 +301,14 @@ class Store:
         await migrate.upgrade(self.engine)
 
     async def close(self) -> None:
+        await self._pending.close()
+        if self._direct is not None:
+            await self._direct.close()
         await self.engine.dispose()
+
+    async def flush(self) -> None:
+        """Write the bookkeeping that waits (stamps, unanswered questions) now."""
+        await self._pending.flush()
 
     # Users ---------------------------------------------------------------------------------
 
@@ -292,9 +324,52 @@ class Store:
                 .returning(User.id)
             )
             user_id = (await db.execute(statement)).scalar_one()
-        return Person(user_id, channel, chat_id, last_seen=now)
+        person = Person(user_id, channel, chat_id, last_seen=now)
+        if self._direct is None:
+            _remember(self._people, (channel, chat_id), person)
+        return person
+
+    async def seen(self, channel: str, chat_id: str, now: datetime) -> None:
+        """A person wrote: created at once on first contact (in this process), then stamped at
+        most once a minute, the stamp written behind the answer. Writing lifts a block."""
+        key = (channel, chat_id)
+        clock = time.monotonic()
+        last = self._stamped.get(key)
+        if last is not None and clock - last < SEEN_INTERVAL:
+            return
+        if last is None:
+            # Written now, not behind: a later stamp only updates a row that exists, so a person
+            # forgotten meanwhile (by any process) is never brought back by a stamp in waiting.
+            await self.touch(channel, chat_id, now)
+        else:
+            self._pending.seen(key, now)
+        _remember(self._stamped, key, clock)
+
+    async def _write_seen(self, stamps: dict[Key, datetime]) -> None:
+        users = _table(User)
+        statement = (
+            update(users)
+            .where(users.c.channel == bindparam("b_channel"), users.c.chat_id == bindparam("b_chat"))
+            .values(last_seen_at=bindparam("b_at"), blocked_at=None)
+        )
+        rows = [{"b_channel": c, "b_chat": k, "b_at": at} for (c, k), at in stamps.items()]
+        async with self._writing() as db:
+            await (await db.connection()).execute(statement, rows)
+
+    async def person(self, channel: str, chat_id: str, now: datetime) -> Person:
+        """The user behind a chat, created if new."""
+        key = (channel, chat_id)
+        if self._direct is None:
+            known = self._people.get(key)
+            return known if known is not None else await self.touch(channel, chat_id, now)
+        row = await self._direct.person(channel, chat_id)
+        if row is None:
+            return await self.touch(channel, chat_id, now)
+        user_id, blocked_at, last_seen = row
+        return Person(user_id, channel, chat_id, blocked_at is not None, last_seen)
 
     async def find(self, channel: str, chat_id: str) -> Person | None:
+        await self.flush()
         async with self.sessions() as db:
             user = await db.scalar(select(User).where(User.channel == channel, User.chat_id == chat_id))
         return _person(user) if user is not None else None
@@ -302,17 +377,29 @@ class Store:
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         async with self._writing() as db:
             await db.execute(update(User).where(User.id == user_id).values(blocked_at=now))
+        self._stamped.clear()  # whoever blocked the bot and writes again is unblocked at once
 
     async def forget(self, channel: str, chat_id: str) -> bool:
         """Delete everything stored about a user (plan, preferences, ledger rows by cascade)."""
+        key = (channel, chat_id)
+        self._pending.drop(key)
+        self._stamped.pop(key, None)
+        self._people.pop(key, None)
         async with self._writing() as db:
-            result = await db.execute(delete(User).where(User.channel == channel, User.chat_id == chat_id))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+            result = await db.execute(
+                delete(User).where(User.channel == channel, User.chat_id == chat_id).returning(User.id)
+            )
+            deleted = list(result.scalars())
+        for user_id in deleted:  # SQLite may give the id to the next new user
+            self._plans.pop(user_id, None)
+        return bool(deleted)
 
     # Updates handled -----------------------------------------------------------------------
 
     async def claim_update(self, channel: str, key: str, now: datetime) -> bool:
         """Take an update to answer: True for the one process (of any) that inserts its row first."""
+        if self._direct is not None:
+            return await self._direct.claim_update(channel, key, now)
         async with self._writing() as db:
             statement = (
                 self._insert(HandledUpdate)
@@ -354,9 +441,22 @@ class Store:
             await db.execute(statement)
 
     async def plan(self, user_id: int) -> set[str]:
+        known = self._plans.get(user_id)
+        if known is not None:
+            return set(known)
         async with self.sessions() as db:
-            rows = await db.scalars(select(PlanItem.session_id).where(PlanItem.user_id == user_id))
-        return set(rows)
+            rows = set(await db.scalars(select(PlanItem.session_id).where(PlanItem.user_id == user_id)))
+        if self._direct is None:
+            _remember(self._plans, user_id, frozenset(rows))
+        return rows
+
+    async def in_plan(self, channel: str, chat_id: str, session_id: str, now: datetime) -> bool:
+        """Whether a session is in the plan of the person behind a chat (asked for most answers
+        about one session: the plan button)."""
+        if self._direct is not None:
+            return await self._direct.in_plan(channel, chat_id, session_id)
+        person = await self.person(channel, chat_id, now)
+        return session_id in await self.plan(person.id)
 
     async def add_to_plan(self, user_id: int, session_id: str, now: datetime) -> bool:
         async with self._writing() as db:
@@ -366,6 +466,7 @@ class Store:
                 .on_conflict_do_nothing()
             )
             result = await db.execute(statement)
+        self._plans.pop(user_id, None)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def remove_from_plan(self, user_id: int, session_id: str) -> bool:
@@ -373,6 +474,7 @@ class Store:
             result = await db.execute(
                 delete(PlanItem).where(PlanItem.user_id == user_id, PlanItem.session_id == session_id)
             )
+        self._plans.pop(user_id, None)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def planned_by(self, session_id: str) -> list[Person]:
@@ -388,6 +490,7 @@ class Store:
 
     async def subscribers(self, session_id: str, lead_minutes: int, visit: bool) -> list[Person]:
         """Users who want a reminder `lead_minutes` before this session (not blocked)."""
+        await self.flush()  # Messenger's 24-hour window reads the stamps
         lead_column = Preference.visit_lead_minutes if visit else Preference.lead_minutes
         in_plan = select(PlanItem.user_id).where(PlanItem.session_id == session_id)
         async with self.sessions() as db:
@@ -522,6 +625,7 @@ class Store:
 
     async def reachable(self) -> list[Person]:
         """Everyone who has not blocked the bot: the audience of an announcement."""
+        await self.flush()
         async with self.sessions() as db:
             users = await db.scalars(select(User).where(User.blocked_at.is_(None)).order_by(User.id))
             return [_person(u) for u in users]
@@ -566,18 +670,26 @@ class Store:
     # Statistics ----------------------------------------------------------------------------
 
     async def record_unanswered(self, text: str, now: datetime) -> None:
-        """Keep a question the bot could not answer; only the newest `UNANSWERED_KEPT` stay, so a
-        flood of nonsense cannot fill the disk."""
+        """Keep a question the bot could not answer, written now; only the newest
+        `UNANSWERED_KEPT` stay, so a flood of nonsense cannot fill the disk."""
+        self.note_unanswered(text, now)
+        await self.flush()
+
+    def note_unanswered(self, text: str, now: datetime) -> None:
+        """Keep a question the bot could not answer, written behind the answer."""
+        self._pending.unanswered(text, now)
+
+    async def _write_unanswered(self, questions: Sequence[tuple[str, datetime]]) -> None:
+        table = _table(UnansweredQuestion)
+        rows = [{"text": text[:300], "asked_at": at} for text, at in questions]
+        newest = select(func.max(table.c.id)).scalar_subquery()
         async with self._writing() as db:
-            row = UnansweredQuestion(text=text[:300], asked_at=now)
-            db.add(row)
-            await db.flush()
-            if row.id % UNANSWERED_PRUNE_EVERY == 0:
-                await db.execute(
-                    delete(UnansweredQuestion).where(UnansweredQuestion.id <= row.id - UNANSWERED_KEPT)
-                )
+            connection = await db.connection()
+            await connection.execute(insert(table), rows)
+            await connection.execute(delete(table).where(table.c.id <= newest - UNANSWERED_KEPT))
 
     async def statistics(self, top: int = 10) -> Statistics:
+        await self.flush()
         async with self.sessions() as db:
             users = await db.scalar(select(func.count()).select_from(User)) or 0
             blocked = await db.scalar(select(func.count()).where(User.blocked_at.is_not(None))) or 0

@@ -85,16 +85,18 @@ async def test_unanswered_questions_are_kept_within_a_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(store_module, "UNANSWERED_KEPT", 30)
-    monkeypatch.setattr(store_module, "UNANSWERED_PRUNE_EVERY", 10)
     store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
     await store.migrate()
     try:
-        for i in range(95):
+        for i in range(45):  # one at a time
             await store.record_unanswered(f"pytanie {i}", datetime.now(UTC))
+        for i in range(45, 95):  # written behind the answers, together
+            store.note_unanswered(f"pytanie {i}", datetime.now(UTC))
+        await store.flush()
         async with store.sessions() as db:
             kept = await db.scalar(select(func.count()).select_from(UnansweredQuestion))
             oldest = await db.scalar(select(func.min(UnansweredQuestion.text)))
-        assert kept is not None and 30 <= kept < 40  # pruned every 10, never more than 30 + 9
-        assert oldest is not None and int(oldest.split()[1]) >= 60
+        assert kept == 30  # the newest only
+        assert oldest == "pytanie 65"
     finally:
         await store.close()

@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select, text
 
 from bot.reminders import Scope
+from bot.store import store as store_module
 from bot.store.migrate import current_revision, head_revision
-from bot.store.models import DeliveryKind, DeliveryStatus, User
+from bot.store.models import DeliveryKind, DeliveryStatus, UnansweredQuestion, User
 from bot.store.store import STALE_CLAIM, Preferences, Store
 
 T0 = datetime(2023, 11, 29, 14, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -131,8 +133,8 @@ async def test_statistics(store: Store) -> None:
     claims = await store.claim([a, b], DeliveryKind.REMINDER, "k", T0)
     await store.finish(claims[0].delivery_id, DeliveryStatus.SENT, T0)
     await store.finish(claims[1].delivery_id, DeliveryStatus.FAILED, T0)
-    for text in ("Gdzie jest apteka?", "gdzie jest apteka?", "pogoda"):
-        await store.record_unanswered(text, T0)
+    for question in ("Gdzie jest apteka?", "gdzie jest apteka?", "pogoda"):
+        await store.record_unanswered(question, T0)
     stats = await store.statistics()
     assert (stats.users, stats.subscribers, stats.sent, stats.failed) == (2, 1, 1, 1)
     assert stats.unanswered[0] == ("gdzie jest apteka?", 2)
@@ -164,3 +166,99 @@ async def test_a_burst_of_writes_on_sqlite_queues_instead_of_failing(tmp_path: P
         assert stats.users == 300 and sum(count for _, count in stats.unanswered) == 10  # top 10 shown
     finally:
         await store.close()
+
+
+# Bookkeeping behind the answers, and what the store remembers ---------------------------------
+
+
+async def _last_seen(store: Store, chat_id: str) -> datetime | None:
+    async with store.sessions() as db:
+        return await db.scalar(select(User.last_seen_at).where(User.chat_id == chat_id))
+
+
+async def test_a_first_contact_is_written_at_once_later_stamps_behind_the_answer(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.seen("telegram", "5", T0)
+    assert await _last_seen(store, "5") == T0  # the person exists from the first message
+    await store.seen("telegram", "5", T0 + timedelta(seconds=10))
+    monkeypatch.setattr(store_module, "SEEN_INTERVAL", 0.0)
+    await store.seen("telegram", "5", T0 + timedelta(minutes=2))
+    assert await _last_seen(store, "5") == T0  # within the minute: not even waiting; then waiting
+    found = await store.find("telegram", "5")  # reads flush what waits first
+    assert found is not None and found.last_seen == T0 + timedelta(minutes=2)
+
+
+async def test_waiting_bookkeeping_is_written_by_itself_and_at_close(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"
+    store = Store.open(url)
+    await store.migrate()
+    store._pending.delay = 0.05
+    store.note_unanswered("gdzie jest szatnia", T0)
+    await asyncio.sleep(0.5)
+    async with store.sessions() as db:
+        assert await db.scalar(select(func.count()).select_from(UnansweredQuestion)) == 1
+    store._pending.delay = 60  # not by itself any more: only the close writes it
+    store.note_unanswered("gdzie jest szatnia", T0)
+    await store.close()
+    reopened = Store.open(url)
+    try:
+        assert (await reopened.statistics()).unanswered == [("gdzie jest szatnia", 2)]
+    finally:
+        await reopened.close()
+
+
+async def test_a_stamp_in_waiting_never_brings_back_a_forgotten_person(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "SEEN_INTERVAL", 0.0)
+    await store.seen("messenger", "9", T0)
+    await store.seen("messenger", "9", T0 + timedelta(minutes=1))  # waiting
+    other = Store.open(store.engine.url.render_as_string(hide_password=False))
+    try:
+        assert await other.forget("messenger", "9")  # forgotten through another process
+    finally:
+        await other.close()
+    await store.flush()
+    assert await store.find("messenger", "9") is None
+
+
+async def test_the_plan_button_reads_the_plan_as_it_is(store: Store) -> None:
+    person = await store.person("telegram", "3", T0)
+    assert not await store.in_plan("telegram", "3", "s1", T0)
+    await store.add_to_plan(person.id, "s1", T0)
+    assert await store.in_plan("telegram", "3", "s1", T0)
+    await store.remove_from_plan(person.id, "s1")
+    assert not await store.in_plan("telegram", "3", "s1", T0)
+    assert not await store.in_plan("telegram", "4", "s1", T0)  # nobody's plan
+
+
+async def test_a_forgotten_persons_plan_is_not_remembered_for_the_next_one(store: Store) -> None:
+    """SQLite may give a deleted user's id to the next new one: the plan must not come with it."""
+    first = await store.person("telegram", "1", T0)
+    await store.add_to_plan(first.id, "s1", T0)
+    assert await store.plan(first.id) == {"s1"}
+    await store.forget("telegram", "1")
+    second = await store.person("telegram", "2", T0)
+    assert await store.plan(second.id) == set()
+    assert not await store.in_plan("telegram", "2", "s1", T0)
+
+
+async def test_on_postgresql_every_process_reads_a_plan_changed_by_another(postgres_url: str) -> None:
+    first, second = Store.open(postgres_url), Store.open(postgres_url)
+    await first.migrate()
+    try:
+        person = await second.person("telegram", "77", T0)
+        assert not await second.in_plan("telegram", "77", "s9", T0)
+        await first.add_to_plan(person.id, "s9", T0)
+        assert await second.in_plan("telegram", "77", "s9", T0)  # at once, no cache to go stale
+        await first.forget("telegram", "77")
+        again = await second.person("telegram", "77", T0)
+        assert again.id != person.id and not await second.in_plan("telegram", "77", "s9", T0)
+        assert await first.claim_update("telegram", "u1", T0)
+        assert not await second.claim_update("telegram", "u1", T0)
+    finally:
+        async with first.engine.begin() as connection:
+            await connection.execute(text("TRUNCATE users, handled_updates RESTART IDENTITY CASCADE"))
+        await first.close()
+        await second.close()
