@@ -215,18 +215,23 @@ def test_fast_limiter_helper_is_unlimited() -> None:
     assert fast_limiter()._reserve("x") == 0
 
 
-async def test_a_session_moved_to_another_time_is_reminded_again(
-    store: Store, conference: Conference
-) -> None:
+def visit_moved_by_half_an_hour() -> Conference:
+    """The shipped data with the Kozłówka visit at 15:30 instead of 15:00."""
     from bot.loading import parse_conference
     from tests.conftest import DATA
 
     text = DATA.read_text(encoding="utf-8")
     at = text.index("id: wizyta-na-kozlowce")
-    moved = parse_conference(
+    return parse_conference(
         text[:at]
         + text[at:].replace('start: "15:00"', 'start: "15:30"', 1).replace('end: "16:30"', 'end: "17:00"', 1)
     )
+
+
+async def test_a_session_moved_to_another_time_is_reminded_again(
+    store: Store, conference: Conference
+) -> None:
+    moved = visit_moved_by_half_an_hour()
     clock = FixedClock(parse_now("2023-11-29 14:45", conference.tz))
     recorder = Recorder()
     current = [conference]
@@ -239,6 +244,35 @@ async def test_a_session_moved_to_another_time_is_reminded_again(
     clock.moment = parse_now("2023-11-29 15:15", conference.tz)
     assert (await reminders.fire(VISIT, 15)).sent == 1
     assert "o 15:30" in recorder.sent[-1][1].plain_text
+
+
+async def test_a_reload_keeps_unchanged_jobs_and_moves_only_the_changed_ones(
+    store: Store, conference: Conference
+) -> None:
+    """Replacing every job cost ~1 s of blocked loop per reload with 5,000 jobs (bench/bench_users.py)."""
+    moved = visit_moved_by_half_an_hour()
+    current = [conference]
+    clock = SimulatedClock(parse_now("2023-11-29 12:00", conference.tz))
+    reminders = Reminders(store, Recorder(), lambda: current[0], clock, fast_limiter())
+    reminders.scheduler.start(paused=True)
+    try:
+        count = reminders.rebuild()
+        before = {job.id: job for job in reminders.scheduler.get_jobs()}
+        reminders.scheduler.add_job(reminders.fire, "date", args=[VISIT, 15], id=f"reminder:{VISIT}:15:retry")
+        assert reminders.rebuild() == count
+        kept = {job.id: job for job in reminders.scheduler.get_jobs()}
+        assert kept.keys() == before.keys()  # the retry went, as before
+        assert all(kept[i] is before[i] for i in before)  # the same jobs, not new ones
+
+        current[0] = moved
+        assert reminders.rebuild() == count
+        after = {job.id: job for job in reminders.scheduler.get_jobs()}
+        changed = {i for i in before if after[i] is not before[i]}
+        assert changed == {f"reminder:{VISIT}:{lead}" for lead in LEAD_TIMES}
+        shift = after[f"reminder:{VISIT}:15"].next_run_time - before[f"reminder:{VISIT}:15"].next_run_time
+        assert abs(shift.total_seconds() - 1800) < 1
+    finally:
+        reminders.scheduler.shutdown(wait=False)
 
 
 @dataclass
