@@ -126,6 +126,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._news: asyncio.Event | None = None
+        self._called: asyncio.Event | None = None  # set on each call, for /_fake/calls' long poll
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
@@ -216,6 +217,7 @@ class FakeBotApi:
                 Route("/_fake/reset", self._reset, methods=["POST"]),
                 Route("/_fake/fail", self._fail_route, methods=["POST"]),
                 Route("/_fake/sent", self._sent_route, methods=["GET"]),
+                Route("/_fake/calls", self._calls_route, methods=["GET"]),
             ]
         )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off")
@@ -227,6 +229,7 @@ class FakeBotApi:
             asyncio.set_event_loop(loop)
             self._loop = loop
             self._news = asyncio.Event()
+            self._called = asyncio.Event()
             loop.call_soon(ready.set)
             assert self._server is not None
             loop.run_until_complete(self._server.serve())
@@ -276,7 +279,7 @@ class FakeBotApi:
         method = request.path_params["method"]
         params = await self._params(request)
         with self._lock:
-            self.calls.append(Call(method, params))
+            self._record(Call(method, params))
             queue = self.failures.get(method)
             failure = queue[0] if queue else None
             if failure is not None:
@@ -301,13 +304,19 @@ class FakeBotApi:
             return result
         return JSONResponse({"ok": True, "result": result})
 
+    def _record(self, call: Call) -> None:
+        """Keep a call (under the lock, in the server's loop) and wake /_fake/calls' long polls."""
+        self.calls.append(call)
+        if self._called is not None:
+            self._called.set()
+
     async def _download(self, request: Request) -> Response:
         """GET /file/bot<token>/<file_path>: a registered file's bytes (recorded as a "download" call)."""
         if request.path_params["token"] != self.token:
             return Response(status_code=401)
         path = request.path_params["file_path"]
         with self._lock:
-            self.calls.append(Call("download", {"file_path": path}))
+            self._record(Call("download", {"file_path": path}))
             found = next((f for f in self.files.values() if f.path == path), None)
         if found is None:
             return Response(status_code=404)
@@ -439,6 +448,33 @@ class FakeBotApi:
             failed_ids = {id(c) for c in self.calls if c.params.get("_failed")}
             chats = [c.chat_id for c in self.calls if c.method == "sendMessage" and id(c) not in failed_ids]
         return JSONResponse({"chats": chats})
+
+    async def _calls_route(self, request: Request) -> JSONResponse:
+        """`GET /_fake/calls?since=K&wait=S`: the calls from the K-th on, each with its method, chat id
+        and arrival time (time.monotonic(), one clock for every process on the machine), waiting up
+        to S seconds for one to come; `next` is the K to ask with next time."""
+        since = int(request.query_params.get("since", 0))
+        deadline = time.monotonic() + float(request.query_params.get("wait", 0))
+        assert self._called is not None
+        while True:
+            with self._lock:
+                new = self.calls[since:]
+                if not new:
+                    self._called.clear()  # no await between the check and the clear: no call missed
+            if new or time.monotonic() >= deadline:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._called.wait(), max(deadline - time.monotonic(), 0.001))
+        listed = [
+            {
+                "method": c.method,
+                "chat_id": c.params.get("chat_id"),
+                "at": c.at,
+                "failed": bool(c.params.get("_failed")),
+            }
+            for c in new
+        ]
+        return JSONResponse({"calls": listed, "next": since + len(listed)})
 
     async def _reset(self, request: Request) -> JSONResponse:
         with self._lock:
