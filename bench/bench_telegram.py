@@ -7,12 +7,19 @@ alternate in the same run, several times; the figures are medians, and the ratio
 the two in the same run, as the machine's speed drifts between runs.
 
     .venv/bin/python bench/bench_telegram.py [--updates 2000] [--repeat 5] [--concurrency 1 8 32]
+        [--transport aiohttp|httpx] [--database sqlite postgresql] [--without-cache]
+
+`--database` adds ours as `python -m bot run` has it, with its database behind: the person
+recorded, the plan button's lookup, unanswered questions kept, and on PostgreSQL each update
+claimed in the database (several processes). PostgreSQL is a real server started from the
+installed binaries, with its durable defaults (fsync and synchronous commits on).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -31,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
+from telegram.request import BaseRequest, HTTPXRequest  # noqa: E402
 
 from bot.assistant import Assistant  # noqa: E402
 from bot.clock import FixedClock, parse_now  # noqa: E402
@@ -39,11 +46,14 @@ from bot.config import load_settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
 from bot.store.store import Store  # noqa: E402
+from handlers.handled import Claims, HandledUpdates, RecentUpdates  # noqa: E402
 from handlers.serve import settle_heap  # noqa: E402
-from handlers.telegram.app import CONNECTION_POOL, build_application  # noqa: E402
+from handlers.telegram.app import CONNECTION_POOL, POOL_TIMEOUT, answers_transport, build_application  # noqa: E402
 from handlers.telegram.render import split_html  # noqa: E402
+from handlers.telegram.request import RetryingRequest  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, free_port  # noqa: E402
 from tests.fakes.updates import message  # noqa: E402
+from tests.postgres import postgres_server  # noqa: E402
 
 NOW = "2023-11-29 15:10"
 CHATS = 200
@@ -110,8 +120,15 @@ class FakeProcess:
         self.process.wait(10)
 
 
-def echo_application(base: str, concurrency: int) -> Application:  # type: ignore[type-arg]
-    """The library's floor: PTB's own echo example, with the same transport settings as ours."""
+def transport(kind: str) -> BaseRequest:
+    """The answers' transport as `build_application` makes it (aiohttp), or PTB's default httpx."""
+    if kind == "aiohttp":
+        return answers_transport()
+    return HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT)
+
+
+def echo_application(base: str, concurrency: int, kind: str) -> Application:  # type: ignore[type-arg]
+    """The library's floor: PTB's own echo example, on the same transport as ours."""
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
@@ -121,7 +138,7 @@ def echo_application(base: str, concurrency: int) -> Application:  # type: ignor
         ApplicationBuilder()
         .token(TOKEN)
         .base_url(f"{base}/bot")
-        .request(HTTPXRequest(connection_pool_size=CONNECTION_POOL))
+        .request(transport(kind))
         .concurrent_updates(concurrency)
         .job_queue(None)
         .build()
@@ -167,10 +184,35 @@ async def main() -> None:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16, 64])
+    parser.add_argument("--transport", choices=["aiohttp", "httpx"], default="aiohttp")
     parser.add_argument(
-        "--with-store", action="store_true", help="also run ours as `run` does: a SQLite database behind it"
+        "--database",
+        nargs="*",
+        choices=["sqlite", "postgresql"],
+        default=[],
+        help="also run ours as `run` has it, with this database behind",
     )
+    parser.add_argument("--with-store", action="store_true", help="the same as --database sqlite")
+    parser.add_argument("--without-cache", action="store_true", help="also ours, answer cache off")
     args = parser.parse_args()
+    databases = list(dict.fromkeys(args.database + (["sqlite"] if args.with_store else [])))
+    async with contextlib.AsyncExitStack() as stack:
+        await bench(args, databases, stack)
+
+
+async def open_store(kind: str, stack: contextlib.AsyncExitStack) -> Store:
+    if kind == "sqlite":
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+    else:
+        url = stack.enter_context(postgres_server(durable=True))
+    store = Store.open(url)
+    stack.push_async_callback(store.close)
+    await store.migrate()
+    return store
+
+
+async def bench(args: argparse.Namespace, databases: list[str], stack: contextlib.AsyncExitStack) -> None:
 
     conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
     assistant = Assistant(conference, FixedClock(parse_now(NOW, conference.tz)))
@@ -178,61 +220,63 @@ async def main() -> None:
     settle_heap()  # as `python -m bot run` does once the data is loaded
     updates = [message(1000 + i % CHATS, asked[i % len(asked)], update_id=i + 1) for i in range(args.updates)]
     fake = FakeProcess()
+    stack.callback(fake.stop)
     settings = load_settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=fake.url)
     uncached = Assistant(conference, assistant.clock, cache_size=0)
-    folder = tempfile.TemporaryDirectory()
-    store = Store.open(f"sqlite+aiosqlite:///{folder.name}/bench.db")
-    await store.migrate()
-    conversation = Conversation(lambda: assistant, store)
+    # Ours with a database, wired as `run` wires it (handlers/serve.py): the conversation over the
+    # store, and on PostgreSQL each update claimed in the database (several processes may run).
+    wired: dict[str, tuple[Conversation, Claims]] = {}
+    for kind in databases:
+        store = await open_store(kind, stack)
+        handled: Claims = HandledUpdates(store) if kind == "postgresql" else RecentUpdates()
+        wired[kind] = (Conversation(lambda: assistant, store), handled)
     print(
         f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
-        f"repeat {args.repeat}, python {sys.version.split()[0]}"
+        f"repeat {args.repeat}, transport {args.transport} (echo and ours), python {sys.version.split()[0]}"
     )
     print("upd/s = updates answered per second (median); ratio = ours / echo, median of paired runs;")
-    print("bot CPU = CPU time of this process per update (ms); 'no cache' = answer cache off\n")
-    header = ("conc.", "echo upd/s", "ours upd/s", "ratio", "no cache", "ratio", "bot CPU echo/ours/no cache")
-    print("{:>5} {:>10} {:>10} {:>6} {:>9} {:>6}  {}".format(*header))
-    try:
-        for concurrency in args.concurrency:
-            bots: dict[str, Callable[[], Any]] = {
-                "echo": lambda c=concurrency: echo_application(fake.url, c),
-                "ours": lambda c=concurrency: build_application(settings, assistant, concurrent_updates=c),
-                "nocache": lambda c=concurrency: build_application(settings, uncached, concurrent_updates=c),
-            }
-            if args.with_store:
-                bots["store"] = lambda c=concurrency: build_application(
-                    settings, assistant, concurrent_updates=c, conversation=conversation
-                )
-            times: dict[str, list[float]] = {name: [] for name in bots}
-            cpu: dict[str, list[float]] = {name: [] for name in bots}
-            for i in range(args.repeat + 1):  # the first round warms up every bot
-                for name, make in bots.items():
-                    before = time.process_time()
-                    elapsed, _fake_cpu = await one_run(fake, make, updates)
-                    if i:
-                        times[name].append(elapsed)
-                        cpu[name].append(time.process_time() - before)
+    print("CPU = CPU time of this process per update (ms)\n")
 
-            rate = {name: args.updates / statistics.median(times[name]) for name in bots}
-            ratio = {
-                name: statistics.median(e / o for e, o in zip(times["echo"], times[name], strict=True))
-                for name in bots
-            }
+    def ours(c: int, who: Assistant = assistant, database: str | None = None) -> Any:
+        request = None if args.transport == "aiohttp" else RetryingRequest(transport("httpx"))
+        conversation, handled = wired[database] if database else (None, None)
+        return build_application(
+            settings, who, request=request, concurrent_updates=c, conversation=conversation, handled=handled
+        )
 
-            per_update = "/".join(f"{1000 * statistics.median(cpu[n]) / args.updates:.2f}" for n in bots)
-            with_store = (
-                f"  with SQLite: {rate['store']:.0f} upd/s, ratio {ratio['store']:.2f}"
-                if "store" in rate
-                else ""
-            )
-            print(
-                f"{concurrency:>5} {rate['echo']:>10.0f} {rate['ours']:>10.0f} {ratio['ours']:>6.2f} "
-                f"{rate['nocache']:>9.0f} {ratio['nocache']:>6.2f}  {per_update}{with_store}"
-            )
-    finally:
-        fake.stop()
-        await store.close()
-        folder.cleanup()
+    names = ["echo", "ours"] + (["no cache"] if args.without_cache else []) + databases
+    print("{:>5}  {}".format("conc.", "  ".join(f"{n:>22}" for n in names)))
+    print("{:>5}  {}".format("", "  ".join(f"{'upd/s  ratio  CPU ms':>22}" for _ in names)))
+    for concurrency in args.concurrency:
+        bots: dict[str, Callable[[], Any]] = {
+            "echo": lambda c=concurrency: echo_application(fake.url, c, args.transport),
+            "ours": lambda c=concurrency: ours(c),
+        }
+        if args.without_cache:
+            bots["no cache"] = lambda c=concurrency: ours(c, uncached)
+        for kind in databases:
+            bots[kind] = lambda c=concurrency, k=kind: ours(c, database=k)
+        times: dict[str, list[float]] = {name: [] for name in bots}
+        cpu: dict[str, list[float]] = {name: [] for name in bots}
+        for i in range(args.repeat + 1):  # the first round warms up every bot
+            for name, make in bots.items():
+                before = time.process_time()
+                elapsed, _fake_cpu = await one_run(fake, make, updates)
+                if i:
+                    times[name].append(elapsed)
+                    cpu[name].append(time.process_time() - before)
+
+        rate = {name: args.updates / statistics.median(times[name]) for name in bots}
+        ratio = {
+            name: statistics.median(e / o for e, o in zip(times["echo"], times[name], strict=True))
+            for name in bots
+        }
+
+        cells = [
+            f"{rate[n]:>8.0f} {ratio[n]:>6.2f} {1000 * statistics.median(cpu[n]) / args.updates:>6.2f}"
+            for n in bots
+        ]
+        print("{:>5}  {}".format(concurrency, "  ".join(f"{c:>22}" for c in cells)))
 
 
 if __name__ == "__main__":

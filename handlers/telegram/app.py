@@ -21,7 +21,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.assistant import Assistant
 from bot.config import Settings
@@ -84,19 +84,14 @@ def build_application(
         .token(settings.telegram_token())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .request(
-            request
-            or RetryingRequest(
-                HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT), metrics=metrics
-            )
-        )
+        .request(request or RetryingRequest(answers_transport(), metrics=metrics))
         .concurrent_updates(concurrent_updates)
         .job_queue(None)  # reminders have their own persistent scheduler (scheduler/)
         .post_init(_register_commands)
     )
     if with_updater:
         # Wrapped for its errors' count only: getUpdates is never retried here (see request.py).
-        polling = RetryingRequest(HTTPXRequest(read_timeout=POLL_TIMEOUT + 10), metrics=metrics)
+        polling = RetryingRequest(AiohttpRequest(read_timeout=POLL_TIMEOUT + 10), metrics=metrics)
         builder = builder.get_updates_request(polling)
     else:
         builder = builder.updater(None)
@@ -166,6 +161,12 @@ async def _register_commands(application: TelegramApp) -> None:
     """Polish command descriptions in Telegram's menu, for this event, set at every start."""
     replier: Replier = application.bot_data["replier"]
     await application.bot.set_my_commands(bot_commands(replier.assistant.conference))
+
+
+def answers_transport() -> AiohttpRequest:
+    """The answers' transport: aiohttp, as the fan-out's, for its lower CPU per request
+    (bench/bench_telegram.py --transport); answers wait for a connection rather than fail."""
+    return AiohttpRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT)
 
 
 def fanout_transport() -> AiohttpRequest:

@@ -3,8 +3,8 @@
 python-telegram-bot lets any `BaseRequest` carry its calls. Measured against the fake Bot API on
 2 cores (bench/bench_fanout.py): httpx costs ~1.2 ms of CPU per request in our process, aiohttp
 ~0.25 ms, and PTB itself ~0.14 ms — so with httpx one process cannot send much over 700 messages
-a second, and a 10,000-person reminder at 1,000/s needs the lighter transport. Used by the
-fan-out bot (reminders and announcements); answers keep PTB's default httpx transport.
+a second, and a 10,000-person reminder at 1,000/s needs the lighter transport. Used for everything
+the bot sends: the fan-out bot (reminders and announcements), the answers and the long poll.
 """
 
 from __future__ import annotations
