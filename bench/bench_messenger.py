@@ -1,11 +1,12 @@
 """Messenger end to end: signed webhook calls in, answers out through a fake Graph API.
 
 Our bot (`python -m bot run`, Messenger only, SQLite) and a bare echo bot (bench/messenger_echo.py:
-signature, JSON, "typing…", one fixed text) each run in their own process against the same fake
-Graph API (its own process). The load generator posts N signed webhook calls (real questions from
-the dev set, from 200 people, C at once) and reports: how fast each call is acknowledged (Meta wants
-a 200 within seconds), answers delivered per second, and the bot's CPU per answer. The two bots
-alternate in one run, several times; figures are medians and the ratio is ours / echo.
+signature, JSON, "typing…", one fixed text, on the same aiohttp transport as ours) each run in
+their own process against the same fake Graph API (its own process). The load generator posts N
+signed webhook calls (real questions from the dev set, from 200 people, C at once) and reports: how
+fast each call is acknowledged (Meta wants a 200 within seconds), answers delivered per second, and
+the bot's CPU per answer. The two bots alternate in one run, several times; figures are medians and
+the ratio is ours / echo.
 
     .venv/bin/python bench/bench_messenger.py [--calls 2000] [--repeat 3] [--concurrency 16]
 """

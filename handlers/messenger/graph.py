@@ -1,10 +1,15 @@
-"""The Graph API as the bot uses it: the Send API and the Messenger Profile API, over httpx.
+"""The Graph API as the bot uses it: the Send API and the Messenger Profile API, over aiohttp.
 
 Errors are sorted into what to do about them: a rate limit or a server hiccup is retried with
 backoff; a person who can no longer be reached is "gone"; a message outside the 24-hour window
 is "outside the window". The page token travels in the `Authorization: Bearer` header, which the
-Graph API accepts like the `access_token` parameter: a URL is logged by httpx and shown in its
-exceptions, a header never is.
+Graph API accepts like the `access_token` parameter: a URL may be logged or shown in an
+exception, a header never is.
+
+aiohttp rather than httpx: two Graph calls per answer (`typing_on`, the message) cost about a
+millisecond of CPU each through httpx and its pool, a quarter of that through aiohttp — they were
+most of an answer's CPU (bench/bench_messenger.py; handlers/telegram/transport.py measured the same
+for the Telegram fan-out).
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ import asyncio
 import json
 import logging
 import random
+import urllib.request
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
-import httpx
+import aiohttp
+from yarl import URL
 
 from bot.logs import one_line
 from bot.metrics import Metrics
@@ -26,14 +34,29 @@ logger = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 BACKOFF = 0.5  # seconds before the second attempt; doubled each time, with jitter
-# No pool timeout: in a burst, answers wait their turn for a connection rather than fail.
-TIMEOUT = httpx.Timeout(10.0, connect=5.0, pool=None)
+# No pool timeout: in a burst, answers wait their turn for a connection rather than fail
+# (aiohttp's `connect` would count the wait for a pooled connection; `sock_connect` is the connect).
+TIMEOUT = aiohttp.ClientTimeout(total=None, connect=None, sock_connect=5.0, sock_read=10.0)
 # Graph API error codes (developers.facebook.com/docs/messenger-platform/error-codes).
 _RETRY_CODES = frozenset({1, 2, 4, 17, 32, 613, 1200})  # temporary failures and rate limits
 _GONE_CODES = frozenset({551})  # "This person isn't available right now"
 _GONE_SUBCODES = frozenset({2018001})  # "No matching user found"
 _WINDOW_SUBCODES = frozenset({2018065, 2018278})  # "sent outside of allowed window"
 PLATFORM = "messenger"  # the label of its errors in the metrics
+# Compact UTF-8 JSON, as httpx sent it: Polish letters as themselves, not as \u escapes.
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def proxy_for(url: str) -> str | None:
+    """HTTPS_PROXY / HTTP_PROXY for this URL unless NO_PROXY covers its host (httpx honoured them).
+
+    Read once per client: aiohttp's own `trust_env` looks them up on every request.
+    """
+    target = URL(url)
+    proxy = urllib.request.getproxies().get(target.scheme)
+    if not proxy or urllib.request.proxy_bypass(target.host or ""):
+        return None
+    return proxy
 
 
 class Problem(StrEnum):
@@ -76,26 +99,28 @@ class GraphApi:
     metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:
-        self._client: httpx.AsyncClient | None = None
-        # Requests wait here, not in httpcore's pool: httpcore scans every waiter on each
-        # request, so a burst of queued answers made each send slower (bench/bench_messenger.py).
+        self._session: aiohttp.ClientSession | None = None
+        self._proxy: str | None = None
+        self._urls: dict[str, URL] = {}  # path → parsed URL, parsed once
+        # Requests wait here, in order, not in the connection pool: waiting in httpcore's pool
+        # made each send of a burst slower (bench/bench_messenger.py); one gate for any client.
         self._gate = asyncio.Semaphore(self.connections)
 
     async def start(self) -> None:
-        if self._client is None:
-            size = self.connections
-            limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-            self._client = httpx.AsyncClient(
-                base_url=self.base_url,
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self.connections, limit_per_host=self.connections)
+            self._proxy = proxy_for(self.base_url)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
                 timeout=TIMEOUT,
-                limits=limits,
                 headers={"Authorization": f"Bearer {self.page_token}"},
+                json_serialize=_dumps,
             )
 
     async def stop(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def send(self, body: dict[str, Any]) -> dict[str, Any]:
         """POST /me/messages: a message or a sender action."""
@@ -123,18 +148,14 @@ class GraphApi:
     ) -> dict[str, Any]:
         """One call, retried with jittered backoff on rate limits, 5xx and network errors."""
         await self.start()
-        assert self._client is not None
         delay = self.backoff
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             wait = delay * random.uniform(0.8, 1.2)
             try:
                 async with self._gate:
-                    if files is None:
-                        response = await self._client.post(path, json=body)
-                    else:  # multipart: the other fields go as form fields beside the file
-                        response = await self._client.post(path, data=body, files=files)
-            except httpx.HTTPError as exc:
+                    status, raw = await self._request(path, body, files)
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 self.metrics.platform_error(PLATFORM, "network")
                 if last:
                     raise GraphError(Problem.RETRY, 0, None, None) from None
@@ -148,22 +169,22 @@ class GraphApi:
                 )
             else:
                 try:
-                    payload = response.json()
+                    payload = json.loads(raw)
                 except ValueError:
                     payload = None
-                if response.is_success:
+                if 200 <= status < 300:
                     return payload if isinstance(payload, dict) else {}
-                self.metrics.platform_error(PLATFORM, response.status_code)
-                problem = classify(response.status_code, payload)
+                self.metrics.platform_error(PLATFORM, status)
+                problem = classify(status, payload)
                 error = payload.get("error", {}) if isinstance(payload, dict) else {}
                 code = error.get("code") if isinstance(error, dict) else None
                 subcode = error.get("error_subcode") if isinstance(error, dict) else None
                 if problem is not Problem.RETRY or last:
-                    raise GraphError(problem, response.status_code, code, subcode)
+                    raise GraphError(problem, status, code, subcode)
                 logger.warning(
                     "Graph API %s failed (HTTP %s, code %s), attempt %d/%d, next try in %.1f s",
                     path,
-                    response.status_code,
+                    status,
                     code,
                     attempt,
                     attempts,
@@ -172,3 +193,25 @@ class GraphApi:
             await asyncio.sleep(wait)
             delay *= 2
         raise AssertionError("unreachable")
+
+    async def _request(
+        self, path: str, body: dict[str, Any], files: dict[str, tuple[str, bytes, str]] | None
+    ) -> tuple[int, bytes]:
+        """One POST: its status and raw body."""
+        session = self._session
+        if session is None:  # stopped while this call waited at the gate
+            raise aiohttp.ClientConnectionError("Graph API client stopped")
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = URL(self.base_url.rstrip("/") + path)
+        if files is None:
+            request = session.post(url, json=body, proxy=self._proxy)
+        else:  # multipart: the other fields go as form fields beside the file (built anew per try)
+            form = aiohttp.FormData()
+            for name, value in body.items():
+                form.add_field(name, value)
+            for name, (filename, content, mimetype) in files.items():
+                form.add_field(name, content, filename=filename, content_type=mimetype)
+            request = session.post(url, data=form, proxy=self._proxy)
+        async with request as response:
+            return response.status, await response.read()
