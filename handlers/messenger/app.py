@@ -106,7 +106,8 @@ class Messenger:
 
     async def handle(self, event: Incoming) -> None:
         """Answer one event, after any earlier ones from the same person."""
-        lock, users = self._locks.get(event.sender, (asyncio.Lock(), 0))
+        held = self._locks.get(event.sender)
+        lock, users = held if held is not None else (asyncio.Lock(), 0)
         self._locks[event.sender] = (lock, users + 1)
         try:
             async with lock:

@@ -40,6 +40,8 @@ def _cut_word(word: str, limit: int) -> list[str]:
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Messages of at most `limit` units, split between lines, else between words; nothing lost."""
+    if units(text) <= limit:  # most replies: one message, and the loop below would agree
+        return [text.strip("\n")] if text.strip() else [""]
     chunks: list[str] = []
     current = ""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,6 +20,10 @@ CHANNEL = "messenger"
 RESPONSE = "RESPONSE"
 UPDATE = "UPDATE"
 MESSAGE_TAG = "MESSAGE_TAG"
+# Replies whose messages are kept rendered: the assistant gives one reply object per question and
+# minute (Assistant.ask), so the answers of a busy minute, and a fan-out's one reply, render once.
+RENDERED = 256
+Options = tuple[tuple[str, str], ...]
 
 
 class Sender:
@@ -31,7 +36,9 @@ class Sender:
         self.api = api
         self._assistant = assistant  # read per message: a data reload swaps the assistant
         self.conversation = conversation  # None: answers only, no per-person state
-        self._last: tuple[Reply, list[dict[str, Any]]] | None = None
+        # (id of the reply, its extra options) → (the reply, its messages); the reply is kept so
+        # its id cannot be reused while the entry lives.
+        self._rendered: OrderedDict[tuple[int, Options], tuple[Reply, list[dict[str, Any]]]] = OrderedDict()
 
     @property
     def assistant(self) -> Assistant:
@@ -59,12 +66,17 @@ class Sender:
         await self.api.send_file(psid, filename, content, mimetype)
 
     def _messages(self, reply: Reply, extra: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Rendered once per reply object: a fan-out sends one reply to thousands."""
-        if extra:
-            return render.messages(reply, extra)
-        if self._last is None or self._last[0] is not reply:
-            self._last = (reply, render.messages(reply))
-        return self._last[1]
+        """Rendered once per reply object and options, then reused (never changed once made)."""
+        key = (id(reply), tuple(extra))
+        kept = self._rendered.get(key)
+        if kept is not None and kept[0] is reply:
+            self._rendered.move_to_end(key)
+            return kept[1]
+        messages = render.messages(reply, extra)
+        self._rendered[key] = (reply, messages)
+        if len(self._rendered) > RENDERED:
+            self._rendered.popitem(last=False)
+        return messages
 
     async def send(
         self,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -12,10 +14,12 @@ from bot import texts
 from bot.assistant import Assistant
 from bot.intents import Intent
 from bot.model import Conference
+from bot.reply import Reply, ReplyBuilder
 from handlers.messenger.payloads import decode
 from tests.fakes.graph_api import FakeGraphApi, GraphCall
 from tests.handlers.messenger.conftest import (
     ANNA,
+    BARTEK,
     RunningMessenger,
     attachment,
     postback,
@@ -237,3 +241,27 @@ async def test_the_page_token_is_sent_only_to_the_graph_api_and_never_logged(
     assert all("access_token" not in c.body for c in bot.graph.calls)
     # Even with every library logging at DEBUG, no record carries the token (it is in a header).
     assert PAGE_TOKEN not in caplog.text
+
+
+async def test_a_reply_object_is_rendered_once_per_set_of_options(
+    bot: RunningMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.messenger import render
+
+    rendered: list[object] = []
+    real = render.messages
+
+    def counted(reply: Reply, extra: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
+        rendered.append(reply)
+        return real(reply, extra)
+
+    monkeypatch.setattr(render, "messages", counted)
+    reply = ReplyBuilder().line("Dzień dobry").suggest("Program", "program").build()
+    sender = bot.messenger.sender
+    await sender.send(ANNA, reply)
+    await sender.send(BARTEK, reply)
+    assert rendered == [reply]
+    await sender.send(ANNA, reply, extra=[("Więcej", "CMD:menu")])
+    await sender.send(ANNA, ReplyBuilder().line("Dzień dobry").build())  # equal text, another object
+    assert len(rendered) == 3
+    assert [c.text for c in bot.graph.messages(ANNA)] == ["Dzień dobry"] * 3

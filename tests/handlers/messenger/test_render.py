@@ -95,3 +95,8 @@ def test_events_keep_text_payloads_and_attachments_and_drop_the_rest() -> None:
         ("1", None, "CMD:start", None),
         ("2", None, None, "voice"),
     ]
+
+
+def test_a_reply_that_fits_is_one_message_without_surrounding_blank_lines() -> None:
+    assert split_text("\n\nPierwsza linia\n\n  druga\n") == ["Pierwsza linia\n\n  druga"]
+    assert split_text(" \n ") == [""]
