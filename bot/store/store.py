@@ -17,7 +17,7 @@ import asyncpg.exceptions
 from sqlalchemy import Table, and_, bindparam, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.backoff import Backoff, pause, unless_stopped
 from bot.logs import one_line
@@ -224,15 +224,20 @@ class Store:
         # remembers of people and plans stays true; PostgreSQL's are read afresh (direct.py).
         self._people: dict[Key, Person] = {}
         self._plans: dict[int, frozenset[str]] = {}
+        self._preferences: dict[int, Preferences] = {}
 
     @contextlib.asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction (committed at the end), queued behind others on SQLite."""
+    async def _writing(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction (committed at the end), queued behind others on SQLite.
+
+        A connection, not an ORM session: every write is one or two statements, and the ORM's
+        unit of work cost a third of each (bench/bench_telegram.py).
+        """
         if self._write_lock is None:
-            async with self.sessions.begin() as db:
+            async with self.engine.begin() as db:
                 yield db
             return
-        async with self._write_lock, self.sessions.begin() as db:
+        async with self._write_lock, self.engine.begin() as db:
             yield db
 
     @classmethod
@@ -354,7 +359,7 @@ class Store:
         )
         rows = [{"b_channel": c, "b_chat": k, "b_at": at} for (c, k), at in stamps.items()]
         async with self._writing() as db:
-            await (await db.connection()).execute(statement, rows)
+            await db.execute(statement, rows)
 
     async def person(self, channel: str, chat_id: str, now: datetime) -> Person:
         """The user behind a chat, created if new."""
@@ -392,6 +397,7 @@ class Store:
             deleted = list(result.scalars())
         for user_id in deleted:  # SQLite may give the id to the next new user
             self._plans.pop(user_id, None)
+            self._preferences.pop(user_id, None)
         return bool(deleted)
 
     # Updates handled -----------------------------------------------------------------------
@@ -407,22 +413,30 @@ class Store:
                 .on_conflict_do_nothing()
             )
             result = await db.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def prune_updates(self, before: datetime) -> int:
         """Forget updates handled before `before` (long past any redelivery); how many went."""
         async with self._writing() as db:
             result = await db.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)
 
     # Preferences and plans -----------------------------------------------------------------
 
     async def preferences(self, user_id: int) -> Preferences:
+        known = self._preferences.get(user_id)
+        if known is not None:
+            return known
         async with self.sessions() as db:
             row = await db.get(Preference, user_id)
-        if row is None:
-            return Preferences()
-        return Preferences(row.reminders, row.lead_minutes, row.visit_lead_minutes, Scope(row.scope))
+        prefs = (
+            Preferences()
+            if row is None
+            else Preferences(row.reminders, row.lead_minutes, row.visit_lead_minutes, Scope(row.scope))
+        )
+        if self._direct is None:
+            _remember(self._preferences, user_id, prefs)
+        return prefs
 
     async def save_preferences(self, user_id: int, prefs: Preferences, now: datetime) -> None:
         values = {
@@ -439,6 +453,8 @@ class Store:
                 .on_conflict_do_update(index_elements=["user_id"], set_=values)
             )
             await db.execute(statement)
+        if self._direct is None:
+            _remember(self._preferences, user_id, prefs)
 
     async def plan(self, user_id: int) -> set[str]:
         known = self._plans.get(user_id)
@@ -467,7 +483,7 @@ class Store:
             )
             result = await db.execute(statement)
         self._plans.pop(user_id, None)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def remove_from_plan(self, user_id: int, session_id: str) -> bool:
         async with self._writing() as db:
@@ -475,7 +491,7 @@ class Store:
                 delete(PlanItem).where(PlanItem.user_id == user_id, PlanItem.session_id == session_id)
             )
         self._plans.pop(user_id, None)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def planned_by(self, session_id: str) -> list[Person]:
         async with self.sessions() as db:
@@ -632,10 +648,9 @@ class Store:
 
     async def create_announcement(self, text: str, author: str, now: datetime) -> int:
         async with self._writing() as db:
-            row = Announcement(text=text, author=author, created_at=now)
-            db.add(row)
-            await db.flush()
-            return row.id
+            values = {"text": text, "author": author, "created_at": now}
+            statement = insert(Announcement).values(values).returning(Announcement.id)
+            return int((await db.execute(statement)).scalar_one())
 
     async def announcement(self, announcement_id: int) -> Announcement | None:
         async with self.sessions() as db:
@@ -649,7 +664,7 @@ class Store:
                 .where(Announcement.id == announcement_id, Announcement.confirmed_at.is_(None))
                 .values(confirmed_at=now)
             )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def finish_announcement(self, announcement_id: int, now: datetime) -> None:
         async with self._writing() as db:
@@ -684,9 +699,8 @@ class Store:
         rows = [{"text": text[:300], "asked_at": at} for text, at in questions]
         newest = select(func.max(table.c.id)).scalar_subquery()
         async with self._writing() as db:
-            connection = await db.connection()
-            await connection.execute(insert(table), rows)
-            await connection.execute(delete(table).where(table.c.id <= newest - UNANSWERED_KEPT))
+            await db.execute(insert(table), rows)
+            await db.execute(delete(table).where(table.c.id <= newest - UNANSWERED_KEPT))
 
     async def statistics(self, top: int = 10) -> Statistics:
         await self.flush()
