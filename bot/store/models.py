@@ -96,6 +96,8 @@ class Preference(Base):
 
 class PlanItem(Base):
     __tablename__ = "plan_items"
+    # By session: who planned it (change notices), a reminder's plan-only subscribers.
+    __table_args__ = (Index("ix_plan_items_session_id", "session_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     session_id: Mapped[str] = mapped_column(String(100), primary_key=True)

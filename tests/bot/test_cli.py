@@ -76,7 +76,7 @@ def test_db_upgrade_creates_the_schema_and_is_idempotent(
     assert "wersja bazy: pusta" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0
-    assert "wersja bazy: 0002 (najnowsza: 0002)" in capsys.readouterr().out
+    assert "wersja bazy: 0003 (najnowsza: 0003)" in capsys.readouterr().out
 
 
 def test_db_with_a_bad_url_names_the_variable(

@@ -20,9 +20,9 @@ T0 = datetime(2023, 11, 29, 14, 0, tzinfo=timezone(timedelta(hours=1)))
 
 
 async def test_migrations_are_at_head_and_idempotent(store: Store) -> None:
-    assert await current_revision(store.engine) == head_revision() == "0002"
+    assert await current_revision(store.engine) == head_revision() == "0003"
     await store.migrate()  # a second start changes nothing
-    assert await current_revision(store.engine) == "0002"
+    assert await current_revision(store.engine) == "0003"
 
 
 async def test_datetimes_come_back_aware_and_equal(store: Store) -> None:
