@@ -9,6 +9,7 @@ the bot sends: the fan-out bot (reminders and announcements), the answers and th
 
 from __future__ import annotations
 
+import json
 import urllib.request
 
 import aiohttp
@@ -18,7 +19,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT = 5.0
-FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 
 
 class AiohttpRequest(BaseRequest):
@@ -105,15 +106,16 @@ class AiohttpRequest(BaseRequest):
 
     @staticmethod
     def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, str | None]:
-        """Form-encoded parameters, or multipart when a file is uploaded (as PTB sends them).
+        """A JSON body, or multipart when a file is uploaded (as PTB sends it).
 
-        Plain parameters are encoded here: given a dict, aiohttp builds a multipart writer for
-        every request before choosing URL encoding.
+        The Bot API takes application/json for every method without a file. PTB's own form
+        encoding JSON-encodes each complex value and then percent-encodes it character by character
+        in Python: for an answer with HTML and buttons that was a third of the bot's CPU per request.
         """
         if request_data is None:
             return None, None
         if not request_data.contains_files:
-            return request_data.url_encoded_parameters().encode(), FORM
+            return json.dumps(request_data.parameters, ensure_ascii=False).encode(), JSON
         parameters = request_data.json_parameters
         form = aiohttp.FormData()
         for name, value in parameters.items():

@@ -42,6 +42,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _text(value: Any) -> Any:
+    """A JSON body's scalar as PTB's form encoding would send it: strings as they are, the rest
+    as JSON text ("42", "true"); objects and lists stay decoded."""
+    return value if isinstance(value, str | dict | list) else json.dumps(value)
+
+
 def _value(raw: str) -> Any:
     """PTB sends scalars as text and objects as JSON; decode JSON objects and lists only."""
     if raw[:1] in "[{":
@@ -266,7 +272,8 @@ class FakeBotApi:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("application/json"):
             body = await request.json()
-            return dict(body) if isinstance(body, dict) else {}
+            # Scalars as a form would carry them (text), so tests read both encodings alike.
+            return {k: _text(v) for k, v in body.items()} if isinstance(body, dict) else {}
         if content_type.startswith("multipart/form-data"):  # a file upload (sendDocument)
             return _multipart(content_type, await request.body())
         # PTB posts application/x-www-form-urlencoded unless it uploads a file.

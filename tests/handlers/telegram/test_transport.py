@@ -79,3 +79,29 @@ def test_proxies_come_from_the_environment_like_httpx(monkeypatch: pytest.Monkey
     request = AiohttpRequest()
     assert request._proxy("https://api.telegram.org/bot1/sendMessage") == "http://proxy.example:3128"
     assert request._proxy("http://127.0.0.1:8081/bot1/sendMessage") is None
+
+
+def test_calls_without_a_file_go_as_json_with_objects_as_objects() -> None:
+    """The Bot API reads application/json; buttons go as an object, Polish letters as they are."""
+    import json
+
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Mój plan", callback_data="p")]])
+    data = RequestData(
+        [
+            RequestParameter.from_input("chat_id", 42),
+            RequestParameter.from_input("text", "Zażółć <b>gęślą</b> & jaźń"),
+            RequestParameter.from_input("reply_markup", markup),
+        ]
+    )
+    body, content_type = AiohttpRequest._body(data)
+    assert content_type == "application/json" and isinstance(body, bytes)
+    assert "gęślą".encode() in body  # not escaped: a shorter body
+    assert json.loads(body) == {
+        "chat_id": 42,
+        "text": "Zażółć <b>gęślą</b> & jaźń",
+        "reply_markup": {"inline_keyboard": [[{"text": "Mój plan", "callback_data": "p"}]]},
+    }
