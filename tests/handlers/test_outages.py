@@ -411,7 +411,7 @@ async def test_graph_retries_log_one_line_with_the_attempt_and_the_wait(
         await api.stop()
     retries = lines(caplog, "handlers.messenger.graph")
     assert len(retries) == 2
-    assert "Graph API /me/messages failed (ConnectError" in retries[0]
+    assert "Graph API /me/messages failed (ClientConnectorError" in retries[0]
     assert "attempt 1/3, next try in" in retries[0] and "attempt 2/3" in retries[1]
 
 
