@@ -114,14 +114,17 @@ class Conversation:
         prefs = await self.store.preferences(person.id)
         out = ReplyBuilder()
         if request.action is ReminderAction.OFF:
-            prefs = replace(prefs, reminders=False)
-            await self.store.save_preferences(person.id, prefs, now)
+            changed = replace(prefs, reminders=False)
             out.line(texts.REMINDERS_TURNED_OFF)
         elif request.action is ReminderAction.ON:
             lead = request.minutes or prefs.lead_minutes
-            prefs = Preferences(True, lead, visit_lead_for(lead), request.scope or prefs.scope)
-            await self.store.save_preferences(person.id, prefs, now)
+            changed = Preferences(True, lead, visit_lead_for(lead), request.scope or prefs.scope)
             out.line(texts.REMINDERS_TURNED_ON)
+        else:
+            changed = prefs
+        if changed != prefs:  # asked again for what is already set: nothing to write
+            await self.store.save_preferences(person.id, changed, now)
+            prefs = changed
         self._describe(out, prefs)
         note = self.reminder_notes.get(person.channel)
         if prefs.reminders and note:

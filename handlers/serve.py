@@ -247,8 +247,10 @@ def _serve(
     health = Health(store, current, leadership, metrics)
     conversation = Conversation(current, store, reminder_notes=reminder_notes(settings), metrics=metrics)
     postgres = store.engine.dialect.name == "postgresql"
-    # Several processes on one PostgreSQL answer each update once; SQLite has one process.
+    # Several processes on one PostgreSQL answer each update once; SQLite has one process. Long
+    # polling has one process too: Telegram hands each update to one getUpdates caller only.
     handled: Claims = HandledUpdates(store) if postgres else RecentUpdates()
+    telegram_handled = handled if webhook else RecentUpdates()
     operations = Operations(
         data_path or settings.bot_data,
         store,
@@ -273,7 +275,7 @@ def _serve(
             conversation=conversation,
             operations=operations,
             metrics=metrics,
-            handled=handled,
+            handled=telegram_handled,
         )
         replier: Replier = application.bot_data["replier"]
         current.followers.append(lambda new: setattr(replier, "assistant", new))

@@ -1,11 +1,12 @@
 """The statements every update runs, on PostgreSQL: through asyncpg directly, on a pool of their own.
 
-Claiming an update and asking whether a session is in someone's plan happen for (almost) every
-update. Through SQLAlchemy's session and pool each cost ~2 ms of CPU (the ORM unit of work,
-compiling, pool pre-ping, asyncpg's pool reset on release); the same statement prepared on a
-plain asyncpg pool costs ~0.15 ms (measured here: bench/bench_telegram.py --database postgresql).
-Each is one self-contained statement in its own implicit transaction, so nothing is left on a
-connection between uses and the pool skips asyncpg's reset round trip (`_no_reset`).
+Claiming an update, asking whether a session is in someone's plan, and reading a person's id or
+reminder settings happen for (almost) every update. Through SQLAlchemy's session and pool each
+cost ~2 ms of CPU (the ORM unit of work, compiling, the pool's pre-ping, asyncpg's reset on
+release); the same statement prepared on a plain asyncpg pool costs ~0.15 ms, and claims that
+arrive while one is in flight go together in one statement. Each statement runs alone in its own
+implicit transaction, so nothing is left on a connection between uses and the pool skips
+asyncpg's reset round trip (`_no_reset`).
 
 The pool opens no connection until the first statement and reconnects by itself after an
 outage; errors propagate to the caller as they would through SQLAlchemy, and the caller's outage
@@ -15,6 +16,7 @@ handling (`database_outage`) recognises asyncpg's own exceptions.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from datetime import datetime
 from typing import Any
@@ -25,15 +27,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 POOL_SIZE = 4  # connections at most; statements take well under a millisecond each
 CONNECT_TIMEOUT = 10.0
 
+# Claims waiting while one is in flight go together: one statement, one round trip, for all.
 _CLAIM = (
-    "INSERT INTO handled_updates (channel, key, handled_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT DO NOTHING RETURNING true"
+    "INSERT INTO handled_updates (channel, key, handled_at) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) "
+    "ON CONFLICT DO NOTHING RETURNING channel, key"
 )
 _IN_PLAN = (
     "SELECT EXISTS (SELECT 1 FROM plan_items p JOIN users u ON u.id = p.user_id "
     "WHERE u.channel = $1 AND u.chat_id = $2 AND p.session_id = $3)"
 )
 _PERSON = "SELECT id, blocked_at, last_seen_at FROM users WHERE channel = $1 AND chat_id = $2"
+_PREFERENCES = "SELECT reminders, lead_minutes, visit_lead_minutes, scope FROM preferences WHERE user_id = $1"
+Claim = tuple[str, str, datetime, "asyncio.Future[bool]"]
 
 
 async def _no_reset(connection: asyncpg.Connection) -> None:
@@ -55,6 +61,8 @@ class DirectQueries:
         self._size = size
         self._pool: asyncpg.Pool | None = None
         self._creating = asyncio.Lock()
+        self._claims: list[Claim] = []
+        self._claiming: asyncio.Task[None] | None = None
 
     async def _ready(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -67,8 +75,39 @@ class DirectQueries:
         return self._pool
 
     async def claim_update(self, channel: str, key: str, now: datetime) -> bool:
-        pool = await self._ready()
-        return bool(await pool.fetchval(_CLAIM, channel, key, now))
+        """True for the one caller (of any process) whose row goes in first."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._claims.append((channel, key, now, future))
+        if self._claiming is None:
+            self._claiming = asyncio.get_running_loop().create_task(self._claim_waiting())
+        return await future
+
+    async def _claim_waiting(self) -> None:
+        try:
+            while self._claims:
+                batch, self._claims = self._claims, []
+                try:
+                    pool = await self._ready()
+                    rows = await pool.fetch(
+                        _CLAIM, [c[0] for c in batch], [c[1] for c in batch], [c[2] for c in batch]
+                    )
+                except Exception as exc:
+                    for *_, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                taken = {(row["channel"], row["key"]) for row in rows}
+                for channel, key, _now, future in batch:
+                    # The same update twice in one batch: only its first caller answers it.
+                    won = (channel, key) in taken
+                    taken.discard((channel, key))
+                    if not future.done():
+                        future.set_result(won)
+        finally:
+            self._claiming = None
+            for *_, future in self._claims:  # cancelled mid-way (shutdown): nobody is left waiting
+                future.cancel()
+            self._claims = []
 
     async def in_plan(self, channel: str, chat_id: str, session_id: str) -> bool:
         pool = await self._ready()
@@ -80,7 +119,17 @@ class DirectQueries:
         row = await pool.fetchrow(_PERSON, channel, chat_id)
         return None if row is None else (row["id"], row["blocked_at"], row["last_seen_at"])
 
+    async def preferences(self, user_id: int) -> tuple[bool, int, int, str] | None:
+        """(reminders on, lead, lead for visits, scope) of a user who has set them, or None."""
+        pool = await self._ready()
+        row = await pool.fetchrow(_PREFERENCES, user_id)
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
     async def close(self) -> None:
+        if self._claiming is not None:
+            self._claiming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._claiming
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()

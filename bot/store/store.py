@@ -436,6 +436,9 @@ class Store:
         known = self._preferences.get(user_id)
         if known is not None:
             return known
+        if self._direct is not None:
+            found = await self._direct.preferences(user_id)
+            return Preferences() if found is None else Preferences(*found[:3], Scope(found[3]))
         async with self.sessions() as db:
             row = await db.get(Preference, user_id)
         prefs = (
@@ -443,8 +446,7 @@ class Store:
             if row is None
             else Preferences(row.reminders, row.lead_minutes, row.visit_lead_minutes, Scope(row.scope))
         )
-        if self._direct is None:
-            _remember(self._preferences, user_id, prefs)
+        _remember(self._preferences, user_id, prefs)
         return prefs
 
     async def save_preferences(self, user_id: int, prefs: Preferences, now: datetime) -> None:
