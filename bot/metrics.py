@@ -8,6 +8,8 @@ chat or a text, so the number of series stays small whatever people write.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -22,6 +24,7 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         registry = self.registry
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
         self.updates = Counter(
             "updates",
             "Updates received, by channel and kind (message, callback, command, other)",
@@ -100,15 +103,24 @@ class Metrics:
             registry=registry,
         )
 
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """A metric's labelled child, looked up once: `labels()` checks and locks on every call,
+        and every update passes here (bench/bench_messenger.py)."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def update(self, channel: str, kind: str) -> None:
-        self.updates.labels(channel, kind).inc()
+        self._child(self.updates, channel, kind).inc()
 
     def answered(self, channel: str, intent: str, seconds: float, fallback: bool) -> None:
         """One question answered: its intent, whether it fell back, how long the answer took."""
-        self.questions.labels(channel, intent).inc()
+        self._child(self.questions, channel, intent).inc()
         if fallback:
-            self.fallbacks.labels(channel).inc()
-        self.answer_seconds.labels(channel).observe(seconds)
+            self._child(self.fallbacks, channel).inc()
+        self._child(self.answer_seconds, channel).observe(seconds)
 
     def platform_error(self, platform: str, code: int | str) -> None:
         self.platform_errors.labels(platform, str(code)).inc()
