@@ -10,9 +10,11 @@ the two in the same run, as the machine's speed drifts between runs.
         [--transport aiohttp|httpx] [--database sqlite postgresql] [--without-cache]
 
 `--database` adds ours as `python -m bot run` has it, with its database behind: the person
-recorded, the plan button's lookup, unanswered questions kept, and on PostgreSQL each update
-claimed in the database (several processes). PostgreSQL is a real server started from the
-installed binaries, with its durable defaults (fsync and synchronous commits on).
+recorded, the plan button's lookup, unanswered questions kept, reminder settings changed. With
+PostgreSQL a second column claims each update in the database first, as `run` does in webhook
+mode for several processes (long polling has one process, so `run` claims in memory there, as
+this bench's first PostgreSQL column does). PostgreSQL is a real server started from the installed
+binaries, with its durable defaults (fsync and synchronous commits on).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from tests.fakes.updates import message  # noqa: E402
 from tests.postgres import postgres_server  # noqa: E402
 
 NOW = "2023-11-29 15:10"
+CLAIMED = "postgresql, claims"  # ours as a webhook process of several: each update claimed first
 CHATS = 200
 
 
@@ -228,8 +231,10 @@ async def bench(args: argparse.Namespace, databases: list[str], stack: contextli
     wired: dict[str, tuple[Conversation, Claims]] = {}
     for kind in databases:
         store = await open_store(kind, stack)
-        handled: Claims = HandledUpdates(store) if kind == "postgresql" else RecentUpdates()
-        wired[kind] = (Conversation(lambda: assistant, store), handled)
+        conversation = Conversation(lambda: assistant, store)
+        wired[kind] = (conversation, RecentUpdates())
+        if kind == "postgresql":
+            wired[CLAIMED] = (conversation, HandledUpdates(store))
     print(
         f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
         f"repeat {args.repeat}, transport {args.transport} (echo and ours), python {sys.version.split()[0]}"
@@ -244,7 +249,7 @@ async def bench(args: argparse.Namespace, databases: list[str], stack: contextli
             settings, who, request=request, concurrent_updates=c, conversation=conversation, handled=handled
         )
 
-    names = ["echo", "ours"] + (["no cache"] if args.without_cache else []) + databases
+    names = ["echo", "ours"] + (["no cache"] if args.without_cache else []) + list(wired)
     print("{:>5}  {}".format("conc.", "  ".join(f"{n:>22}" for n in names)))
     print("{:>5}  {}".format("", "  ".join(f"{'upd/s  ratio  CPU ms':>22}" for _ in names)))
     for concurrency in args.concurrency:
@@ -254,7 +259,7 @@ async def bench(args: argparse.Namespace, databases: list[str], stack: contextli
         }
         if args.without_cache:
             bots["no cache"] = lambda c=concurrency: ours(c, uncached)
-        for kind in databases:
+        for kind in wired:
             bots[kind] = lambda c=concurrency, k=kind: ours(c, database=k)
         times: dict[str, list[float]] = {name: [] for name in bots}
         cpu: dict[str, list[float]] = {name: [] for name in bots}

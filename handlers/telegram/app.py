@@ -107,23 +107,20 @@ def build_application(
     messages = Messages(replier)
     application.bot_data["replier"] = replier
 
-    async def count(update: Update, context: Any) -> None:
+    async def intake(update: Update, context: Any) -> None:
+        """Every update, before any other handler (one group: each group costs PTB a dispatch).
+
+        A duplicate stops here, neither counted nor answered: the webhook has acknowledged it, so
+        Telegram stops sending it. The rest is counted, and whoever writes is a known user from the
+        first /start (announcements reach them; writing again lifts a block).
+        """
+        if handled is not None and not await handled.claim(CHANNEL, str(update.update_id)):
+            raise ApplicationHandlerStop
         metrics.update(CHANNEL, update_kind(update))
+        if conversation is not None:
+            await personal.track(update, context)
 
-    async def claim(update: Update, context: Any) -> None:
-        assert handled is not None
-        if not await handled.claim(CHANNEL, str(update.update_id)):
-            raise ApplicationHandlerStop  # the webhook has acknowledged it: Telegram stops sending
-
-    if handled is not None:
-        # Group -3 is first of all: a duplicate is neither counted nor answered.
-        application.add_handler(TypeHandler(Update, claim), group=-3)
-    # Group -2 sees every update (but duplicates), whatever handles it later (or nothing does).
-    application.add_handler(TypeHandler(Update, count), group=-2)
-    if conversation is not None:
-        # Group -1 runs before the others for every update: whoever writes is a known user from
-        # the first /start, so announcements reach them, and writing again lifts a block.
-        application.add_handler(TypeHandler(Update, personal.track), group=-1)
+    application.add_handler(TypeHandler(Update, intake), group=-1)
     application.add_handlers(
         [
             # CommandHandler answers "/teraz" and "/teraz@thisbot", never "/teraz@otherbot".

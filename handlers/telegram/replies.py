@@ -22,6 +22,7 @@ from handlers.telegram.render import join_keyboards, keyboard, split_html
 CHANNEL = "telegram"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 KEYBOARD_CACHE = 512
+RENDER_CACHE = 256  # replies whose HTML parts are kept: the assistant reuses one per question and minute
 APPROXIMATE_METRES = 500.0  # shown as a circle around an approximate pin (Telegram allows up to 1,500)
 
 
@@ -47,7 +48,8 @@ class Replier:
         self.assistant = assistant
         self.codec = codec or CallbackCodec()
         self.conversation = conversation  # None: no database, answers only (tests, benches)
-        self._last: tuple[Reply, list[str], InlineKeyboardMarkup | None] | None = None
+        # Keyed by identity (a Reply's hash walks every span), holding the reply so an id is not reused.
+        self._chunks: dict[int, tuple[Reply, list[str]]] = {}
         self._keyboards: dict[
             tuple[tuple[Suggestion, ...], tuple[Link, ...]], InlineKeyboardMarkup | None
         ] = {}
@@ -61,13 +63,17 @@ class Replier:
     def _rendered(
         self, reply: Reply, extra: InlineKeyboardMarkup | None
     ) -> tuple[list[str], InlineKeyboardMarkup | None]:
-        """HTML parts and buttons; a fan-out sends one Reply object to thousands: render it once."""
-        if extra is None and self._last is not None and self._last[0] is reply:
-            return self._last[1], self._last[2]
-        chunks, markup = split_html(reply.lines), self.markup(reply, extra)
-        if extra is None:
-            self._last = (reply, chunks, markup)
-        return chunks, markup
+        """HTML parts and buttons, rendered once per reply object: the assistant answers a question
+        with the same object all minute, and a fan-out sends one object to thousands."""
+        known = self._chunks.get(id(reply))
+        if known is not None and known[0] is reply:
+            chunks = known[1]
+        else:
+            chunks = split_html(reply.lines)
+            if len(self._chunks) >= RENDER_CACHE:
+                self._chunks.clear()
+            self._chunks[id(reply)] = (reply, chunks)
+        return chunks, self.markup(reply, extra)
 
     async def plan_button(self, chat_id: int, session_id: str) -> InlineKeyboardMarkup | None:
         """ "➕ Dodaj do planu" or "➖ Usuń z planu" for the session a reply is about."""
@@ -80,7 +86,7 @@ class Replier:
 
     def markup(self, reply: Reply, extra: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
         if extra is not None:
-            return join_keyboards(extra, keyboard(reply, self.codec))
+            return join_keyboards(extra, self.markup(reply))
         # Most answers end with the same few follow-ups: build each keyboard once.
         key = (reply.suggestions, reply.links)
         if key in self._keyboards:
