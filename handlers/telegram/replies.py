@@ -21,6 +21,9 @@ from handlers.telegram.render import join_keyboards, keyboard, split_html
 
 CHANNEL = "telegram"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# As sent: PTB turns objects into dicts on every call (a keyboard's to_dict walks every button);
+# given in `api_kwargs`, dicts go out as they are, so each keyboard is converted once.
+_NO_PREVIEW_WIRE = NO_PREVIEW.to_dict()
 KEYBOARD_CACHE = 512
 RENDER_CACHE = 256  # replies whose HTML parts are kept: the assistant reuses one per question and minute
 APPROXIMATE_METRES = 500.0  # shown as a circle around an approximate pin (Telegram allows up to 1,500)
@@ -50,6 +53,7 @@ class Replier:
         self.conversation = conversation  # None: no database, answers only (tests, benches)
         # Keyed by identity (a Reply's hash walks every span), holding the reply so an id is not reused.
         self._chunks: dict[int, tuple[Reply, list[str]]] = {}
+        self._wire: dict[int, tuple[InlineKeyboardMarkup, dict[str, object]]] = {}
         self._keyboards: dict[
             tuple[tuple[Suggestion, ...], tuple[Link, ...]], InlineKeyboardMarkup | None
         ] = {}
@@ -116,19 +120,32 @@ class Replier:
         quote = quote_parameters(reply_to)
         last: Message | None = None
         for i, chunk in enumerate(chunks):
+            wire: dict[str, object] = {"link_preview_options": _NO_PREVIEW_WIRE}
+            if markup is not None and i == len(chunks) - 1:
+                wire["reply_markup"] = self._as_sent(markup)
             last = await bot.send_message(
                 chat_id,
                 chunk,
                 parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup if i == len(chunks) - 1 else None,
                 reply_parameters=quote if i == 0 else None,
                 allow_paid_broadcast=paid or None,
+                api_kwargs=wire,
             )
         assert last is not None  # split_html always yields at least one chunk
         if reply.location is not None:
             await self.send_pin(bot, chat_id, reply.location, paid=paid)
         return last
+
+    def _as_sent(self, markup: InlineKeyboardMarkup) -> dict[str, object]:
+        """The keyboard as the Bot API takes it, converted once per (cached) keyboard object."""
+        known = self._wire.get(id(markup))
+        if known is not None and known[0] is markup:
+            return known[1]
+        wire = markup.to_dict()
+        if len(self._wire) >= KEYBOARD_CACHE:
+            self._wire.clear()
+        self._wire[id(markup)] = (markup, wire)
+        return wire
 
     async def send_pin(self, bot: Bot, chat_id: int, pin: Location, paid: bool = False) -> None:
         """A venue card when the address is known; else a bare map pin, fuzzy if approximate."""
