@@ -46,6 +46,7 @@ from bot.assistant import Assistant  # noqa: E402
 from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
+from bot.intents import Intent  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
 from bot.store.store import Store  # noqa: E402
 from handlers.handled import Claims, HandledUpdates, RecentUpdates  # noqa: E402
@@ -196,6 +197,11 @@ async def main() -> None:
         help="also run ours as `run` has it, with this database behind",
     )
     parser.add_argument("--with-store", action="store_true", help="the same as --database sqlite")
+    parser.add_argument(
+        "--without-settings",
+        action="store_true",
+        help="leave out the questions that change reminder settings (a durable write each)",
+    )
     parser.add_argument("--without-cache", action="store_true", help="also ours, answer cache off")
     args = parser.parse_args()
     databases = list(dict.fromkeys(args.database + (["sqlite"] if args.with_store else [])))
@@ -220,6 +226,8 @@ async def bench(args: argparse.Namespace, databases: list[str], stack: contextli
     conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
     assistant = Assistant(conference, FixedClock(parse_now(NOW, conference.tz)))
     asked = questions(assistant)
+    if args.without_settings:
+        asked = [q for q in asked if assistant.ask(q).intent is not Intent.REMINDERS]
     settle_heap()  # as `python -m bot run` does once the data is loaded
     updates = [message(1000 + i % CHATS, asked[i % len(asked)], update_id=i + 1) for i in range(args.updates)]
     fake = FakeProcess()
