@@ -329,18 +329,30 @@ class Store:
     async def touch(self, channel: str, chat_id: str, now: datetime) -> Person:
         """The user behind a chat, created on first contact; writing again lifts a block."""
         async with self._writing() as db:
-            statement = (
-                self._insert(User)
-                .values(channel=channel, chat_id=chat_id, created_at=now, last_seen_at=now)
-                .on_conflict_do_update(
-                    index_elements=["channel", "chat_id"], set_={"last_seen_at": now, "blocked_at": None}
+            created = (
+                await db.execute(
+                    self._insert(User)
+                    .values(channel=channel, chat_id=chat_id, created_at=now, last_seen_at=now)
+                    .on_conflict_do_nothing()
+                    .returning(User.id)
                 )
-                .returning(User.id)
-            )
-            user_id = (await db.execute(statement)).scalar_one()
+            ).scalar_one_or_none()
+            user_id = created
+            if user_id is None:
+                user_id = (
+                    await db.execute(
+                        update(User)
+                        .where(User.channel == channel, User.chat_id == chat_id)
+                        .values(last_seen_at=now, blocked_at=None)
+                        .returning(User.id)
+                    )
+                ).scalar_one()
         person = Person(user_id, channel, chat_id, last_seen=now)
         if self._direct is None:
             _remember(self._people, (channel, chat_id), person)
+            if created is not None:  # a new user: nothing planned, nothing set — no need to ask
+                _remember(self._plans, user_id, frozenset())
+                _remember(self._preferences, user_id, Preferences())
         return person
 
     async def seen(self, channel: str, chat_id: str, now: datetime) -> None:

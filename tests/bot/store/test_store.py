@@ -262,3 +262,34 @@ async def test_on_postgresql_every_process_reads_a_plan_changed_by_another(postg
             await connection.execute(text("TRUNCATE users, handled_updates RESTART IDENTITY CASCADE"))
         await first.close()
         await second.close()
+
+
+async def test_a_new_person_costs_no_reads_of_plan_or_settings_on_sqlite(tmp_path: Path) -> None:
+    """Every first message at an event's start creates a person: their empty plan and default
+    settings are known without asking; a returning person's are read once, then remembered."""
+    from sqlalchemy import event
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"
+    store = Store.open(url)
+    await store.migrate()
+    statements: list[str] = []
+    event.listen(store.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    try:
+        await store.seen("telegram", "1", T0)
+        person = await store.person("telegram", "1", T0)
+        before = len(statements)
+        assert not await store.in_plan("telegram", "1", "s1", T0)
+        assert await store.preferences(person.id) == Preferences()
+        assert len(statements) == before  # nothing asked
+        await store.add_to_plan(person.id, "s1", T0)
+        await store.touch("telegram", "1", T0)  # the same moment again: still not a new person
+        assert await store.in_plan("telegram", "1", "s1", T0)
+    finally:
+        await store.close()
+    again = Store.open(url)  # a restart: a returning person
+    try:
+        assert await again.in_plan("telegram", "1", "s1", T0)
+        await again.save_preferences(person.id, Preferences(reminders=True), T0)
+        assert (await again.preferences(person.id)).reminders
+    finally:
+        await again.close()
