@@ -392,7 +392,9 @@ async def run(args: argparse.Namespace) -> None:
             logged = [len(bot.log) for bot in bots]
             rounds: dict[int, list[Round]] = {config: [] for config in CONFIGS}  # measured
             everything: list[Round] = []  # warm-ups too, for counting answers
-            connector = aiohttp.TCPConnector(limit=args.inflight + 4)
+            # Idle connections are dropped before uvicorn's 5 s keep-alive ends them: posting on a
+            # connection the server is closing fails ("Can not write request body").
+            connector = aiohttp.TCPConnector(limit=args.inflight + 4, keepalive_timeout=2)
             async with aiohttp.ClientSession(connector=connector) as session:
                 numbers = itertools.count(1)
                 for repeat in range(args.repeat + 1):
