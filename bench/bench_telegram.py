@@ -53,6 +53,7 @@ from handlers.handled import Claims, HandledUpdates, RecentUpdates  # noqa: E402
 from handlers.serve import settle_heap  # noqa: E402
 from handlers.telegram.app import CONNECTION_POOL, POOL_TIMEOUT, answers_transport, build_application  # noqa: E402
 from handlers.telegram.render import split_html  # noqa: E402
+from handlers.telegram.replies import NO_PREVIEW, Replier  # noqa: E402
 from handlers.telegram.request import RetryingRequest  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, free_port  # noqa: E402
 from tests.fakes.updates import message  # noqa: E402
@@ -131,12 +132,24 @@ def transport(kind: str) -> BaseRequest:
     return HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=POOL_TIMEOUT)
 
 
-def echo_application(base: str, concurrency: int, kind: str) -> Application:  # type: ignore[type-arg]
-    """The library's floor: PTB's own echo example, on the same transport as ours."""
+def echo_application(
+    base: str, concurrency: int, kind: str, answers: dict[str, tuple[str, Any]] | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The library's floor: PTB's own echo example, on the same transport as ours.
+
+    With `answers` (question → our HTML and keyboard, rendered beforehand), it sends our messages
+    instead of the question: the floor for messages as long as ours, without anything of ours.
+    """
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
-        await update.message.reply_text(update.message.text)
+        if answers is None:
+            await update.message.reply_text(update.message.text)
+            return
+        html, markup = answers[update.message.text]
+        await update.message.reply_html(
+            html, reply_markup=markup, link_preview_options=NO_PREVIEW, do_quote=False
+        )
 
     application = (
         ApplicationBuilder()
@@ -202,6 +215,9 @@ async def main() -> None:
         action="store_true",
         help="leave out the questions that change reminder settings (a durable write each)",
     )
+    parser.add_argument(
+        "--payload-echo", action="store_true", help="also the echo sending our answers (their floor)"
+    )
     parser.add_argument("--without-cache", action="store_true", help="also ours, answer cache off")
     args = parser.parse_args()
     databases = list(dict.fromkeys(args.database + (["sqlite"] if args.with_store else [])))
@@ -257,16 +273,26 @@ async def bench(args: argparse.Namespace, databases: list[str], stack: contextli
             settings, who, request=request, concurrent_updates=c, conversation=conversation, handled=handled
         )
 
-    names = ["echo", "ours"] + (["no cache"] if args.without_cache else []) + list(wired)
+    replier = Replier(assistant)
+    ours_messages = {}
+    for question in asked:
+        chunks, markup = replier._rendered(assistant.ask(question).reply, None)
+        ours_messages[question] = (chunks[0], markup)
+    extra = (["payload echo"] if args.payload_echo else []) + (["no cache"] if args.without_cache else [])
+    names = ["echo", *extra, "ours", *wired]
     print("{:>5}  {}".format("conc.", "  ".join(f"{n:>22}" for n in names)))
     print("{:>5}  {}".format("", "  ".join(f"{'upd/s  ratio  CPU ms':>22}" for _ in names)))
     for concurrency in args.concurrency:
         bots: dict[str, Callable[[], Any]] = {
             "echo": lambda c=concurrency: echo_application(fake.url, c, args.transport),
-            "ours": lambda c=concurrency: ours(c),
         }
+        if args.payload_echo:
+            bots["payload echo"] = lambda c=concurrency: echo_application(
+                fake.url, c, args.transport, ours_messages
+            )
         if args.without_cache:
             bots["no cache"] = lambda c=concurrency: ours(c, uncached)
+        bots["ours"] = lambda c=concurrency: ours(c)
         for kind in wired:
             bots[kind] = lambda c=concurrency, k=kind: ours(c, database=k)
         times: dict[str, list[float]] = {name: [] for name in bots}
