@@ -101,7 +101,6 @@ class Messenger:
                 self._seen[event.mid] = None
                 if len(self._seen) > SEEN_MESSAGES:
                     self._seen.popitem(last=False)
-            self.metrics.update(CHANNEL, event_kind(event))
             self.spawn(self.handle(event))
 
     async def handle(self, event: Incoming) -> None:
@@ -114,6 +113,8 @@ class Messenger:
                 # Claimed under the lock: a claim may take a while, and must not let a later
                 # event of the same person overtake this one.
                 if await self._claimed(event):
+                    # Counted once taken, as Telegram's: a delivery another process answers is not.
+                    self.metrics.update(CHANNEL, event_kind(event))
                     async with self._across_processes(event.sender):
                         await self._answer(event)
         finally:

@@ -147,3 +147,23 @@ async def test_messenger_updates_and_graph_errors_are_counted(
         metrics = bot.messenger.metrics.exposition()
     assert sample(metrics, "eventbot_updates_total", channel="messenger", kind="message") == 1
     assert sample(metrics, "eventbot_platform_errors_total", platform="messenger", code="500") == 1
+
+
+class TakenElsewhere:
+    """Every update already claimed by another process."""
+
+    async def claim(self, channel: str, key: str) -> bool:
+        return False
+
+
+async def test_a_messenger_delivery_another_process_took_is_neither_answered_nor_counted(
+    graph: FakeGraphApi, conference: Conference
+) -> None:
+    async with running_messenger(graph, conference) as bot:
+        bot.messenger.handled = TakenElsewhere()
+        response = await bot.post(text("2002", "co jest teraz?"))
+        assert response.status_code == 200
+        await asyncio.sleep(0.3)
+        assert graph.messages("2002") == []
+        metrics = bot.messenger.metrics.exposition()
+    assert sample(metrics, "eventbot_updates_total", channel="messenger", kind="message") == 0
