@@ -403,7 +403,7 @@ class Store:
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         async with self._writing() as db:
             await db.execute(update(User).where(User.id == user_id).values(blocked_at=now))
-        self._stamped.clear()  # whoever blocked the bot and writes again is unblocked at once
+        # Whoever blocked the bot and writes again is unblocked by their next stamp (within a minute).
 
     async def forget(self, channel: str, chat_id: str) -> bool:
         """Delete everything stored about a user (plan, preferences, ledger rows by cascade)."""

@@ -293,3 +293,17 @@ async def test_a_new_person_costs_no_reads_of_plan_or_settings_on_sqlite(tmp_pat
         assert (await again.preferences(person.id)).reminders
     finally:
         await again.close()
+
+
+async def test_writing_again_after_a_block_lifts_it_with_the_next_stamp(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "SEEN_INTERVAL", 0.0)
+    await store.seen("telegram", "8", T0)
+    person = await store.person("telegram", "8", T0)
+    await store.mark_blocked(person.id, T0 + timedelta(minutes=1))
+    found = await store.find("telegram", "8")
+    assert found is not None and found.blocked
+    await store.seen("telegram", "8", T0 + timedelta(minutes=2))
+    found = await store.find("telegram", "8")
+    assert found is not None and not found.blocked
