@@ -178,7 +178,12 @@ async def test_rehearsal_clock_fires_reminders_by_the_simulated_time(
         assert (
             "Za 15 minut" in recorder.sent[0][1].plain_text or "Za 14 minut" in recorder.sent[0][1].plain_text
         )
-        metrics = reminders.metrics.exposition()
+        # Deliveries are counted when their outcomes reach the ledger, a moment after the sends.
+        for _ in range(50):
+            metrics = reminders.metrics.exposition()
+            if sample(metrics, "eventbot_deliveries_total", kind="reminder", outcome="sent") >= 3:
+                break
+            await asyncio.sleep(0.05)
         assert sample(metrics, "eventbot_reminders_scheduled") == jobs > 0
         assert sample(metrics, "eventbot_deliveries_total", kind="reminder", outcome="sent") == 3
         assert sample(metrics, "eventbot_fanout_backlog") == 0
