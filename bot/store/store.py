@@ -662,12 +662,18 @@ class Store:
 
     # Announcements -------------------------------------------------------------------------
 
-    async def reachable(self) -> list[Person]:
-        """Everyone who has not blocked the bot: the audience of an announcement."""
+    async def reachable(self, after: int = 0, limit: int | None = None) -> list[Person]:
+        """Everyone who has not blocked the bot, by id: the audience of an announcement; a page of
+        at most `limit` people with ids above `after`, so 100,000 people need not be held at once."""
         await self.flush()
         async with self.sessions() as db:
-            everyone = select(*_PERSON_COLUMNS).where(User.blocked_at.is_(None)).order_by(User.id)
-            rows = await db.execute(everyone)
+            page = (
+                select(*_PERSON_COLUMNS)
+                .where(User.blocked_at.is_(None), User.id > after)
+                .order_by(User.id)
+                .limit(limit)
+            )
+            rows = await db.execute(page)
             return _people(rows)
 
     async def create_announcement(self, text: str, author: str, now: datetime) -> int:
