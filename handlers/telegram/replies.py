@@ -18,11 +18,12 @@ from bot.conversation import Conversation
 from bot.reply import Link, Location, Reply, Suggestion
 from handlers.telegram.callbacks import HASHED, Action, CallbackCodec
 from handlers.telegram.render import join_keyboards, keyboard, split_html
+from handlers.telegram.wire import post
 
 CHANNEL = "telegram"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# As sent: PTB turns objects into dicts on every call (a keyboard's to_dict walks every button);
-# given in `api_kwargs`, dicts go out as they are, so each keyboard is converted once.
+# As sent: PTB would turn objects into dicts on every call (a keyboard's to_dict walks every
+# button); each keyboard is converted once and goes out as it is.
 _NO_PREVIEW_WIRE = NO_PREVIEW.to_dict()
 KEYBOARD_CACHE = 512
 RENDER_CACHE = 256  # replies whose HTML parts are kept: the assistant reuses one per question and minute
@@ -53,7 +54,8 @@ class Replier:
         self.conversation = conversation  # None: no database, answers only (tests, benches)
         # Keyed by identity (a Reply's hash walks every span), holding the reply so an id is not reused.
         self._chunks: dict[int, tuple[Reply, list[str]]] = {}
-        self._wire: dict[int, tuple[InlineKeyboardMarkup, dict[str, object]]] = {}
+        self._wire: dict[int, tuple[InlineKeyboardMarkup, list[object]]] = {}
+        self._plan_buttons: dict[tuple[str, bool], InlineKeyboardMarkup] = {}
         self._keyboards: dict[
             tuple[tuple[Suggestion, ...], tuple[Link, ...]], InlineKeyboardMarkup | None
         ] = {}
@@ -84,9 +86,18 @@ class Replier:
         if self.conversation is None:
             return None
         present = await self.conversation.in_plan(CHANNEL, str(chat_id), session_id)
+        key = (session_id, present)
+        known = self._plan_buttons.get(key)
+        if known is not None:
+            return known
         label = texts.PLAN_REMOVE_BUTTON if present else texts.PLAN_ADD_BUTTON
         data = self.codec.encode(Action.PLAN, ("-" if present else "+") + session_id)
-        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+        button = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+        if not data.startswith(HASHED):  # a table entry could age out while the button stays cached
+            if len(self._plan_buttons) >= KEYBOARD_CACHE:
+                self._plan_buttons.clear()
+            self._plan_buttons[key] = button
+        return button
 
     def markup(self, reply: Reply, extra: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup | None:
         if extra is not None:
@@ -111,41 +122,49 @@ class Replier:
         reply_to: int | None = None,
         extra: InlineKeyboardMarkup | None = None,
         paid: bool = False,
-    ) -> Message:
+    ) -> None:
         """Send the reply's text (split if long), its buttons on the last part, then its pin;
-        `paid`: as a paid broadcast (allow_paid_broadcast), past the free 30 messages a second."""
+        `paid`: as a paid broadcast (allow_paid_broadcast), past the free 30 messages a second.
+
+        The text goes out as the Bot API's JSON (handlers/telegram/wire.py): nothing here reads
+        the sent message back, and PTB would build a `Message` of it for every answer.
+        """
+        plan = None
         if reply.subject is not None and self.conversation is not None:
-            extra = join_keyboards(extra, await self.plan_button(chat_id, reply.subject))
-        chunks, markup = self._rendered(reply, extra)
-        quote = quote_parameters(reply_to)
-        last: Message | None = None
+            plan = await self.plan_button(chat_id, reply.subject)
+        chunks, markup = self._rendered(reply, None)
+        keyboards = [m for m in (extra, plan, markup) if m is not None]
+        keyboard_rows = [row for m in keyboards for row in self._as_sent(m, once=m is extra)]
         for i, chunk in enumerate(chunks):
-            wire: dict[str, object] = {"link_preview_options": _NO_PREVIEW_WIRE}
-            if markup is not None and i == len(chunks) - 1:
-                wire["reply_markup"] = self._as_sent(markup)
-            last = await bot.send_message(
-                chat_id,
-                chunk,
-                parse_mode=ParseMode.HTML,
-                reply_parameters=quote if i == 0 else None,
-                allow_paid_broadcast=paid or None,
-                api_kwargs=wire,
-            )
-        assert last is not None  # split_html always yields at least one chunk
+            parameters: dict[str, object] = {
+                "chat_id": chat_id,
+                "text": chunk,
+                "parse_mode": ParseMode.HTML.value,
+                "link_preview_options": _NO_PREVIEW_WIRE,
+            }
+            if i == 0 and reply_to:
+                parameters["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+            if paid:
+                parameters["allow_paid_broadcast"] = True
+            if keyboard_rows and i == len(chunks) - 1:
+                parameters["reply_markup"] = {"inline_keyboard": keyboard_rows}
+            await post(bot, "sendMessage", parameters)
         if reply.location is not None:
             await self.send_pin(bot, chat_id, reply.location, paid=paid)
-        return last
 
-    def _as_sent(self, markup: InlineKeyboardMarkup) -> dict[str, object]:
-        """The keyboard as the Bot API takes it, converted once per (cached) keyboard object."""
+    def _as_sent(self, markup: InlineKeyboardMarkup, once: bool = False) -> list[object]:
+        """The keyboard's rows as the Bot API takes them, converted once per cached keyboard object
+        (`once`: a keyboard built for one message, not worth keeping)."""
         known = self._wire.get(id(markup))
         if known is not None and known[0] is markup:
             return known[1]
-        wire = markup.to_dict()
+        rows: list[object] = markup.to_dict()["inline_keyboard"]
+        if once:
+            return rows
         if len(self._wire) >= KEYBOARD_CACHE:
             self._wire.clear()
-        self._wire[id(markup)] = (markup, wire)
-        return wire
+        self._wire[id(markup)] = (markup, rows)
+        return rows
 
     async def send_pin(self, bot: Bot, chat_id: int, pin: Location, paid: bool = False) -> None:
         """A venue card when the address is known; else a bare map pin, fuzzy if approximate."""
