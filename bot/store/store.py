@@ -8,13 +8,26 @@ import errno
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg.exceptions
-from sqlalchemy import Table, and_, bindparam, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
@@ -36,6 +49,7 @@ from bot.store.models import (
     User,
 )
 from bot.store.pending import Key, PendingWrites
+from bot.store.worker import SqliteWorker
 
 UNANSWERED_KEPT = 10_000  # newest unanswered questions kept for /statystyki
 DEFAULT_VISIT_LEAD = 30  # minutes: people must travel to a site visit
@@ -100,6 +114,9 @@ def _people(rows: Any) -> list[Person]:
     return [Person(i, channel, chat, blocked is not None, seen) for i, channel, chat, blocked, seen in rows]
 
 
+T = TypeVar("T")
+
+
 def _remember(memory: dict[Any, Any], key: Any, value: Any) -> None:
     """Keep `value`; past `REMEMBERED` entries start afresh (who is active comes back at once)."""
     if len(memory) >= REMEMBERED and key not in memory:
@@ -107,10 +124,30 @@ def _remember(memory: dict[Any, Any], key: Any, value: Any) -> None:
     memory[key] = value
 
 
-def _table(model: type[User] | type[UnansweredQuestion]) -> Table:
+def _table(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+# The statements many updates run, built once (building and keying one costs more than SQLite
+# takes to run it); on tables, not ORM classes, whose statements go through the ORM's machinery.
+_USERS = _table(User)
+_PREFERENCES = _table(Preference)
+_STAMP = (
+    update(_USERS)
+    .where(_USERS.c.channel == bindparam("b_channel"), _USERS.c.chat_id == bindparam("b_chat"))
+    .values(last_seen_at=bindparam("b_at"), blocked_at=None)
+)
+_STAMP_RETURNING = _STAMP.returning(_USERS.c.id)
+_PREFERENCES_OF = select(
+    _PREFERENCES.c.reminders,
+    _PREFERENCES.c.lead_minutes,
+    _PREFERENCES.c.visit_lead_minutes,
+    _PREFERENCES.c.scope,
+).where(_PREFERENCES.c.user_id == bindparam("b_user"))
+_PLAN_OF = select(_table(PlanItem).c.session_id).where(_table(PlanItem).c.user_id == bindparam("b_user"))
+_PREFERENCE_FIELDS = ("reminders", "lead_minutes", "visit_lead_minutes", "scope", "updated_at")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -234,6 +271,37 @@ class Store:
         self._people: dict[Key, Person] = {}
         self._plans: dict[int, frozenset[str]] = {}
         self._preferences: dict[int, Preferences] = {}
+        first = self._insert(_USERS).values(
+            channel=bindparam("b_channel"),
+            chat_id=bindparam("b_chat"),
+            created_at=bindparam("b_at"),
+            last_seen_at=bindparam("b_at"),
+        )
+        self._first_contact = first.on_conflict_do_nothing().returning(_USERS.c.id)
+        saved = self._insert(_PREFERENCES).values(
+            user_id=bindparam("b_user"), **{name: bindparam(f"b_{name}") for name in _PREFERENCE_FIELDS}
+        )
+        self._save_preferences = saved.on_conflict_do_update(
+            index_elements=["user_id"], set_={name: saved.excluded[name] for name in _PREFERENCE_FIELDS}
+        )
+        # SQLite: the statements many updates run, in one hop each to a thread (bot/store/worker.py).
+        self._worker = SqliteWorker(engine.url, _sqlite_pragmas) if SqliteWorker.usable(engine.url) else None
+
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        """`work` in a write transaction: on SQLite's worker thread, queued behind other writes;
+        elsewhere through the asyncio engine."""
+        if self._worker is None:
+            async with self._writing() as db:
+                return await db.run_sync(work)
+        assert self._write_lock is not None
+        async with self._write_lock:
+            return await self._worker.write(work)
+
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        if self._worker is None:
+            async with self.engine.connect() as db:
+                return await db.run_sync(work)
+        return await self._worker.read(work)
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[AsyncConnection]:
@@ -318,6 +386,8 @@ class Store:
         await self._pending.close()
         if self._direct is not None:
             await self._direct.close()
+        if self._worker is not None:
+            await self._worker.close()
         await self.engine.dispose()
 
     async def flush(self) -> None:
@@ -328,25 +398,16 @@ class Store:
 
     async def touch(self, channel: str, chat_id: str, now: datetime) -> Person:
         """The user behind a chat, created on first contact; writing again lifts a block."""
-        async with self._writing() as db:
-            created = (
-                await db.execute(
-                    self._insert(User)
-                    .values(channel=channel, chat_id=chat_id, created_at=now, last_seen_at=now)
-                    .on_conflict_do_nothing()
-                    .returning(User.id)
-                )
-            ).scalar_one_or_none()
-            user_id = created
-            if user_id is None:
-                user_id = (
-                    await db.execute(
-                        update(User)
-                        .where(User.channel == channel, User.chat_id == chat_id)
-                        .values(last_seen_at=now, blocked_at=None)
-                        .returning(User.id)
-                    )
-                ).scalar_one()
+
+        values = {"b_channel": channel, "b_chat": chat_id, "b_at": now}
+
+        def write(db: Connection) -> tuple[int | None, int]:
+            created = db.execute(self._first_contact, values).scalar_one_or_none()
+            if created is not None:
+                return created, created
+            return None, db.execute(_STAMP_RETURNING, values).scalar_one()
+
+        created, user_id = await self._write(write)
         person = Person(user_id, channel, chat_id, last_seen=now)
         if self._direct is None:
             _remember(self._people, (channel, chat_id), person)
@@ -372,15 +433,8 @@ class Store:
         _remember(self._stamped, key, clock)
 
     async def _write_seen(self, stamps: dict[Key, datetime]) -> None:
-        users = _table(User)
-        statement = (
-            update(users)
-            .where(users.c.channel == bindparam("b_channel"), users.c.chat_id == bindparam("b_chat"))
-            .values(last_seen_at=bindparam("b_at"), blocked_at=None)
-        )
         rows = [{"b_channel": c, "b_chat": k, "b_at": at} for (c, k), at in stamps.items()]
-        async with self._writing() as db:
-            await db.execute(statement, rows)
+        await self._write(lambda db: db.execute(_STAMP, rows))
 
     async def person(self, channel: str, chat_id: str, now: datetime) -> Person:
         """The user behind a chat, created if new."""
@@ -451,31 +505,21 @@ class Store:
         if self._direct is not None:
             found = await self._direct.preferences(user_id)
             return Preferences() if found is None else Preferences(*found[:3], Scope(found[3]))
-        async with self.sessions() as db:
-            row = await db.get(Preference, user_id)
-        prefs = (
-            Preferences()
-            if row is None
-            else Preferences(row.reminders, row.lead_minutes, row.visit_lead_minutes, Scope(row.scope))
-        )
+        row = await self._read(lambda db: db.execute(_PREFERENCES_OF, {"b_user": user_id}).first())
+        prefs = Preferences() if row is None else Preferences(row[0], row[1], row[2], Scope(row[3]))
         _remember(self._preferences, user_id, prefs)
         return prefs
 
     async def save_preferences(self, user_id: int, prefs: Preferences, now: datetime) -> None:
         values = {
-            "reminders": prefs.reminders,
-            "lead_minutes": prefs.lead_minutes,
-            "visit_lead_minutes": prefs.visit_lead_minutes,
-            "scope": prefs.scope.value,
-            "updated_at": now,
+            "b_user": user_id,
+            "b_reminders": prefs.reminders,
+            "b_lead_minutes": prefs.lead_minutes,
+            "b_visit_lead_minutes": prefs.visit_lead_minutes,
+            "b_scope": prefs.scope.value,
+            "b_updated_at": now,
         }
-        async with self._writing() as db:
-            statement = (
-                self._insert(Preference)
-                .values(user_id=user_id, **values)
-                .on_conflict_do_update(index_elements=["user_id"], set_=values)
-            )
-            await db.execute(statement)
+        await self._write(lambda db: db.execute(self._save_preferences, values))
         if self._direct is None:
             _remember(self._preferences, user_id, prefs)
 
@@ -483,8 +527,7 @@ class Store:
         known = self._plans.get(user_id)
         if known is not None:
             return set(known)
-        async with self.sessions() as db:
-            rows = set(await db.scalars(select(PlanItem.session_id).where(PlanItem.user_id == user_id)))
+        rows = set(await self._read(lambda db: list(db.scalars(_PLAN_OF, {"b_user": user_id}))))
         if self._direct is None:
             _remember(self._plans, user_id, frozenset(rows))
         return rows
@@ -728,9 +771,12 @@ class Store:
         table = _table(UnansweredQuestion)
         rows = [{"text": text[:300], "asked_at": at} for text, at in questions]
         newest = select(func.max(table.c.id)).scalar_subquery()
-        async with self._writing() as db:
-            await db.execute(insert(table), rows)
-            await db.execute(delete(table).where(table.c.id <= newest - UNANSWERED_KEPT))
+
+        def write(db: Connection) -> None:
+            db.execute(insert(table), rows)
+            db.execute(delete(table).where(table.c.id <= newest - UNANSWERED_KEPT))
+
+        await self._write(write)
 
     async def statistics(self, top: int = 10) -> Statistics:
         await self.flush()

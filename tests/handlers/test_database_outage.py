@@ -50,6 +50,8 @@ async def broken_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
             cursor.close()
 
         event.listen(store.engine.sync_engine, "connect", read_only)
+        if store._worker is not None:  # the frequent statements' own engine (bot/store/worker.py)
+            event.listen(store._worker.engine, "connect", read_only)
     else:
         store = Store.open(f"postgresql+asyncpg://bot:secret@127.0.0.1:{_closed_port()}/bot")
     try:

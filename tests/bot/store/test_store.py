@@ -156,6 +156,8 @@ async def test_a_burst_of_writes_on_sqlite_queues_instead_of_failing(tmp_path: P
         cursor.close()
 
     event.listen(store.engine.sync_engine, "connect", short_busy_timeout)
+    assert store._worker is not None  # first contacts are written on its engine: the same there
+    event.listen(store._worker.engine, "connect", short_busy_timeout)
     await store.migrate()
     try:
         now = datetime.now(UTC)
