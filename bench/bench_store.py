@@ -95,13 +95,15 @@ async def main() -> None:
     for _ in range(args.repeat):
         for worker in (False, True):
             rounds[worker].append(await one_round(worker, args.operations))
-    print(f"SQLite, {args.operations} operations per round, {args.repeat} rounds, python {sys.version.split()[0]}")
+    python = sys.version.split()[0]
+    print(f"SQLite, {args.operations} operations per round, {args.repeat} rounds, python {python}")
     print(f"{'operation':>18}  {'asyncio ms':>10}  {'worker ms':>9}  {'ratio':>5}")
     for name in OPERATIONS:
         before = [r[name] for r in rounds[False]]
         after = [r[name] for r in rounds[True]]
         ratio = statistics.median(a / b for a, b in zip(after, before, strict=True))
-        print(f"{name:>18}  {statistics.median(before):>10.3f}  {statistics.median(after):>9.3f}  {ratio:>5.2f}")
+        medians = f"{statistics.median(before):>10.3f}  {statistics.median(after):>9.3f}"
+        print(f"{name:>18}  {medians}  {ratio:>5.2f}")
     print("(CPU ms per operation of this process, median of rounds; ratio = worker / asyncio, paired)")
 
 
