@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute
 from telegram.error import InvalidToken
 
+from bot import timeexpr
 from bot.assistant import Assistant
 from bot.backoff import Stopped
 from bot.clock import Clock, SimulatedClock, SystemClock
@@ -304,6 +305,7 @@ def _serve(
     operations.reminders = reminders
     operations.fanout = reminders.fanout
     operations.announcements = Announcements(store, reminders.fanout)
+    timeexpr.warm_up()  # before the first question, and inside the frozen heap below
     settle_heap()
     background: set[asyncio.Task[object]] = set()
 

@@ -208,3 +208,22 @@ def test_after_midnight_is_the_nights_small_hours() -> None:
 def test_half_past_is_said_before_the_hour(text: str, moment: time) -> None:
     query = parse(text)
     assert query is not None and query.moment == moment
+
+
+def test_warm_up_builds_dateparsers_tables_before_the_first_question() -> None:
+    """In a fresh interpreter: the time-zone patterns dateparser compiles on its first call (the
+    costly part) are built by warm_up, and no answer's cache entry is made up on the way."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    check = (
+        "from dateparser import timezone_parser as tz\n"
+        "from bot import timeexpr\n"
+        "assert tz._build_tz_regexes.cache_info().currsize == 0\n"
+        "timeexpr.warm_up()\n"
+        "assert tz._build_tz_regexes.cache_info().currsize == 1\n"
+        "assert timeexpr._dateparser_day.cache_info().currsize == 0\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", check], cwd=root, check=True, timeout=60)
