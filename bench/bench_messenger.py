@@ -6,7 +6,9 @@ their own process against the same fake Graph API (its own process). The load ge
 signed webhook calls (real questions from the dev set, from 200 people, C at once) and reports: how
 fast each call is acknowledged (Meta wants a 200 within seconds), answers delivered per second, and
 the bot's CPU per answer. The two bots alternate in one run, several times; figures are medians and
-the ratio is ours / echo.
+the ratio is ours / echo. Each bot process answers two loads: "first" (a fresh process and database:
+half the people write for the first time, most questions are new to its caches) and "steady" (the
+same people and questions again, as a bot some minutes into an event sees them).
 
     .venv/bin/python bench/bench_messenger.py [--calls 2000] [--repeat 3] [--concurrency 16]
 """
@@ -162,6 +164,9 @@ async def load(
     }
 
 
+PHASES = ("first", "steady")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
@@ -176,7 +181,11 @@ async def main() -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     fake_url = f"http://127.0.0.1:{graph_port}"
-    results: dict[str, list[dict[str, float]]] = {"echo": [], "ours": []}
+    # Per bot and phase: "first" is a fresh process's first 2,000 answers (half the people and
+    # most questions new to it), "steady" the next 2,000 (everyone and every question seen).
+    results: dict[tuple[str, str], list[dict[str, float]]] = {
+        (kind, phase): [] for phase in PHASES for kind in ("echo", "ours")
+    }
     try:
         _wait_answering(f"{fake_url}/_fake/stats", fake, 10)
         with tempfile.TemporaryDirectory() as folder:
@@ -184,11 +193,12 @@ async def main() -> None:
                 for kind in ("echo", "ours"):
                     process, port = start_bot(kind, f"{fake_url}/v26.0", folder)
                     try:
-                        # A short warm-up (first answers load dateparser's tables), not measured.
+                        # A short warm-up (the first connections, the first answers), not measured.
                         await load(port, fake_url, asked, 100, args.concurrency, process.pid)
-                        results[kind].append(
-                            await load(port, fake_url, asked, args.calls, args.concurrency, process.pid)
-                        )
+                        for phase in PHASES:
+                            results[kind, phase].append(
+                                await load(port, fake_url, asked, args.calls, args.concurrency, process.pid)
+                            )
                     finally:
                         process.send_signal(signal.SIGTERM)
                         process.wait(timeout=30)
@@ -196,17 +206,21 @@ async def main() -> None:
         fake.terminate()
         fake.wait(timeout=10)
     print(f"{len(asked)} distinct questions, {args.calls} calls from {PEOPLE} people, C={args.concurrency}")
-    print(f"{'bot':>5} {'answers/s':>10} {'ack p50 ms':>11} {'ack p99 ms':>11} {'CPU ms/answer':>14}")
+    head = f"{'answers/s':>10} {'ack p50 ms':>11} {'ack p99 ms':>11} {'CPU ms/answer':>14}"
+    print(f"{'phase':>6} {'bot':>5} {head}")
     medians = {}
-    for kind, runs in results.items():
-        medians[kind] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-        m = medians[kind]
+    for (kind, phase), runs in results.items():
+        medians[kind, phase] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        m = medians[kind, phase]
         print(
-            f"{kind:>5} {m['per_second']:>10.0f} {m['ack_p50_ms']:>11.1f} {m['ack_p99_ms']:>11.1f} "
-            f"{m['cpu_ms']:>14.2f}"
+            f"{phase:>6} {kind:>5} {m['per_second']:>10.0f} {m['ack_p50_ms']:>11.1f} "
+            f"{m['ack_p99_ms']:>11.1f} {m['cpu_ms']:>14.2f}"
         )
-    ratio = medians["ours"]["per_second"] / medians["echo"]["per_second"]
-    print(f"ratio ours/echo, answers per second: {ratio:.2f}")
+    for phase in PHASES:
+        # Paired: each round's ours against the echo run just before it, on the machine as it was then.
+        pairs = zip(results["ours", phase], results["echo", phase], strict=True)
+        ratio = statistics.median(o["per_second"] / e["per_second"] for o, e in pairs)
+        print(f"ratio ours/echo, answers per second, {phase}: {ratio:.2f} (median of rounds)")
 
 
 if __name__ == "__main__":
