@@ -83,13 +83,15 @@ async def running_telegram(
     webhook: Settings | None = None,
     poll_timeout: float = 30,
     stop: asyncio.Event | None = None,
+    handled: Claims | None = None,
 ) -> AsyncIterator[list[BaseRoute]]:
-    """PTB started (however long Telegram takes): long polling, or the webhook set and its route."""
+    """PTB started (however long Telegram takes): long polling, or the webhook set and its route
+    (claiming each update with `handled`)."""
     try:
         await start_telegram(application, webhook, stop=stop, poll_timeout=poll_timeout)
         routes: list[BaseRoute] = []
         if webhook is not None:
-            routes = list(telegram_routes(application, webhook.webhook_secret()))
+            routes = list(telegram_routes(application, webhook.webhook_secret(), handled))
         yield routes
     finally:
         await stop_telegram(application)
@@ -124,10 +126,11 @@ async def run_webhook(
     stop: asyncio.Event,
     started: asyncio.Event | None = None,
     on_start: OnStart | None = None,
+    handled: Claims | None = None,
 ) -> None:
     """PTB inside our own Starlette app served by uvicorn; Telegram posts updates to it."""
     with contextlib.suppress(Stopped):
-        async with running_telegram(application, settings, stop=stop) as routes:
+        async with running_telegram(application, settings, stop=stop, handled=handled) as routes:
             if on_start is not None:
                 await on_start()
             async with web_server(routes, settings.bot_host, settings.bot_port) as serving:
@@ -251,7 +254,8 @@ def _serve(
     # Several processes on one PostgreSQL answer each update once; SQLite has one process. Long
     # polling has one process too: Telegram hands each update to one getUpdates caller only.
     handled: Claims = HandledUpdates(store) if postgres else RecentUpdates()
-    telegram_handled = handled if webhook else RecentUpdates()
+    # With a webhook, Telegram's updates are claimed as they arrive (telegram_routes); polled ones
+    # as PTB takes them up.
     operations = Operations(
         data_path or settings.bot_data,
         store,
@@ -276,7 +280,7 @@ def _serve(
             conversation=conversation,
             operations=operations,
             metrics=metrics,
-            handled=telegram_handled,
+            handled=None if webhook else RecentUpdates(),
         )
         replier: Replier = application.bot_data["replier"]
         current.followers.append(lambda new: setattr(replier, "assistant", new))
@@ -355,7 +359,7 @@ def _serve(
             await _open_database(store, settings, stop)
             routes: list[BaseRoute] = []
             if application is not None and webhook:
-                routes += gate.guard(telegram_routes(application, settings.webhook_secret()))
+                routes += gate.guard(telegram_routes(application, settings.webhook_secret(), handled))
             if person_locks is not None:
                 stack.push_async_callback(person_locks.close)  # after Messenger has drained
             if messenger is not None:

@@ -204,13 +204,17 @@ def webhook_url(settings: Settings) -> str:
     return url
 
 
-def telegram_routes(application: TelegramApp, secret: str) -> list[Route]:
+def telegram_routes(application: TelegramApp, secret: str, handled: Claims | None = None) -> list[Route]:
     """`POST /telegram/webhook`: check Telegram's secret header, queue the update, answer at once.
 
     Anyone can post here: without the secret the body is not even read (403); a body over 1 MB
     is refused as it streams in (413); one that is not a JSON object gets 400; an object that is
     not an update our handlers can take is acknowledged and dropped (200), so Telegram does not
     deliver it again and again.
+
+    With `handled`, each update is claimed here, before it is queued: a duplicate is acknowledged
+    and dropped. Claimed as deliveries arrive, not once PTB takes them up (4 at a time), the claims
+    of every delivery in flight share one statement (bot/store/direct.py).
     """
 
     async def webhook(request: Request) -> Response:
@@ -230,8 +234,11 @@ def telegram_routes(application: TelegramApp, secret: str) -> list[Route]:
             logger.warning("Telegram webhook: body is not a JSON object, dropped")
             return PlainTextResponse("bad request", status_code=HTTPStatus.BAD_REQUEST)
         update = read_update(data, application.bot)
-        if update is not None:
-            await application.update_queue.put(update)
+        if update is None:
+            return PlainTextResponse("ok")
+        if handled is not None and not await handled.claim(CHANNEL, str(update.update_id)):
+            return PlainTextResponse("ok")  # taken by another process or an earlier delivery
+        await application.update_queue.put(update)
         return PlainTextResponse("ok")
 
     return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from telegram import Update
 
@@ -17,10 +18,11 @@ from bot.model import Conference
 from bot.store.store import Store
 from handlers.handled import HandledUpdates, RecentUpdates
 from handlers.messenger.events import Incoming, incoming
-from handlers.telegram.app import build_application
+from handlers.serve import run_webhook
+from handlers.telegram.app import SECRET_HEADER, build_application
 from tests.fakes import updates
 from tests.fakes.graph_api import FakeGraphApi
-from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_api import FakeBotApi, free_port
 from tests.fakes.updates import ALICE
 from tests.handlers.messenger.conftest import ANNA, envelope, running_messenger, text
 from tests.handlers.telegram.conftest import NOW, settings_for
@@ -124,6 +126,54 @@ async def test_telegram_an_update_reaching_two_processes_is_answered_once(
         for application in processes:
             await application.shutdown()
     assert len(fake_api.sent(ALICE)) == 2  # the first update once, the second once
+
+
+async def test_telegram_webhook_claims_each_delivery_as_it_arrives(
+    store: Store, fake_api: FakeBotApi, conference: Conference
+) -> None:
+    """Two webhook servers on one database, over HTTP: a delivery the other took is acknowledged
+    and dropped before PTB sees it; a burst of deliveries at once is each answered once."""
+    clock = FixedClock(parse_now(NOW, conference.tz))
+    stop = asyncio.Event()
+    ports, tasks = [], []
+    for _ in range(2):
+        port = free_port()
+        settings = settings_for(
+            fake_api,
+            telegram_webhook_url="https://bot.example.org",
+            telegram_webhook_secret="s_1",
+            bot_port=port,
+        )
+        application = build_application(settings, Assistant(conference, clock), with_updater=False)
+        started = asyncio.Event()
+        tasks.append(
+            asyncio.create_task(
+                run_webhook(application, settings, stop, started, handled=HandledUpdates(store))
+            )
+        )
+        await asyncio.wait_for(started.wait(), 10)
+        ports.append(port)
+    try:
+        async with httpx.AsyncClient(headers={SECRET_HEADER: "s_1"}) as client:
+
+            async def deliver(port: int, update: dict[str, object]) -> int:
+                url = f"http://127.0.0.1:{port}/telegram/webhook"
+                return (await client.post(url, json=update)).status_code
+
+            twice = updates.message(ALICE, "co jest teraz?")
+            assert await deliver(ports[0], twice) == await deliver(ports[1], twice) == 200
+            burst = [updates.message(5000 + i, "co jest teraz?") for i in range(12)]
+            statuses = await asyncio.gather(
+                *(deliver(ports[i % 2], u) for i, u in enumerate([*burst, *burst]))
+            )
+            assert set(statuses) == {200}
+            await fake_api.wait_for(lambda api: len(api.sent()) >= 13, what="13 answers")
+            await asyncio.sleep(0.3)  # a duplicate would arrive meanwhile
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+    assert len(fake_api.sent(ALICE)) == 1
+    assert sorted(c.chat_id for c in fake_api.sent() if c.chat_id != ALICE) == [5000 + i for i in range(12)]
 
 
 async def test_messenger_an_event_reaching_two_processes_is_answered_once(
