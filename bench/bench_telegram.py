@@ -10,11 +10,11 @@ the two in the same run, as the machine's speed drifts between runs.
         [--transport aiohttp|httpx] [--database sqlite postgresql] [--without-cache]
 
 `--database` adds ours as `python -m bot run` has it, with its database behind: the person
-recorded, the plan button's lookup, unanswered questions kept, reminder settings changed. With
-PostgreSQL a second column claims each update in the database first, as `run` does in webhook
-mode for several processes (long polling has one process, so `run` claims in memory there, as
-this bench's first PostgreSQL column does). PostgreSQL is a real server started from the installed
-binaries, with its durable defaults (fsync and synchronous commits on).
+recorded, the plan button's lookup, unanswered questions kept, reminder settings changed; updates
+claimed in memory, as long polling (one process by Telegram's rules) claims them. PostgreSQL is a
+real server started from the installed binaries, with its durable defaults (fsync and synchronous
+commits on). Webhook mode, where several processes claim each update in the database as its
+delivery arrives, is measured end to end against a webhook echo by bench/bench_processes.py --echo.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from bot.conversation import Conversation  # noqa: E402
 from bot.intents import Intent  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
 from bot.store.store import Store  # noqa: E402
-from handlers.handled import Claims, HandledUpdates, RecentUpdates  # noqa: E402
+from handlers.handled import Claims, RecentUpdates  # noqa: E402
 from handlers.serve import settle_heap  # noqa: E402
 from handlers.telegram.app import CONNECTION_POOL, POOL_TIMEOUT, answers_transport, build_application  # noqa: E402
 from handlers.telegram.render import split_html  # noqa: E402
@@ -60,7 +60,6 @@ from tests.fakes.updates import message  # noqa: E402
 from tests.postgres import postgres_server  # noqa: E402
 
 NOW = "2023-11-29 15:10"
-CLAIMED = "postgresql, claims"  # ours as a webhook process of several: each update claimed first
 CHATS = 200
 
 
@@ -250,15 +249,13 @@ async def bench(args: argparse.Namespace, databases: list[str], stack: contextli
     stack.callback(fake.stop)
     settings = load_settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=fake.url)
     uncached = Assistant(conference, assistant.clock, cache_size=0)
-    # Ours with a database, wired as `run` wires it (handlers/serve.py): the conversation over the
-    # store, and on PostgreSQL each update claimed in the database (several processes may run).
+    # Ours with a database, wired as `run` wires it with long polling (handlers/serve.py): the
+    # conversation over the store, updates claimed in memory.
     wired: dict[str, tuple[Conversation, Claims]] = {}
     for kind in databases:
         store = await open_store(kind, stack)
         conversation = Conversation(lambda: assistant, store)
         wired[kind] = (conversation, RecentUpdates())
-        if kind == "postgresql":
-            wired[CLAIMED] = (conversation, HandledUpdates(store))
     print(
         f"{args.updates} updates from {CHATS} chats, {len(asked)} distinct real questions, "
         f"repeat {args.repeat}, transport {args.transport} (echo and ours), python {sys.version.split()[0]}"
