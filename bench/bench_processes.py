@@ -17,7 +17,17 @@ becomes a known user). Reported: medians over the rounds, the bot processes', Po
 fake's and this generator's CPU per update (/proc/<pid>/stat), and every update's answers counted
 (each must get exactly one; duplicates and losses are printed).
 
-    .venv/bin/python bench/bench_processes.py [--updates 1000] [--repeat 3] [--inflight 16]
+With --echo, a third kind of round, "echo", gives the floor to compare with: PTB's echo example
+behind a webhook (bench/telegram_webhook_echo.py: the question's text sent back, on our transport,
+concurrency and web server, no database) in its own process on its own port, against the same fake
+Bot API with the same secret, fed by the same generator. It answers each update with one message
+to the update's chat, so the answers are counted as ours. Each repeat then runs echo, 1 process,
+2 processes in that order (the warm-up too), so every 1-process round has an echo round right
+before it: the ratios ours (1 process) / echo, of updates per second and of the serving process's
+CPU per update, are medians over those pairs. The echo idles in the other rounds, our processes
+in its.
+
+    .venv/bin/python bench/bench_processes.py [--updates 1000] [--repeat 3] [--inflight 16] [--echo]
 """
 
 from __future__ import annotations
@@ -28,9 +38,11 @@ import itertools
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,9 +70,22 @@ FIRST_CHAT = 700_000
 ANSWER_TIMEOUT = 60.0  # seconds an update may wait for its answer before the round fails
 SETTLE = 1.0  # seconds after the last answer for a duplicate to arrive
 PROBLEM = re.compile(r"WARNING|ERROR|CRITICAL|Traceback")
-CONFIGS = (1, 2)
 OTHERS_NOTED = 0.2  # cores; a quiet machine showed up to 0.1 (kernel threads, interrupts)
 PARTIES = ("postgres", "fake", "generator")  # besides the bot processes
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of round: the processes it posts to, in turn (their CPU is "the bot processes'")."""
+
+    label: str
+    serving: tuple[str, ...]
+
+
+ONE = Kind("1 process", ("bot0",))
+TWO = Kind("2 processes", ("bot0", "bot1"))
+ECHO = Kind("echo", ("echo",))
+BOTS = 2  # bot processes, up all along
 
 
 # CPU time from /proc --------------------------------------------------------------------------
@@ -122,7 +147,7 @@ def postgres_cpu(postmaster: int) -> float:
 
 @dataclass
 class Round:
-    processes: int
+    kind: Kind
     seconds: float  # first post to the last answer's arrival
     latencies: list[float]  # seconds, one per update
     cpu: dict[str, float]  # CPU seconds spent in the round by each party
@@ -187,16 +212,20 @@ class Answers:
 async def one_round(
     session: aiohttp.ClientSession,
     fake: FakeProcess,
-    bots: list[BotProcess],
-    ports: list[int],
+    pids: dict[str, int],
+    ports: dict[str, int],
     postmaster: int,
-    processes: int,
+    kind: Kind,
     updates: int,
     inflight: int,
     asked: list[str],
     round_number: int,
 ) -> Round:
-    """`updates` updates to the first `processes` bots in turn, at most `inflight` unanswered."""
+    """`updates` updates to the processes `kind` serves with, in turn, at most `inflight` unanswered.
+
+    `pids` are every process up (bots and echo, by name): the CPU of each is taken, serving or not.
+    """
+    targets = [ports[name] for name in kind.serving]
     await asyncio.to_thread(fake.reset)
     answers = Answers(session, fake.url)
     follower = asyncio.create_task(answers.follow())
@@ -217,7 +246,7 @@ async def one_round(
             if answers.failure is not None:
                 raise answers.failure
             answers.waiting[chat] = future
-            port = ports[n % processes]
+            port = targets[n % len(targets)]
             started = time.monotonic()
             first_post.append(started)
             async with session.post(
@@ -234,7 +263,7 @@ async def one_round(
                 raise RuntimeError(f"no answer to update {n} (chat {chat}) in {ANSWER_TIMEOUT:g} s") from None
             latencies.append(arrived - started)
 
-    before = _cpu_now(fake, bots, postmaster)
+    before = _cpu_now(fake, pids, postmaster)
     machine, began = machine_busy(), time.monotonic()
     try:
         await asyncio.gather(*(worker(w) for w in range(inflight)))
@@ -242,13 +271,13 @@ async def one_round(
     finally:
         follower.cancel()
     await answers.read(wait=0)  # whatever came in since the follower's last read
-    after = _cpu_now(fake, bots, postmaster)
+    after = _cpu_now(fake, pids, postmaster)
     machine, wall = machine_busy() - machine, time.monotonic() - began
     cpu = {party: after[party] - before[party] for party in before}
     duplicates = sum(max(0, answers.sent[c] - posted[c]) for c in answers.sent.keys() | posted.keys())
     missing = sum(max(0, posted[c] - answers.sent[c]) for c in posted)
     return Round(
-        processes=processes,
+        kind=kind,
         seconds=answers.last_at - min(first_post),
         latencies=latencies,
         cpu=cpu,
@@ -259,8 +288,8 @@ async def one_round(
     )
 
 
-def _cpu_now(fake: FakeProcess, bots: list[BotProcess], postmaster: int) -> dict[str, float]:
-    cpu = {f"bot{i}": cpu_seconds(bot.process.pid) for i, bot in enumerate(bots)}
+def _cpu_now(fake: FakeProcess, pids: dict[str, int], postmaster: int) -> dict[str, float]:
+    cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
     cpu["postgres"] = postgres_cpu(postmaster)
     cpu["fake"] = fake.cpu_seconds()
     cpu["generator"] = time.process_time()
@@ -273,7 +302,7 @@ def _cpu_now(fake: FakeProcess, bots: list[BotProcess], postmaster: int) -> dict
 def start_bots(root: Path, fake: FakeProcess, url: str) -> tuple[list[BotProcess], list[int]]:
     bots: list[BotProcess] = []
     ports: list[int] = []
-    for number in range(max(CONFIGS)):
+    for number in range(BOTS):
         folder = root / f"bot{number}"
         folder.mkdir()
         port = free_port()
@@ -294,24 +323,79 @@ def start_bots(root: Path, fake: FakeProcess, url: str) -> tuple[list[BotProcess
     return bots, ports
 
 
-def problems(bot: BotProcess, since: int) -> list[str]:
+class EchoProcess:
+    """bench/telegram_webhook_echo.py, started like the bot processes: its output in files."""
+
+    def __init__(self, folder: Path, fake: FakeProcess) -> None:
+        folder.mkdir()
+        self.port = free_port()
+        self.err_path, self.out_path = folder / "err.txt", folder / "out.txt"
+        self._err, self._out = self.err_path.open("w"), self.out_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, str(ROOT / "bench" / "telegram_webhook_echo.py")),
+                *("--port", str(self.port), "--fake", fake.url, "--token", TOKEN, "--secret", SECRET),
+            ],
+            cwd=folder,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=self._out,
+            stderr=self._err,
+        )
+
+    @property
+    def log(self) -> str:
+        return self.err_path.read_text() + self.out_path.read_text()
+
+    def wait_up(self, timeout: float = 60) -> None:
+        """Until /healthz answers: uvicorn serves once PTB is initialized (getMe) and started."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the echo exited with {self.process.returncode}:\n{self.log}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> int:
+        """SIGTERM; uvicorn shuts down (PTB stopped) and then re-raises it: -15 is a clean stop."""
+        self.process.terminate()
+        try:
+            return self.process.wait(30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            self._err.close()
+            self._out.close()
+
+
+def problems(bot: BotProcess | EchoProcess, since: int) -> list[str]:
     """Warnings and errors the bot logged after its first `since` characters (its start-up's)."""
     return [line for line in bot.log[since:].splitlines() if PROBLEM.search(line)]
 
 
 def report(
-    rounds: dict[int, list[Round]], everything: list[Round], bots: list[BotProcess], logged: list[int]
+    rounds: dict[Kind, list[Round]],
+    everything: list[Round],
+    watched: dict[str, BotProcess | EchoProcess],
+    logged: dict[str, int],
 ) -> None:
-    def median(config: int, value: Measure) -> float:
-        return statistics.median(value(r) for r in rounds[config])
+    """`rounds`: the measured rounds of each kind run, in order (echo first when run)."""
 
-    def paired(value: Measure) -> float:
-        """Median over paired rounds of the 2-process value / the 1-process value."""
-        pairs = zip(rounds[2], rounds[1], strict=True)
-        return statistics.median(value(two) / value(one) for two, one in pairs)
+    def median(kind: Kind, value: Measure) -> float:
+        return statistics.median(value(r) for r in rounds[kind])
+
+    def paired(value: Measure, top: Kind = TWO, bottom: Kind = ONE) -> float:
+        """Median over paired rounds (the same repeat) of the `top` value / the `bottom` value."""
+        pairs = zip(rounds[top], rounds[bottom], strict=True)
+        return statistics.median(value(a) / value(b) for a, b in pairs)
 
     def bots_cpu(r: Round) -> float:
-        return sum(r.cpu[f"bot{i}"] for i in range(r.processes)) / len(r.latencies) * 1000
+        return sum(r.cpu[name] for name in r.kind.serving) / len(r.latencies) * 1000
 
     def party_cpu(party: str) -> Measure:
         return lambda r: r.cpu[party] / len(r.latencies) * 1000
@@ -331,31 +415,51 @@ def report(
             "{:.2f}",
         ),
     ]
-    print(f"\n{'median of the rounds':<32}{'1 process':>12}{'2 processes':>14}{'2 / 1':>8}")
+    echo = ECHO in rounds
+    print(
+        f"\n{'median of the rounds':<32}{'1 process':>12}{'2 processes':>14}{'2 / 1':>8}"
+        + (f"{'echo':>10}" if echo else "")
+    )
     for label, value, form in rows:
-        one, two = median(1, value), median(2, value)
-        print(f"{label:<32}{form.format(one):>12}{form.format(two):>14}{paired(value):>8.2f}")
-    idle = statistics.median(r.cpu["bot1"] for r in rounds[1]) * 1000
+        one, two = median(ONE, value), median(TWO, value)
+        line = f"{label:<32}{form.format(one):>12}{form.format(two):>14}{paired(value):>8.2f}"
+        print(line + (f"{form.format(median(ECHO, value)):>10}" if echo else ""))
+    if echo:
+        print(
+            "\n(echo column: the echo process's CPU in the bot processes' row; PostgreSQL idles then)"
+            f"\nratio ours (1 process) / echo, updates per second: "
+            f"{paired(lambda r: r.rate, ONE, ECHO):.2f} (median of paired rounds)"
+            f"\nratio ours (1 process) / echo, CPU per update: "
+            f"{paired(bots_cpu, ONE, ECHO):.2f} (median of paired rounds)"
+        )
+    idle = statistics.median(r.cpu["bot1"] for r in rounds[ONE]) * 1000
     print(f"\nthe idle second process in the 1-process rounds: {idle:.0f} ms CPU a round")
-    others = max(r.others for config in CONFIGS for r in rounds[config])
+    if echo:
+        idle_echo = statistics.median(r.cpu["echo"] for r in rounds[ONE]) * 1000
+        idle_bots = statistics.median(r.cpu["bot0"] + r.cpu["bot1"] for r in rounds[ECHO]) * 1000
+        print(
+            f"the idle echo in the 1-process rounds: {idle_echo:.0f} ms CPU a round; "
+            f"the idle bot processes in the echo rounds: {idle_bots:.0f} ms CPU a round"
+        )
+    others = max(r.others for kind in rounds for r in rounds[kind])
     print(
         f"other jobs on the machine during the rounds: {others:.2f} cores at most"
         + (" — NOT an idle machine: rerun when it is" if others > OTHERS_NOTED else "")
     )
-    for config in CONFIGS:
-        done = [r for r in everything if r.processes == config]
+    for kind in rounds:
+        done = [r for r in everything if r.kind == kind]
         answered = sum(len(r.latencies) for r in done)
         duplicates = sum(r.duplicates for r in done)
         missing = sum(r.missing for r in done)
         other = sum((r.other_calls for r in done), Counter[str]())
         extra = f", other calls: {dict(other)}" if other else ""
         print(
-            f"{config} process{'es' if config > 1 else ''}: {answered} updates answered "
+            f"{kind.label}: {answered} updates answered "
             f"(all rounds, warm-up included), {duplicates} answered twice, {missing} unanswered{extra}"
         )
-    for number, (bot, since) in enumerate(zip(bots, logged, strict=True)):
-        found = problems(bot, since)
-        print(f"bot{number} log after start-up: {len(found)} warning/error lines" + (":" if found else ""))
+    for name, process in watched.items():
+        found = problems(process, logged[name])
+        print(f"{name} log after start-up: {len(found)} warning/error lines" + (":" if found else ""))
         for line in sorted(set(found))[:5]:
             print(f"    {line[:200]}")
 
@@ -366,7 +470,7 @@ async def run(args: argparse.Namespace) -> None:
     print(
         f"{args.updates} updates a round from {CHATS} chats, {args.inflight} unanswered at most, "
         f"{len(asked)} distinct real questions, repeat {args.repeat} (+1 warm-up) alternating "
-        f"1 and 2 processes, python {sys.version.split()[0]}"
+        f"{'the echo, ' if args.echo else ''}1 and 2 processes, python {sys.version.split()[0]}"
     )
     print(
         "PostgreSQL: a throwaway server with fsync=off, synchronous_commit=off, full_page_writes=off "
@@ -385,12 +489,27 @@ async def run(args: argparse.Namespace) -> None:
         postmaster = postmaster_pid(int(url.rsplit(":", 1)[1].split("/")[0]))
         fake = FakeProcess()
         bots: list[BotProcess] = []
+        echo: EchoProcess | None = None
         try:
             started = time.monotonic()
-            bots, ports = start_bots(Path(folder), fake, url)
-            print(f"{len(bots)} bot processes up in {time.monotonic() - started:.1f} s\n")
-            logged = [len(bot.log) for bot in bots]
-            rounds: dict[int, list[Round]] = {config: [] for config in CONFIGS}  # measured
+            bots, bot_ports = start_bots(Path(folder), fake, url)
+            print(
+                f"{len(bots)} bot processes up in {time.monotonic() - started:.1f} s"
+                + ("" if args.echo else "\n")
+            )
+            watched: dict[str, BotProcess | EchoProcess] = {f"bot{i}": bot for i, bot in enumerate(bots)}
+            ports = {f"bot{i}": port for i, port in enumerate(bot_ports)}
+            kinds = [ONE, TWO]
+            if args.echo:
+                started = time.monotonic()
+                echo = EchoProcess(Path(folder) / "echo", fake)
+                echo.wait_up()
+                print(f"the echo process up in {time.monotonic() - started:.1f} s\n")
+                watched["echo"], ports["echo"] = echo, echo.port
+                kinds.insert(0, ECHO)  # right before each 1-process round: the pairs are neighbours
+            pids = {name: process.process.pid for name, process in watched.items()}
+            logged = {name: len(process.log) for name, process in watched.items()}
+            rounds: dict[Kind, list[Round]] = {kind: [] for kind in kinds}  # measured
             everything: list[Round] = []  # warm-ups too, for counting answers
             # Idle connections are dropped before uvicorn's 5 s keep-alive ends them: posting on a
             # connection the server is closing fails ("Can not write request body").
@@ -398,14 +517,14 @@ async def run(args: argparse.Namespace) -> None:
             async with aiohttp.ClientSession(connector=connector) as session:
                 numbers = itertools.count(1)
                 for repeat in range(args.repeat + 1):
-                    for config in CONFIGS:
+                    for kind in kinds:
                         result = await one_round(
-                            session, fake, bots, ports, postmaster, config,
+                            session, fake, pids, ports, postmaster, kind,
                             args.updates, args.inflight, asked, next(numbers),
                         )  # fmt: skip
-                        kind = "warm-up" if repeat == 0 else f"round {repeat}"
+                        which = "warm-up" if repeat == 0 else f"round {repeat}"
                         print(
-                            f"{kind:>8}, {config} process{'es' if config > 1 else '  '}: "
+                            f"{which:>8}, {kind.label:<11}: "
                             f"{result.rate:6.0f} upd/s, p50 {result.percentile(0.5) * 1000:6.1f} ms, "
                             f"p99 {result.percentile(0.99) * 1000:6.1f} ms, "
                             f"{result.duplicates} twice, {result.missing} unanswered, "
@@ -414,16 +533,23 @@ async def run(args: argparse.Namespace) -> None:
                         )
                         everything.append(result)
                         if repeat:
-                            rounds[config].append(result)
-            report(rounds, everything, bots, logged)
+                            rounds[kind].append(result)
+            report(rounds, everything, watched, logged)
         except Exception:
             for number, bot in enumerate(bots):
                 print(f"--- the end of bot{number}'s log:\n{bot.log[-2000:]}", file=sys.stderr)
+            if echo is not None:
+                print(f"--- the end of the echo's log:\n{echo.log[-2000:]}", file=sys.stderr)
             raise
         finally:
             codes = [bot.stop() for bot in bots]
+            echo_code = echo.stop() if echo is not None else None
             fake.stop()
         print(f"bot processes stopped (SIGTERM) with exit codes {codes}")
+        if echo_code is not None:
+            print(
+                f"the echo stopped (SIGTERM) with exit code {echo_code} (uvicorn re-raises it once shut down)"
+            )
 
 
 def main() -> None:
@@ -431,6 +557,11 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=1000, help="updates a round (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="measured rounds of each (default 3)")
     parser.add_argument("--inflight", type=int, default=16, help="updates unanswered at most (default 16)")
+    parser.add_argument(
+        "--echo",
+        action="store_true",
+        help="also rounds of PTB's echo behind a webhook (bench/telegram_webhook_echo.py), the floor",
+    )
     args = parser.parse_args()
     if args.inflight > CHATS:
         parser.error(f"--inflight: at most {CHATS} (one chat per update waiting)")
