@@ -94,9 +94,12 @@ class Lexicon:
         self.forms: dict[str, frozenset[str]] = {f: frozenset(k) for f, k in forms.items()}
         self.lemma_keys = frozenset(k for keys in self.forms.values() for k in keys)
         self.name_keys = frozenset(lemma_key(name) for name in names)  # the event's names' words
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        # Typo candidates by (length, first letter), in the forms' order (ties resolve alike):
+        # scanning every form of a length cost ~0.5 ms per unknown word, a fifth of the time of a
+        # question asked for the first time (1.4 → 1.1 ms over the dev and held-out sets).
+        self._by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
         for form in self.forms:
-            self._by_length[len(form)].append(form)
+            self._by_shape[len(form), form[0]].append(form)
         self.lookup = lru_cache(maxsize=20_000)(self._lookup)
 
     def _lookup(self, token: str, original: str, name: bool = False) -> tuple[frozenset[str], bool]:
@@ -136,8 +139,7 @@ class Lexicon:
         candidates = [
             form
             for length in range(len(token) - limit, len(token) + limit + 1)
-            for form in self._by_length.get(length, ())
-            if form[0] == token[0]
+            for form in self._by_shape.get((length, token[0]), ())
         ]
         best = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
         return best[0] if best else None
