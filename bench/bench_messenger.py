@@ -37,17 +37,34 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 import yaml  # noqa: E402
 
+from bot import texts  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.clock import FixedClock, parse_now  # noqa: E402
 from bot.loading import load_conference  # noqa: E402
+from handlers.messenger.payloads import Kind, Payload  # noqa: E402
 from handlers.messenger.render import messages  # noqa: E402
 from tests.fakes.graph_api import PAGE_TOKEN  # noqa: E402
 from tests.fakes.telegram_api import free_port  # noqa: E402
 
 NOW = "2023-11-29 15:10"
+PAYLOAD_ECHO = "payload echo"
 PEOPLE = 200
 SECRET = "bench-app-secret"
 VERIFY = "bench-verify"
+
+
+def our_messages(asked: list[str]) -> dict[str, Any]:
+    """Each question's message as ours sends it to a new person (the plan option with a session)."""
+    conference = load_conference(ROOT / "data" / "miejsca-otwarte-2023.yaml")
+    assistant = Assistant(conference, FixedClock(parse_now(NOW, conference.tz)))
+    rendered = {}
+    for question in asked:
+        reply = assistant.ask(question).reply
+        extra = []
+        if reply.subject is not None:
+            extra = [(texts.PLAN_ADD_BUTTON, Payload(Kind.PLAN, "+" + reply.subject).encode())]
+        [rendered[question]] = messages(reply, extra)
+    return rendered
 
 
 def questions() -> list[str]:
@@ -88,7 +105,9 @@ def _wait_answering(url: str, process: subprocess.Popen[bytes], seconds: float) 
             time.sleep(0.05)
 
 
-def start_bot(kind: str, graph_url: str, folder: str) -> tuple[subprocess.Popen[bytes], int]:
+def start_bot(
+    kind: str, graph_url: str, folder: str, answers: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MESSENGER_", "BOT_"))}
     env["PYTHONPATH"] = str(ROOT)
@@ -110,6 +129,8 @@ def start_bot(kind: str, graph_url: str, folder: str) -> tuple[subprocess.Popen[
             str(ROOT / "bench" / "messenger_echo.py"),
             *("--port", str(port), "--graph", graph_url, "--token", PAGE_TOKEN, "--secret", SECRET),
         ]
+        if kind == PAYLOAD_ECHO and answers is not None:
+            command += ["--answers", str(answers)]
     process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL)
     _wait_answering(f"http://127.0.0.1:{port}/healthz", process, 60)
     return process, port
@@ -122,7 +143,7 @@ def signed(body: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
 
 
 async def load(
-    port: int, fake: str, asked: list[str], calls: int, concurrency: int, pid: int
+    port: int, fake: str, asked: list[str], calls: int, concurrency: int, pid: int, fake_pid: int
 ) -> dict[str, float]:
     bodies = []
     for i in range(calls):
@@ -137,7 +158,7 @@ async def load(
     acks: list[float] = []
     gate = asyncio.Semaphore(concurrency)
     url = f"http://127.0.0.1:{port}/messenger/webhook"
-    cpu = _cpu_seconds(pid)
+    cpu, fake_cpu = _cpu_seconds(pid), _cpu_seconds(fake_pid)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
 
         async def one(raw: bytes, headers: dict[str, str]) -> None:
@@ -161,6 +182,7 @@ async def load(
         "ack_p50_ms": 1000 * acks[len(acks) // 2],
         "ack_p99_ms": 1000 * acks[int(len(acks) * 0.99)],
         "cpu_ms": 1000 * (_cpu_seconds(pid) - cpu) / calls,
+        "fake_cpu_ms": 1000 * (_cpu_seconds(fake_pid) - fake_cpu) / calls,
     }
 
 
@@ -172,8 +194,12 @@ async def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--payload-echo", action="store_true", help="also the echo sending our messages (their floor)"
+    )
     args = parser.parse_args()
     asked = questions()
+    kinds = ["echo", *([PAYLOAD_ECHO] if args.payload_echo else []), "ours"]
     graph_port = free_port()
     fake = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.graph_api", "--port", str(graph_port)],
@@ -184,20 +210,24 @@ async def main() -> None:
     # Per bot and phase: "first" is a fresh process's first 2,000 answers (half the people and
     # most questions new to it), "steady" the next 2,000 (everyone and every question seen).
     results: dict[tuple[str, str], list[dict[str, float]]] = {
-        (kind, phase): [] for phase in PHASES for kind in ("echo", "ours")
+        (kind, phase): [] for phase in PHASES for kind in kinds
     }
     try:
         _wait_answering(f"{fake_url}/_fake/stats", fake, 10)
         with tempfile.TemporaryDirectory() as folder:
+            answers = Path(folder) / "answers.json"
+            answers.write_text(json.dumps(our_messages(asked), ensure_ascii=False), encoding="utf-8")
             for _round in range(args.repeat):
-                for kind in ("echo", "ours"):
-                    process, port = start_bot(kind, f"{fake_url}/v26.0", folder)
+                for kind in kinds:
+                    process, port = start_bot(kind, f"{fake_url}/v26.0", folder, answers)
                     try:
                         # A short warm-up (the first connections, the first answers), not measured.
-                        await load(port, fake_url, asked, 100, args.concurrency, process.pid)
+                        await load(port, fake_url, asked, 100, args.concurrency, process.pid, fake.pid)
                         for phase in PHASES:
                             results[kind, phase].append(
-                                await load(port, fake_url, asked, args.calls, args.concurrency, process.pid)
+                                await load(
+                                    port, fake_url, asked, args.calls, args.concurrency, process.pid, fake.pid
+                                )
                             )
                     finally:
                         process.send_signal(signal.SIGTERM)
@@ -206,21 +236,25 @@ async def main() -> None:
         fake.terminate()
         fake.wait(timeout=10)
     print(f"{len(asked)} distinct questions, {args.calls} calls from {PEOPLE} people, C={args.concurrency}")
-    head = f"{'answers/s':>10} {'ack p50 ms':>11} {'ack p99 ms':>11} {'CPU ms/answer':>14}"
-    print(f"{'phase':>6} {'bot':>5} {head}")
+    head = (
+        f"{'answers/s':>10} {'ack p50 ms':>11} {'ack p99 ms':>11} {'CPU ms/answer':>14} {'fake CPU ms':>12}"
+    )
+    print(f"{'phase':>6} {'bot':>12} {head}")
     medians = {}
     for (kind, phase), runs in results.items():
         medians[kind, phase] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         m = medians[kind, phase]
         print(
-            f"{phase:>6} {kind:>5} {m['per_second']:>10.0f} {m['ack_p50_ms']:>11.1f} "
-            f"{m['ack_p99_ms']:>11.1f} {m['cpu_ms']:>14.2f}"
+            f"{phase:>6} {kind:>12} {m['per_second']:>10.0f} {m['ack_p50_ms']:>11.1f} "
+            f"{m['ack_p99_ms']:>11.1f} {m['cpu_ms']:>14.2f} {m['fake_cpu_ms']:>12.2f}"
         )
+    print("(fake CPU: the fake Graph API's CPU per answer; it shares the 2 cores with the bot)")
     for phase in PHASES:
-        # Paired: each round's ours against the echo run just before it, on the machine as it was then.
-        pairs = zip(results["ours", phase], results["echo", phase], strict=True)
-        ratio = statistics.median(o["per_second"] / e["per_second"] for o, e in pairs)
-        print(f"ratio ours/echo, answers per second, {phase}: {ratio:.2f} (median of rounds)")
+        for kind in kinds[1:]:
+            # Paired: each round's bot against the echo run just before it, on the machine as it was then.
+            pairs = zip(results[kind, phase], results["echo", phase], strict=True)
+            ratio = statistics.median(o["per_second"] / e["per_second"] for o, e in pairs)
+            print(f"ratio {kind}/echo, answers per second, {phase}: {ratio:.2f} (median of rounds)")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 Checks the signature, parses the JSON, acknowledges, then — like ours — shows "typing…" and sends
 one fixed text through the Send API, on ours' transport (aiohttp: one session, 16 connections,
 requests queued at a semaphore in front of the pool, the token in a Bearer header). No
-understanding, no database, no rendering.
+understanding, no database, no rendering. With --answers (a "payload echo") it sends, for each
+question, our message rendered beforehand instead: the floor for messages as long as ours.
 
-    .venv/bin/python bench/messenger_echo.py --port 8090 --graph http://127.0.0.1:8091/v21.0
+    .venv/bin/python bench/messenger_echo.py --port 8090 --graph http://127.0.0.1:8091/v21.0 [--answers F]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -25,8 +27,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from yarl import URL
 
+ECHO = {"text": "Echo."}
 
-def build(graph: str, token: str, secret: str) -> Starlette:
+
+def build(graph: str, token: str, secret: str, answers: dict[str, Any] | None = None) -> Starlette:
+    """`answers`: question → the message to send (ours, rendered beforehand) instead of "Echo."."""
     session: aiohttp.ClientSession | None = None  # made inside the loop, at the first answer
     url = URL(graph.rstrip("/") + "/me/messages")  # parsed once, as ours
     tasks: set[asyncio.Task[None]] = set()
@@ -43,9 +48,10 @@ def build(graph: str, token: str, secret: str) -> Starlette:
         async with gate, session.post(url, json=body) as response:
             await response.read()
 
-    async def answer(psid: str) -> None:
+    async def answer(psid: str, text: str) -> None:
+        message = answers.get(text, ECHO) if answers is not None else ECHO
         await post({"recipient": {"id": psid}, "sender_action": "typing_on"})
-        await post({"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": {"text": "Echo."}})
+        await post({"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": message})
 
     async def receive(request: Request) -> Response:
         body = await request.body()
@@ -55,7 +61,8 @@ def build(graph: str, token: str, secret: str) -> Starlette:
         data: Any = json.loads(body)
         for entry in data.get("entry", []):
             for item in entry.get("messaging", []):
-                task = asyncio.create_task(answer(item["sender"]["id"]))
+                text = item.get("message", {}).get("text", "")
+                task = asyncio.create_task(answer(item["sender"]["id"], text))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
         return PlainTextResponse("EVENT_RECEIVED")
@@ -77,8 +84,10 @@ def main() -> None:
     parser.add_argument("--graph", required=True)
     parser.add_argument("--token", required=True)
     parser.add_argument("--secret", required=True)
+    parser.add_argument("--answers", help="a JSON file: question → the message to send (a payload echo)")
     args = parser.parse_args()
-    app = build(args.graph, args.token, args.secret)
+    answers = json.loads(Path(args.answers).read_text(encoding="utf-8")) if args.answers else None
+    app = build(args.graph, args.token, args.secret, answers)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
 
 
