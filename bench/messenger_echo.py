@@ -88,7 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     answers = json.loads(Path(args.answers).read_text(encoding="utf-8")) if args.answers else None
     app = build(args.graph, args.token, args.secret, answers)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
+    # No access log, as ours (handlers/web.py).
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, lifespan="off")
 
 
 if __name__ == "__main__":

@@ -91,7 +91,8 @@ def main() -> None:
     parser.add_argument("--secret", required=True)
     args = parser.parse_args()
     app = build(args.fake, args.token, args.secret)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+    # No access log, as ours (handlers/web.py).
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, lifespan="on")
 
 
 if __name__ == "__main__":

@@ -122,22 +122,22 @@ class GraphApi:
             await self._session.close()
             self._session = None
 
-    async def send(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def send(self, body: dict[str, Any]) -> None:
         """POST /me/messages: a message or a sender action."""
-        return await self.post("/me/messages", body)
+        await self.post("/me/messages", body)
 
-    async def send_file(self, psid: str, filename: str, content: bytes, mimetype: str) -> dict[str, Any]:
+    async def send_file(self, psid: str, filename: str, content: bytes, mimetype: str) -> None:
         """POST /me/messages as multipart: a file attachment uploaded with the message."""
         fields = {
             "recipient": json.dumps({"id": psid}),
             "messaging_type": "RESPONSE",
             "message": json.dumps({"attachment": {"type": "file", "payload": {"is_reusable": False}}}),
         }
-        return await self.post("/me/messages", fields, files={"filedata": (filename, content, mimetype)})
+        await self.post("/me/messages", fields, files={"filedata": (filename, content, mimetype)})
 
-    async def set_profile(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def set_profile(self, body: dict[str, Any]) -> None:
         """POST /me/messenger_profile: Get Started, greeting, persistent menu."""
-        return await self.post("/me/messenger_profile", body)
+        await self.post("/me/messenger_profile", body)
 
     async def post(
         self,
@@ -145,7 +145,7 @@ class GraphApi:
         body: dict[str, Any],
         attempts: int = ATTEMPTS,
         files: dict[str, tuple[str, bytes, str]] | None = None,
-    ) -> dict[str, Any]:
+    ) -> None:
         """One call, retried with jittered backoff on rate limits, 5xx and network errors."""
         await self.start()
         delay = self.backoff
@@ -168,12 +168,12 @@ class GraphApi:
                     wait,
                 )
             else:
+                if 200 <= status < 300:
+                    return  # the ids Meta answers with are not used: not even parsed
                 try:
                     payload = json.loads(raw)
                 except ValueError:
                     payload = None
-                if 200 <= status < 300:
-                    return payload if isinstance(payload, dict) else {}
                 self.metrics.platform_error(PLATFORM, status)
                 problem = classify(status, payload)
                 error = payload.get("error", {}) if isinstance(payload, dict) else {}
