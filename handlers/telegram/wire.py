@@ -9,7 +9,9 @@ that message back, and on this machine parsing it cost about a tenth of the CPU 
 
 PTB warns against using `Bot.request` by hand because its methods also apply `Defaults`, a rate
 limiter and arbitrary callback data; the bots built here use none of them
-(tests/handlers/telegram/test_wire.py checks that they stay unused).
+(tests/handlers/telegram/test_wire.py checks that they stay unused). `RequestParameter` is PTB's
+internal class, the only way to fill a `RequestData`; the test sends through it against the fake
+Bot API, so a change in it shows there.
 """
 
 from __future__ import annotations
