@@ -78,7 +78,7 @@ async def fetch(
             if response.status_code != HTTPStatus.OK:
                 raise FetchError(f"{url}: serwer odpowiedział {response.status_code}")
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
+            if declared.isdecimal() and int(declared) > max_bytes:
                 raise FetchError(f"{url}: plik jest za duży (zmień {SETTING}, jeśli trzeba)")
             chunks: list[bytes] = []
             size = 0

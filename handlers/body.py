@@ -46,7 +46,7 @@ def refusal(status: HTTPStatus, text: str) -> Response:
 async def read_body(request: Request, limit: int = MAX_BODY, seconds: float = BODY_SECONDS) -> bytes:
     """The whole body, at most `limit` bytes, sent within `seconds`; `BodyRefused` otherwise."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise BodyRefused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
     chunks: list[bytes] = []
     size = 0

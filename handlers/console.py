@@ -79,7 +79,7 @@ def run_console(assistant: Assistant, lines: Iterable[str], write: Callable[[str
         question = line.strip()
         if question.lower() in EXIT_WORDS:
             break
-        if last is not None and question.isdigit() and 1 <= int(question) <= len(last.suggestions):
+        if last is not None and question.isdecimal() and 1 <= int(question) <= len(last.suggestions):
             question = last.suggestions[int(question) - 1].question
         answer = assistant.ask(question)
         last = answer.reply

@@ -191,7 +191,7 @@ def date_of(value: Any) -> date | None:
 def day_of(value: Any) -> tuple[int | None, date | None]:
     """The `dzień` column: the day's number (1 is the first) or its date."""
     text = plain(value) if not isinstance(value, date) else ""
-    if text.isdigit() and 0 < int(text) < 100:
+    if text.isdecimal() and 0 < int(text) < 100:
         return int(text), None
     return None, date_of(value)
 

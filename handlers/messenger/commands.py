@@ -5,6 +5,7 @@ The same commands as on Telegram, so help texts and habits carry over between th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -24,6 +25,8 @@ PLAN_FILE = "moj-plan.ics"
 CALENDAR = "ics"  # PLAN:ics
 CALENDAR_LABEL = "📅 Do kalendarza"
 NO_STORE = "Ta funkcja wymaga bazy danych, a ten bot działa bez niej."
+# A day payload: the day's index, -1 for all days (not isdigit: "²" is a digit int() refuses).
+_DAY_INDEX = re.compile(r"-?[0-9]{1,4}")
 Options = list[tuple[str, str]]  # quick replies: (label, payload)
 Handler = Callable[[str, str], Awaitable[tuple[Reply, Options]]]
 
@@ -101,7 +104,7 @@ class Commands:
         return ReplyBuilder().line(text).build(), options
 
     def day(self, index: str) -> Reply:
-        return self.assistant.reply_day(int(index) if index.lstrip("-").isdigit() else -1)
+        return self.assistant.reply_day(int(index) if _DAY_INDEX.fullmatch(index) else -1)
 
     async def visits(self, psid: str, args: str) -> tuple[Reply, Options]:
         """The site visits, with a quick reply for each one's details and meeting point."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
@@ -17,6 +18,8 @@ from handlers.telegram.personal import Personal
 from handlers.telegram.replies import Replier
 
 logger = logging.getLogger(__name__)
+# A day button's payload: the day's index, -1 for all days (not isdigit: "²" is a digit int() refuses).
+_DAY_INDEX = re.compile(r"-?[0-9]{1,4}")
 
 
 def button_label(query: CallbackQuery) -> str | None:
@@ -70,7 +73,7 @@ class Buttons:
             await self.replier.send(context.bot, message.chat_id, reply)
 
     async def _day(self, message: Message, payload: str) -> None:
-        index = int(payload) if payload.lstrip("-").isdigit() else -1
+        index = int(payload) if _DAY_INDEX.fullmatch(payload) else -1  # else every day
         reply = self.replier.assistant.reply_day(index)
         try:
             await self.replier.edit(message, reply, markup=self.commands.day_picker(selected=index))

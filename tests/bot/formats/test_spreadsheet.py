@@ -288,3 +288,11 @@ def test_a_broken_or_oversized_xlsx_is_a_data_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(spreadsheet_module, "MAX_UNZIPPED", 1000)
     with pytest.raises(DataError, match="po rozpakowaniu"):
         read_programme(_xlsx({"A": [["tytuł"]]}), "program.xlsx", timezone="Europe/Warsaw")
+
+
+def test_a_day_cell_that_only_looks_like_a_number_is_no_day() -> None:
+    """ "²" passes str.isdigit yet int() refuses it: a day column with it once crashed the load."""
+    from bot.formats._cells import day_of
+
+    assert day_of("²") == (None, None)
+    assert day_of("2") == (2, None) and day_of("٣") == (3, None)  # decimal digits of any script

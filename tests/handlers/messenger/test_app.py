@@ -265,3 +265,13 @@ async def test_a_reply_object_is_rendered_once_per_set_of_options(
     await sender.send(ANNA, ReplyBuilder().line("Dzień dobry").build())  # equal text, another object
     assert len(rendered) == 3
     assert [c.text for c in bot.graph.messages(ANNA)] == ["Dzień dobry"] * 3
+
+
+@pytest.mark.parametrize("odd", ["²", "--1", "99999", "", "٣"])
+async def test_a_day_payload_that_is_no_day_index_gets_the_whole_programme(
+    bot: RunningMessenger, odd: str
+) -> None:
+    """ "²" passes str.isdigit yet int() refuses it: such a payload once ended in an error."""
+    [whole] = await bot.say(postback(ANNA, "DAY:-1"))
+    [answer] = await bot.say(postback(ANNA, f"DAY:{odd}"))
+    assert answer.text == whole.text and texts.ERROR not in answer.text

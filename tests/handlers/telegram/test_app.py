@@ -286,3 +286,21 @@ def test_visit_buttons_have_distinct_labels(conference: Conference) -> None:
     labels = visit_labels(conference.visits, VISIT_LABEL)
     assert len(set(labels)) == len(labels) == len(conference.visits)
     assert all(0 < len(label) <= 40 for label in labels)
+
+
+@pytest.mark.parametrize("odd", ["²", "--1"])
+async def test_a_day_button_that_is_no_day_index_shows_every_day(bot: RunningBot, odd: str) -> None:
+    """A forged callback ("²" passes str.isdigit yet int() refuses it) gets the whole programme."""
+    [picker] = await bot.say(updates.message(ALICE, "/program"), ALICE)
+    message = bot.api.calls_of("sendMessage")[-1]
+    sent_message = {
+        "message_id": 1000 + len(bot.api.calls_of("sendMessage", "sendVenue", "sendLocation")) - 1,
+        "date": int(time.time()),
+        "chat": {"id": ALICE, "type": "private"},
+        "text": message.text,
+        "reply_markup": picker.markup,
+    }
+    [whole] = await bot.say(updates.callback("d:-1", sent_message), ALICE)
+    [edited] = await bot.say(updates.callback(f"d:{odd}", sent_message), ALICE)
+    assert edited.method == whole.method == "editMessageText"
+    assert edited.text == whole.text and texts.ERROR not in _visible(edited.text)
