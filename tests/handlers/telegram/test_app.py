@@ -13,7 +13,7 @@ from bot.model import Conference
 from handlers.telegram.callbacks import CALLBACK_LIMIT
 from handlers.telegram.commands import COMMANDS
 from tests.fakes import updates
-from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, FakeBotApi
+from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, Call, FakeBotApi
 from tests.fakes.updates import ALICE, GROUP
 from tests.handlers.telegram.conftest import RunningBot, parse_telegram_html
 
@@ -66,6 +66,17 @@ async def test_simple_commands_answer_from_the_data(
     assert expected in _visible(sent.text)
 
 
+def _as_sent(bot: RunningBot, picker: Call) -> dict[str, object]:
+    """The picker as Telegram holds it after sending: a button tap comes back with this message."""
+    return {
+        "message_id": 1000 + len(bot.api.calls_of("sendMessage", "sendVenue", "sendLocation")) - 1,
+        "date": int(time.time()),
+        "chat": {"id": ALICE, "type": "private"},
+        "text": picker.text,
+        "reply_markup": picker.markup,
+    }
+
+
 async def test_programme_day_picker_edits_the_message_into_that_day(
     bot: RunningBot, conference: Conference
 ) -> None:
@@ -73,14 +84,7 @@ async def test_programme_day_picker_edits_the_message_into_that_day(
     day_buttons = picker.buttons()
     assert len(day_buttons) == len(conference.days) + 1  # every day, and all days
     assert "29 listopada" in day_buttons[0]["text"] and "(dziś)" in day_buttons[0]["text"]
-    message = bot.api.calls_of("sendMessage")[-1]
-    sent_message = {
-        "message_id": 1000 + len(bot.api.calls_of("sendMessage", "sendVenue", "sendLocation")) - 1,
-        "date": int(time.time()),
-        "chat": {"id": ALICE, "type": "private"},
-        "text": message.text,
-        "reply_markup": picker.markup,
-    }
+    sent_message = _as_sent(bot, picker)
     second_day = day_buttons[1]["callback_data"]
     [edited] = await bot.say(updates.callback(second_day, sent_message), ALICE)
     assert edited.method == "editMessageText"
@@ -292,14 +296,7 @@ def test_visit_buttons_have_distinct_labels(conference: Conference) -> None:
 async def test_a_day_button_that_is_no_day_index_shows_every_day(bot: RunningBot, odd: str) -> None:
     """A forged callback ("²" passes str.isdigit yet int() refuses it) gets the whole programme."""
     [picker] = await bot.say(updates.message(ALICE, "/program"), ALICE)
-    message = bot.api.calls_of("sendMessage")[-1]
-    sent_message = {
-        "message_id": 1000 + len(bot.api.calls_of("sendMessage", "sendVenue", "sendLocation")) - 1,
-        "date": int(time.time()),
-        "chat": {"id": ALICE, "type": "private"},
-        "text": message.text,
-        "reply_markup": picker.markup,
-    }
+    sent_message = _as_sent(bot, picker)
     [whole] = await bot.say(updates.callback("d:-1", sent_message), ALICE)
     [edited] = await bot.say(updates.callback(f"d:{odd}", sent_message), ALICE)
     assert edited.method == whole.method == "editMessageText"
