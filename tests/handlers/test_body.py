@@ -128,6 +128,13 @@ def test_nul_and_lone_surrogates_become_replacement_characters_everywhere() -> N
     assert value == "\ufffd"
 
 
+def test_escapes_in_either_case_are_caught_and_harmless_ones_left_alone() -> None:
+    assert parse_json(rb'["\uD800", "\uDBFF\u0105", "\uDc00"]') == ["\ufffd", "\ufffd\u0105", "\ufffd"]
+    # Polish letters as Meta escapes them, an escaped backslash before "u0000": kept as they were.
+    assert parse_json(rb'{"t": "Zab\u0142ocie \u017c\u00f3\u0142w"}') == {"t": "Zabłocie żółw"}
+    assert parse_json(rb'"a\\u0000b"') == "a\\u0000b"
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
     lambda children: st.lists(children) | st.dictionaries(st.text(), children),
