@@ -21,10 +21,10 @@ import random
 import urllib.request
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
 import aiohttp
+from aiohttp.payload import BytesPayload
 from yarl import URL
 
 from bot.logs import one_line
@@ -43,8 +43,15 @@ _GONE_CODES = frozenset({551})  # "This person isn't available right now"
 _GONE_SUBCODES = frozenset({2018001})  # "No matching user found"
 _WINDOW_SUBCODES = frozenset({2018065, 2018278})  # "sent outside of allowed window"
 PLATFORM = "messenger"  # the label of its errors in the metrics
-# Compact UTF-8 JSON, as httpx sent it: Polish letters as themselves, not as \u escapes.
-_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+JSON = "application/json"
+# Compact UTF-8 JSON, as httpx sent it: Polish letters as themselves, not as \u escapes. One
+# encoder for every body (json.dumps with options builds a new encoder per call).
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def encode_json(value: Any) -> bytes:
+    """`value` as the JSON bytes a Graph call sends."""
+    return _encoder.encode(value).encode()
 
 
 def proxy_for(url: str) -> str | None:
@@ -114,7 +121,6 @@ class GraphApi:
                 connector=connector,
                 timeout=TIMEOUT,
                 headers={"Authorization": f"Bearer {self.page_token}"},
-                json_serialize=_dumps,
             )
 
     async def stop(self) -> None:
@@ -122,8 +128,8 @@ class GraphApi:
             await self._session.close()
             self._session = None
 
-    async def send(self, body: dict[str, Any]) -> None:
-        """POST /me/messages: a message or a sender action."""
+    async def send(self, body: dict[str, Any] | bytes) -> None:
+        """POST /me/messages: a message or a sender action (a dict, or its JSON already encoded)."""
         await self.post("/me/messages", body)
 
     async def send_file(self, psid: str, filename: str, content: bytes, mimetype: str) -> None:
@@ -142,12 +148,18 @@ class GraphApi:
     async def post(
         self,
         path: str,
-        body: dict[str, Any],
+        body: dict[str, Any] | bytes,
         attempts: int = ATTEMPTS,
         files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> None:
-        """One call, retried with jittered backoff on rate limits, 5xx and network errors."""
+        """One call, retried with jittered backoff on rate limits, 5xx and network errors.
+
+        `body`: the JSON fields (a dict, encoded here once for every attempt, or the JSON bytes
+        themselves), or with `files` the form fields beside them.
+        """
         await self.start()
+        if files is None and not isinstance(body, bytes):
+            body = encode_json(body)
         delay = self.backoff
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
@@ -195,7 +207,7 @@ class GraphApi:
         raise AssertionError("unreachable")
 
     async def _request(
-        self, path: str, body: dict[str, Any], files: dict[str, tuple[str, bytes, str]] | None
+        self, path: str, body: dict[str, Any] | bytes, files: dict[str, tuple[str, bytes, str]] | None
     ) -> tuple[int, bytes]:
         """One POST: its status and raw body."""
         session = self._session
@@ -204,9 +216,13 @@ class GraphApi:
         url = self._urls.get(path)
         if url is None:
             url = self._urls[path] = URL(self.base_url.rstrip("/") + path)
-        if files is None:
-            request = session.post(url, json=body, proxy=self._proxy)
+        if isinstance(body, bytes):
+            # The bytes as a payload with its type: aiohttp's json= would encode again, and a
+            # Content-Type header would be merged into the session's headers on every call.
+            payload = BytesPayload(body, content_type=JSON)
+            request = session.post(url, data=payload, proxy=self._proxy)
         else:  # multipart: the other fields go as form fields beside the file (built anew per try)
+            assert files is not None
             form = aiohttp.FormData()
             for name, value in body.items():
                 form.add_field(name, value)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from bot import texts
 from bot.assistant import Assistant
 from bot.conversation import Conversation
 from bot.reply import Reply
 from handlers.messenger import payloads, render
-from handlers.messenger.graph import GraphApi, GraphError
+from handlers.messenger.graph import GraphApi, GraphError, encode_json
 
 logger = logging.getLogger(__name__)
 CHANNEL = "messenger"
@@ -36,9 +35,9 @@ class Sender:
         self.api = api
         self._assistant = assistant  # read per message: a data reload swaps the assistant
         self.conversation = conversation  # None: answers only, no per-person state
-        # (id of the reply, its extra options) → (the reply, its messages); the reply is kept so
-        # its id cannot be reused while the entry lives.
-        self._rendered: OrderedDict[tuple[int, Options], tuple[Reply, list[dict[str, Any]]]] = OrderedDict()
+        # (id of the reply, its extra options) → (the reply, its messages as JSON); the reply is
+        # kept so its id cannot be reused while the entry lives.
+        self._rendered: OrderedDict[tuple[int, Options], tuple[Reply, list[bytes]]] = OrderedDict()
 
     @property
     def assistant(self) -> Assistant:
@@ -50,7 +49,7 @@ class Sender:
         Only a nicety: one attempt, and a failure never holds up or stops the answer.
         """
         try:
-            await self.api.post("/me/messages", {"recipient": {"id": psid}, "sender_action": "typing_on"}, 1)
+            await self.api.post("/me/messages", b"%s,%s}" % (_to(psid), _TYPING), 1)
         except GraphError as exc:
             logger.info("typing indicator not shown: %s", exc)
 
@@ -65,14 +64,14 @@ class Sender:
     async def send_file(self, psid: str, filename: str, content: bytes, mimetype: str) -> None:
         await self.api.send_file(psid, filename, content, mimetype)
 
-    def _messages(self, reply: Reply, extra: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Rendered once per reply object and options, then reused (never changed once made)."""
+    def _messages(self, reply: Reply, extra: Sequence[tuple[str, str]]) -> list[bytes]:
+        """Rendered and encoded once per reply object and options, then reused."""
         key = (id(reply), tuple(extra))
         kept = self._rendered.get(key)
         if kept is not None and kept[0] is reply:
             self._rendered.move_to_end(key)
             return kept[1]
-        messages = render.messages(reply, extra)
+        messages = [encode_json(message) for message in render.messages(reply, extra)]
         self._rendered[key] = (reply, messages)
         if len(self._rendered) > RENDERED:
             self._rendered.popitem(last=False)
@@ -93,12 +92,17 @@ class Sender:
             option = await self.plan_option(psid, reply.subject)
             if option is not None:
                 options.insert(0, option)
+        # Each body is the encoded message with the recipient around it: the message is encoded
+        # once per reply, not once per person (a fan-out sends one reply to thousands).
+        head = b'%s,"messaging_type":%s,"message":' % (_to(psid), encode_json(messaging_type))
+        tail = b',"tag":%s}' % encode_json(tag) if tag is not None else b"}"
         for message in self._messages(reply, options):
-            body: dict[str, Any] = {
-                "recipient": {"id": psid},
-                "messaging_type": messaging_type,
-                "message": message,
-            }
-            if tag is not None:
-                body["tag"] = tag
-            await self.api.send(body)
+            await self.api.send(head + message + tail)
+
+
+_TYPING = b'"sender_action":"typing_on"'
+
+
+def _to(psid: str) -> bytes:
+    """The start of a Send API body: `{"recipient":{"id":…}`."""
+    return b'{"recipient":{"id":%s}' % encode_json(psid)
