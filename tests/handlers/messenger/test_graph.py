@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import pytest
 
-from handlers.messenger.graph import GraphApi, proxy_for
+from handlers.messenger.graph import GraphApi, GraphError, proxy_for
 from tests.fakes.graph_api import PAGE_TOKEN, FakeGraphApi
 
 
@@ -33,3 +36,23 @@ async def test_a_file_goes_up_as_multipart_with_the_other_fields_beside_it() -> 
     assert call.file == {"filename": "plan.ics", "content": b"BEGIN:VCALENDAR"}
     assert call.recipient == "7001" and call.body["messaging_type"] == "RESPONSE"
     assert graph.tokens_seen == {PAGE_TOKEN}
+
+
+async def test_the_fakes_stats_count_what_messages_lists() -> None:
+    """The bench polls /_fake/stats; counted as calls arrive, it must agree with messages()."""
+    with FakeGraphApi() as graph:
+        api = GraphApi(graph.base_url, PAGE_TOKEN, backoff=0)
+        try:
+            await api.send({"recipient": {"id": "7001"}, "sender_action": "typing_on"})
+            await api.send({"recipient": {"id": "7001"}, "message": {"text": "a"}})
+            await api.send({"recipient": {"id": "7002"}, "message": {"text": "b"}})
+            graph.fail("me/messages", 400, 100)
+            with pytest.raises(GraphError):
+                await api.send({"recipient": {"id": "7003"}, "message": {"text": "c"}})
+        finally:
+            await api.stop()
+        with urllib.request.urlopen(f"http://127.0.0.1:{graph.port}/_fake/stats") as response:
+            stats = json.loads(response.read())
+        messages = graph.messages()
+    assert stats == {"messages": len(messages), "people": len({m.recipient for m in messages})}
+    assert stats == {"messages": 2, "people": 2}
